@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -117,7 +118,7 @@ class RoutineItem:
 
     exercise: Exercise
     timing: Timing
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict, compare=False)
     reading: str | None = None
 
 
@@ -186,7 +187,11 @@ def _validate(validator: Draft202012Validator, data: Any, file: str, prefix: str
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.message))
     if errors:
         error = errors[0]
-        path = _field_path(error.absolute_path)
+        parts = list(error.absolute_path)
+        missing = re.match(r"'(.+)' is a required property", error.message)
+        if error.validator == "required" and missing:
+            parts.append(missing.group(1))
+        path = _field_path(parts)
         field_name = f"{prefix}.{path}" if prefix and path else (prefix or path)
         raise ContentError(file, field_name, error.message)
 
@@ -246,7 +251,7 @@ def _load_routine(
         exercise = exercises.get(item["exercise"])
         if exercise is None:
             raise ContentError(name, f"{where}.exercise", f"unknown exercise {item['exercise']!r}")
-        merged = {**exercise.timing_json, **item.get("timing", {})}
+        merged = merge_timing(exercise.timing_json, item.get("timing", {}))
         _validate(validators["complete_timing"], merged, name, f"{where}.timing")
         timing = Timing.from_json(merged)
         _check_variations(timing, {v.id for v in exercise.variations}, name, f"{where}.timing")
@@ -271,6 +276,22 @@ def _load_routine(
         source_file=source["file"] if source else None,
         source_title=source["title"] if source else None,
     )
+
+
+REP_KINDS = ("hold_seconds", "work_seconds", "rep_seconds")
+
+
+def merge_timing(default: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """An item's timing over the exercise's default.
+
+    An override that says what a rep is (a hold, work or counted movement) replaces the
+    default's kind of rep instead of adding a second one.
+    """
+    base = dict(default)
+    if any(kind in override for kind in REP_KINDS):
+        for kind in REP_KINDS:
+            base.pop(kind, None)
+    return {**base, **override}
 
 
 def _check_unique_aliases(records: Iterable[Exercise | Routine], kind: str) -> None:
@@ -308,7 +329,9 @@ def load_library(root: Path | None = None) -> Library:
         raise ContentError(str(root / "exercises"), "", "no exercises found")
     defaults = [r.id for r in routines.values() if r.default]
     if len(defaults) != 1:
-        raise ContentError(str(root / "routines"), "default", f"need one default routine, got {defaults}")
+        raise ContentError(
+            str(root / "routines"), "default", f"need one default routine, got {defaults}"
+        )
     _check_unique_aliases(exercises.values(), "exercises")
     _check_unique_aliases(routines.values(), "routines")
     return Library(exercises=exercises, routines=routines)

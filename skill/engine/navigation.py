@@ -1,0 +1,259 @@
+"""Moving through a routine: start, next, previous, repeat, skip, pause, resume, and questions.
+
+Every move is a pure function of the library and a position, returning the new position and
+the turn to speak. A position is plain data (it round-trips through JSON in session
+attributes and storage) and always points at a part that exists; going past the end
+finishes the routine, going before the start stays at the first part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from skill.engine.coaching import NEXT_REPROMPT, PartContext, part_segments, plural
+from skill.engine.parts import Part, split_parts
+from skill.engine.turn import Turn, say
+from skill.library import Library, Routine
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a person is: the part of the exercise they were last coached through."""
+
+    routine_id: str
+    item: int = 0
+    part: int = 0
+    paused: bool = False
+    finished: bool = False
+    coached: tuple[str, ...] = ()  # exercises taught in full this session
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["coached"] = list(self.coached)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any, coach: Coach) -> Position:
+        """Rebuild a position from untrusted JSON; ValueError if it is not a real place."""
+        if not isinstance(data, Mapping):
+            raise ValueError("position is not an object")
+        routine_id = data.get("routine_id")
+        item, part = data.get("item", 0), data.get("part", 0)
+        coached = data.get("coached", [])
+        flags = (data.get("paused", False), data.get("finished", False))
+        if (
+            not isinstance(routine_id, str)
+            or not all(type(n) is int for n in (item, part))
+            or not all(isinstance(f, bool) for f in flags)
+        ):
+            raise ValueError("position fields have the wrong types")
+        if not isinstance(coached, list) or not all(isinstance(c, str) for c in coached):
+            raise ValueError("position.coached is not a list of ids")
+        try:
+            routine = coach.library.plan(routine_id)
+        except KeyError as exc:
+            raise ValueError(f"unknown routine {routine_id!r}") from exc
+        if not 0 <= item < len(routine.items) or not 0 <= part < len(coach.parts(routine, item)):
+            raise ValueError("position is outside its routine")
+        known = [c for c in coached if c in coach.library.exercises]
+        return cls(routine_id, item, part, flags[0], flags[1], tuple(dict.fromkeys(known)))
+
+
+class Step(NamedTuple):
+    """The result of a move: where the person is now and what to say."""
+
+    position: Position
+    turn: Turn
+
+
+class Coach:
+    """The session engine: turns content and a position into the next spoken turn."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    # -- structure ---------------------------------------------------------------------
+
+    def routine(self, position: Position) -> Routine:
+        return self.library.plan(position.routine_id)
+
+    def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
+        return split_parts(routine.items[item])
+
+    def _last(self, routine: Routine) -> tuple[int, int]:
+        last_item = len(routine.items) - 1
+        return last_item, len(self.parts(routine, last_item)) - 1
+
+    def _following(self, routine: Routine, item: int, part: int) -> tuple[int, int] | None:
+        if part + 1 < len(self.parts(routine, item)):
+            return item, part + 1
+        if item + 1 < len(routine.items):
+            return item + 1, 0
+        return None
+
+    def _preceding(self, routine: Routine, item: int, part: int) -> tuple[int, int] | None:
+        if part > 0:
+            return item, part - 1
+        if item > 0:
+            return item - 1, len(self.parts(routine, item - 1)) - 1
+        return None
+
+    # -- turns -------------------------------------------------------------------------
+
+    def _part_turn(self, position: Position) -> Step:
+        """Coach the position's part; the exercise counts as taught from then on."""
+        routine = self.routine(position)
+        item = routine.items[position.item]
+        parts = self.parts(routine, position.item)
+        following = self._following(routine, position.item, position.part)
+        same_item = following is not None and following[0] == position.item
+        context = PartContext(
+            item=item,
+            item_number=position.item + 1,
+            item_count=len(routine.items),
+            part_number=position.part + 1,
+            part_count=len(parts),
+            next_slot=parts[following[1]][0] if following and same_item else None,
+            next_exercise=routine.items[following[0]].exercise
+            if following and not same_item
+            else None,
+            coached=item.exercise.id in position.coached,
+        )
+        turn = Turn(part_segments(context, parts[position.part]), NEXT_REPROMPT)
+        coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
+        return Step(replace(position, paused=False, finished=False, coached=coached), turn)
+
+    def _finished_turn(self, position: Position) -> Step:
+        routine = self.routine(position)
+        item, part = self._last(routine)
+        text = f"That's the end of {routine.name}. Great work, you did every exercise."
+        turn = Turn(
+            say(text, "Say start over to go again, or stop to finish."),
+            "Say start over to go again, or stop to finish.",
+        )
+        return Step(replace(position, item=item, part=part, paused=False, finished=True), turn)
+
+    def _intro(self, routine: Routine) -> Turn:
+        if len(routine.items) == 1:
+            return Turn((), "")
+        minutes = self.minutes(self.total_seconds(routine.id))
+        text = (
+            f"Let's do {routine.name}: {plural(len(routine.items), 'exercise')}, "
+            f"about {plural(minutes, 'minute')}."
+        )
+        return Turn(say(text), "")
+
+    # -- moves -------------------------------------------------------------------------
+
+    def start(self, routine_id: str, coached: tuple[str, ...] = ()) -> Step:
+        """Begin a routine (or 'exercise:<id>' for one exercise) at its first part."""
+        routine = self.library.plan(routine_id)
+        step = self._part_turn(Position(routine_id, coached=coached))
+        return Step(step.position, self._intro(routine).then(step.turn))
+
+    def start_exercise(self, exercise_id: str, coached: tuple[str, ...] = ()) -> Step:
+        return self.start(f"exercise:{exercise_id}", coached)
+
+    def next(self, position: Position) -> Step:
+        if position.finished:
+            return self._finished_turn(position)
+        following = self._following(self.routine(position), position.item, position.part)
+        if following is None:
+            return self._finished_turn(position)
+        return self._part_turn(replace(position, item=following[0], part=following[1]))
+
+    def previous(self, position: Position) -> Step:
+        if position.finished:
+            return self._part_turn(replace(position, finished=False))
+        preceding = self._preceding(self.routine(position), position.item, position.part)
+        item, part = preceding if preceding else (position.item, position.part)
+        return self._part_turn(replace(position, item=item, part=part))
+
+    def repeat(self, position: Position) -> Step:
+        """Do the current part again (after the first time, with the short cue)."""
+        if position.finished:
+            return self._finished_turn(position)
+        return self._part_turn(position)
+
+    def skip(self, position: Position) -> Step:
+        """Leave the current exercise and go to the first part of the next one."""
+        routine = self.routine(position)
+        if position.finished or position.item + 1 >= len(routine.items):
+            return self._finished_turn(position)
+        return self._part_turn(replace(position, item=position.item + 1, part=0))
+
+    def start_over(self, position: Position) -> Step:
+        return self.start(position.routine_id, position.coached)
+
+    def pause(self, position: Position) -> Step:
+        turn = Turn(
+            say("Paused. Take your time, I'll keep your place.", "Say resume when you're ready."),
+            "Say resume when you're ready to carry on.",
+        )
+        return Step(replace(position, paused=True), turn)
+
+    def resume(self, position: Position) -> Step:
+        """Pick up the part that was under way, from its start: a rep may have been cut off."""
+        if position.finished:
+            return self._finished_turn(position)
+        return self._part_turn(position)
+
+    # -- questions ---------------------------------------------------------------------
+
+    def whats_next(self, position: Position) -> str:
+        routine = self.routine(position)
+        if position.finished:
+            return f"You've finished {routine.name}."
+        following = self._following(routine, position.item, position.part)
+        if following is None:
+            return "That was the last exercise. Say next to finish."
+        item = routine.items[following[0]]
+        if following[0] == position.item:
+            return f"Next is part {following[1] + 1} of {item.exercise.name}."
+        return f"Next is {item.exercise.name}. {item.exercise.helps}"
+
+    def exercises_left(self, position: Position) -> int:
+        """Exercises not yet finished, counting the current one unless its last part is done."""
+        routine = self.routine(position)
+        if position.finished:
+            return 0
+        done_current = position.part == len(self.parts(routine, position.item)) - 1
+        return len(routine.items) - position.item - (1 if done_current else 0)
+
+    def walk(self, routine_id: str) -> Iterator[Step]:
+        """Every step of a routine from its start to its finish, by saying 'next'."""
+        step = self.start(routine_id)
+        while not step.position.finished:
+            yield step
+            step = self.next(step.position)
+        yield step
+
+    @cached_property
+    def _totals(self) -> dict[str, float]:
+        return {}
+
+    def total_seconds(self, routine_id: str) -> float:
+        """How long the whole routine plays, first-time instructions included."""
+        if routine_id not in self._totals:
+            first = self._part_turn(Position(routine_id))
+            self._totals[routine_id] = first.turn.estimated_seconds + self.remaining_seconds(
+                first.position
+            )
+        return self._totals[routine_id]
+
+    def remaining_seconds(self, position: Position) -> float:
+        """How long the parts after this one play, with what this session has learnt."""
+        total = 0.0
+        step = Step(position, Turn((), ""))
+        while True:
+            step = self.next(step.position)
+            if step.position.finished:
+                return total
+            total += step.turn.estimated_seconds
+
+    @staticmethod
+    def minutes(seconds: float) -> int:
+        return max(1, round(seconds / 60))

@@ -1,0 +1,78 @@
+"""What the coach says in one turn: speech and timed silences, before any SSML.
+
+A turn is kept as segments rather than as a string so that tests (and people) can check
+what a person actually hears: how long each hold is, how many reps are counted, how long
+the whole turn runs. Rendering to SSML is a separate, small step (``ssml.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+#: Speaking rate used to estimate how long speech takes. Alexa's default voice speaks at
+#: roughly 150-160 words a minute; estimating slower keeps turns safely under the limit.
+WORDS_PER_MINUTE = 140
+
+#: Alexa plays at most 240 seconds of speech in one response.
+MAX_TURN_SECONDS = 240
+
+#: What a turn is packed to, leaving room for the estimate being off.
+TURN_BUDGET_SECONDS = 210
+
+PauseKind = Literal["hold", "work", "tempo", "rest", "setup"]
+SpeechRole = Literal["say", "count", "cue"]
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Words spoken aloud. ``role`` marks rep counts and mid-hold cues for checks."""
+
+    text: str
+    role: SpeechRole = "say"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A silence the person spends holding, working, resting or getting into position."""
+
+    seconds: float
+    kind: PauseKind
+
+
+Segment = Speech | Pause
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One response: segments to speak, and the short prompt to say if nobody answers."""
+
+    segments: tuple[Segment, ...]
+    reprompt: str
+
+    @property
+    def text(self) -> str:
+        """The spoken words alone, as one string (for logs, cards and the console)."""
+        return " ".join(s.text for s in self.segments if isinstance(s, Speech))
+
+    @property
+    def pause_seconds(self) -> float:
+        return sum(s.seconds for s in self.segments if isinstance(s, Pause))
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Speech at WORDS_PER_MINUTE plus every pause: how long the turn plays."""
+        return speech_seconds(self.text) + self.pause_seconds
+
+    def then(self, other: Turn) -> Turn:
+        """This turn's segments followed by another's, keeping the other's reprompt."""
+        return Turn(self.segments + other.segments, other.reprompt)
+
+
+def speech_seconds(text: str) -> float:
+    return len(re.findall(r"[\w']+", text)) * 60 / WORDS_PER_MINUTE
+
+
+def say(*texts: str) -> tuple[Speech, ...]:
+    return tuple(Speech(t) for t in texts if t)

@@ -1,0 +1,149 @@
+"""Each article's routine, as written, is what the coach actually speaks.
+
+The tables below are read from the articles in shared/sources by hand (not from content/):
+for every exercise, what a rep is (a hold, continuous work or a counted movement), how long
+it lasts, how many there are in all (sides x sets x directions x reps) and whether it is done
+on each side. The test walks the routine by saying "next" and measures the silences in the
+turns: their sequence and sum must equal the article's numbers exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from skill.engine.turn import Pause, Speech
+
+# (exercise id, kind, seconds per rep, total reps heard, one side at a time, end hold seconds)
+ARTICLES = {
+    "000_502f6728474d1c3d.txt": [
+        ("toe_press", "hold", 3, 10, False, None),  # hold 3 s, repeat 10 times
+        ("toe_walking", "work", 20, 5, False, None),  # 20 s on the toes, 5 times in a row
+        ("ankle_circles", "work", 10, 4, True, None),  # 10 s each way, each ankle
+        ("resistance_band_flexion", "hold", 5, 10, False, None),  # read as a 5 s hold, 10 reps
+        ("toe_pencil_grasp", "hold", 10, 10, True, None),  # about 10 s, 5 times with both feet
+    ],
+    "001_d308f42cd0db2670.txt": [
+        ("toe_press", "hold", 3, 10, False, None),  # 3-5 s, 10 sets
+        ("toe_walking", "work", 20, 6, False, None),  # 20 s, then 5 more times
+        ("ankle_circles", "work", 10, 2, True, None),  # clockwise 10 s, then the other leg
+        ("resistance_band_flexion", "hold", 5, 11, False, None),  # 5 s, then 10 more times
+        ("toe_pencil_grasp", "hold", 10, 2, True, None),  # 10 s, with both feet
+    ],
+    "002_ce23d912ab856536.txt": [
+        ("tibialis_anterior_stretch", "hold", 2, 30, True, None),  # 15 times, then other side
+        ("toe_walking", "work", 20, 12, False, None),  # straight, out, in: 20 s each, 4 sets
+        ("towel_toe_curls", "tempo", 2, 100, True, 10),  # 10 scrunches + 10 s hold, 5 per foot
+        ("single_leg_heel_raises", "tempo", 3, 20, True, None),  # 10 times, then other side
+        ("ankle_circles", "tempo", 2, 200, True, None),  # 10 + 10 circles, each foot, 5 sets
+    ],
+    "003_3b84ef40130eba48.txt": [
+        ("toe_press", "hold", 4, 10, False, None),  # 4 s, 10 times
+        ("resistance_band_flexion", "hold", 5, 10, False, None),  # 5 s, at least 10 times
+        ("toe_walking", "work", 20, 1, False, None),  # 20-30 s
+        ("toe_pencil_grasp", "hold", 10, 6, True, None),  # at least 10 s, 3 times each foot
+        ("ankle_circles", "work", 8, 4, True, None),  # 8-10 s, then opposite way, each leg
+    ],
+    "004_1cf129751c134766.txt": [
+        ("seated_toe_stretch", "hold", 10, 6, True, None),  # 10 s, 3 times each foot
+        ("toe_walking", "work", 30, 1, False, None),  # about 30 s
+        ("tiptoe_stand", "hold", 3, 10, False, None),  # 3 s, 10 times
+        ("toe_pencil_grasp", "hold", 10, 10, True, None),  # 10 s, 5 times each foot
+        ("ankle_circles", "work", 10, 2, True, None),  # 10 s, then the other leg
+        ("hip_rotations", "work", 30, 2, True, None),  # 30 s, then the other leg
+        ("tennis_ball_massage", "work", 60, 2, True, None),  # 1 to 3 minutes each foot
+        ("lying_towel_leg_stretch", "hold", 30, 2, True, None),  # 30 s each leg
+        ("resistance_band_flexion", "hold", 15, 20, True, None),  # up to 15 s, up to 10 times
+    ],
+}
+
+
+def routine_for(library, source_file):
+    matches = [r for r in library.routines.values() if r.source_file == source_file]
+    assert len(matches) == 1, f"one routine plays {source_file}"
+    return matches[0]
+
+
+def timed_spans(segments):
+    """(kind, seconds) for each hold or work, joining the pieces around a spoken cue."""
+    spans: list[list] = []
+    open_span = False
+    for segment in segments:
+        if isinstance(segment, Pause) and segment.kind in ("hold", "work"):
+            if open_span and spans[-1][0] == segment.kind:
+                spans[-1][1] += segment.seconds
+            else:
+                spans.append([segment.kind, segment.seconds])
+            open_span = True
+        elif isinstance(segment, Speech) and segment.role == "cue":
+            continue
+        else:
+            open_span = False
+    return [tuple(s) for s in spans]
+
+
+def heard_by_item(coach, routine_id):
+    segments = defaultdict(list)
+    for step in coach.walk(routine_id):
+        if not step.position.finished:
+            segments[step.position.item].extend(step.turn.segments)
+    return segments
+
+
+@pytest.mark.parametrize("source_file", sorted(ARTICLES))
+def test_routine_plays_the_article_in_order(library, source_file):
+    routine = routine_for(library, source_file)
+    assert [i.exercise.id for i in routine.items] == [row[0] for row in ARTICLES[source_file]]
+
+
+ROWS = [(f, index, row) for f, rows in ARTICLES.items() for index, row in enumerate(rows)]
+
+
+@pytest.mark.parametrize(
+    ("source_file", "index", "row"), ROWS, ids=[f"{f[:3]}-{r[0]}" for f, _, r in ROWS]
+)
+def test_silences_equal_the_articles_numbers(library, coach, source_file, index, row):
+    exercise_id, kind, seconds, total, one_side, end_hold = row
+    routine = routine_for(library, source_file)
+    segments = heard_by_item(coach, routine.id)[index]
+    if kind == "tempo":
+        tempo = [s.seconds for s in segments if isinstance(s, Pause) and s.kind == "tempo"]
+        counts = [s for s in segments if isinstance(s, Speech) and s.role == "count"]
+        assert tempo == [seconds] * total
+        assert len(counts) == total
+        holds = [s for k, s in timed_spans(segments) if k == "hold"]
+        assert holds == (
+            [end_hold] * (total // routine.items[index].timing.reps) if end_hold else []
+        )
+    else:
+        spans = timed_spans(segments)
+        assert spans == [(kind, seconds)] * total
+        assert sum(s for _, s in spans) == seconds * total
+    text = " ".join(s.text for s in segments if isinstance(s, Speech)).lower()
+    limb = library.exercises[exercise_id].limb
+    assert (f"right {limb}" in text and f"left {limb}" in text) == one_side
+
+
+@pytest.mark.parametrize(
+    ("source_file", "index", "row"), ROWS, ids=[f"{f[:3]}-{r[0]}" for f, _, r in ROWS]
+)
+def test_rests_are_the_routines_rests(library, coach, source_file, index, row):
+    routine = routine_for(library, source_file)
+    timing = routine.items[index].timing
+    allowed = {
+        timing.rest_between_reps_seconds,
+        timing.rest_between_variations_seconds,
+        timing.rest_between_sides_seconds,
+        timing.rest_between_sets_seconds,
+    }
+    segments = heard_by_item(coach, routine.id)[index]
+    rests = [s.seconds for s in segments if isinstance(s, Pause) and s.kind == "rest"]
+    assert set(rests) <= allowed - {0}
+
+
+@pytest.mark.parametrize("source_file", sorted(ARTICLES))
+def test_every_range_and_reading_is_recorded(library, source_file):
+    routine = routine_for(library, source_file)
+    for item in routine.items:
+        assert item.reading, f"{routine.id}/{item.exercise.id} explains how it read the article"

@@ -1,0 +1,123 @@
+"""Navigation never leaves the routine and never raises, whatever the person says."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.engine.navigation import Coach, Position
+from skill.library import load_library
+
+_library = load_library()
+_coach = Coach(_library)
+PLANS = sorted(_library.routines) + [f"exercise:{e}" for e in sorted(_library.exercises)]
+MOVES = ["next", "previous", "repeat", "skip", "start_over", "pause", "resume"]
+
+
+def in_bounds(coach: Coach, position: Position) -> bool:
+    routine = coach.routine(position)
+    return 0 <= position.item < len(routine.items) and 0 <= position.part < len(
+        coach.parts(routine, position.item)
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(plan=st.sampled_from(PLANS), moves=st.lists(st.sampled_from(MOVES), max_size=40))
+def test_any_sequence_of_moves_stays_inside_the_routine(plan, moves):
+    step = _coach.start(plan)
+    for move in moves:
+        step = getattr(_coach, move)(step.position)
+        assert in_bounds(_coach, step.position)
+        assert step.turn.segments
+        assert Position.from_json(step.position.to_json(), _coach) == step.position
+        assert _coach.exercises_left(step.position) >= 0
+        assert _coach.remaining_seconds(step.position) >= 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(plan=st.sampled_from(PLANS), nexts=st.integers(min_value=0, max_value=60))
+def test_next_then_previous_returns_to_the_same_turn(plan, nexts):
+    step = _coach.start(plan)
+    for _ in range(nexts):
+        following = _coach.next(step.position)
+        if following.position.finished:
+            break
+        step = following
+    back = _coach.previous(_coach.next(step.position).position)
+    assert (back.position.item, back.position.part) == (step.position.item, step.position.part)
+    assert back.turn == _coach.repeat(step.position).turn
+
+
+def test_past_the_end_finishes_with_praise(coach):
+    steps = list(coach.walk("quick"))
+    finished = steps[-1]
+    assert finished.position.finished
+    assert "great work" in finished.turn.text.lower()
+    assert coach.next(finished.position).position.finished
+    assert coach.exercises_left(finished.position) == 0
+
+
+def test_before_the_start_stays_at_the_first(coach):
+    start = coach.start("classic")
+    back = coach.previous(start.position)
+    assert (back.position.item, back.position.part) == (0, 0)
+
+
+def test_pause_keeps_position_and_resume_continues_it(coach):
+    step = coach.next(coach.start("classic").position)
+    paused = coach.pause(step.position)
+    assert paused.position.paused
+    assert (paused.position.item, paused.position.part) == (step.position.item, step.position.part)
+    assert "resume" in paused.turn.text.lower()
+    resumed = coach.resume(paused.position)
+    assert not resumed.position.paused
+    assert (resumed.position.item, resumed.position.part) == (
+        step.position.item,
+        step.position.part,
+    )
+
+
+def test_skip_moves_to_the_next_exercise(coach, library):
+    start = coach.start("classic")
+    skipped = coach.skip(start.position)
+    assert skipped.position.item == 1 and skipped.position.part == 0
+    assert library.routines["classic"].items[1].exercise.name in skipped.turn.text.lower()
+
+
+def test_how_long_and_how_many_left(coach, library):
+    routine = library.routines["classic"]
+    start = coach.start("classic")
+    walked = list(coach.walk("classic"))
+    total = sum(s.turn.estimated_seconds for s in walked if not s.position.finished)
+    intro = (
+        walked[0].turn.estimated_seconds - coach.repeat(Position("classic")).turn.estimated_seconds
+    )
+    # the total is every turn heard by saying next, less the intro (which names the total)
+    assert coach.total_seconds("classic") == pytest.approx(total - intro)
+    assert coach.remaining_seconds(start.position) < coach.total_seconds("classic")
+    # the first turn coached all of toe press (one part), so it no longer counts as left
+    assert len(coach.parts(routine, 0)) == 1
+    assert coach.exercises_left(start.position) == len(routine.items) - 1
+    assert coach.exercises_left(coach.skip(start.position).position) == len(routine.items) - 1 - (
+        len(coach.parts(routine, 1)) == 1
+    )
+    assert "next is" in coach.whats_next(start.position).lower()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        None,
+        [],
+        {"routine_id": "nope"},
+        {"routine_id": "classic", "item": 99},
+        {"routine_id": "classic", "item": "1"},
+        {"routine_id": "classic", "part": -1},
+        {"routine_id": "classic", "coached": "toe_press"},
+        {"routine_id": "classic", "paused": "yes"},
+    ],
+)
+def test_malformed_positions_are_refused(coach, bad):
+    with pytest.raises(ValueError):
+        Position.from_json(bad, coach)
