@@ -1,0 +1,289 @@
+"""Embedded SQLite storage for users' progress, as an ask-sdk-core persistence adapter.
+
+Why SQLite: it is the default store so that a newcomer can clone the repo and run the
+skill on a laptop or a small server with no cloud account, no database server and no
+credentials -- progress lives in one file. The adapter implements ask-sdk-core's
+``AbstractPersistenceAdapter``, so the SDK's ``AttributesManager`` uses it exactly like
+the official DynamoDB adapter and a deployment can swap one for the other.
+
+Why the merge runs inside the write transaction: Alexa can deliver two turns for the
+same user at nearly the same moment (two devices, a retry, a timer callback racing a
+spoken turn), and the web app may serve them from different threads or gunicorn worker
+processes. A plain "read at the start of the turn, write at the end" would let the
+later writer silently drop a routine the earlier one just completed. So
+``save_attributes`` takes SQLite's write lock first (``BEGIN IMMEDIATE``), re-reads the
+stored row, lets the domain-supplied ``merge`` combine it with the new attributes, and
+commits -- all while no other writer can interleave. Concurrent writers wait on
+``busy_timeout`` instead of failing, and WAL journal mode lets reads proceed while a
+write is in progress.
+
+Why a connection per call: a ``sqlite3.Connection`` must not be shared across threads,
+and opening one on a local file costs microseconds, so every operation opens, uses and
+closes its own connection. That is safe under gunicorn threads and multiple processes
+alike, and there is no connection state to go stale after a fork.
+
+Why every failure becomes ``PersistenceException``: storage trouble (a locked or
+unwritable file, a corrupt row) should surface as the SDK's persistence error, which the
+skill's exception handler can catch to still say something useful to the user instead
+of the request crashing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model import RequestEnvelope
+
+__all__ = [
+    "DEFAULT_BUSY_TIMEOUT_MS",
+    "Attributes",
+    "MergeFunction",
+    "PartitionKeygen",
+    "SQLitePersistenceAdapter",
+    "user_id_partition_keygen",
+]
+
+Attributes = dict[str, Any]
+"""The JSON-serialisable persistent attributes of one user."""
+
+MergeFunction = Callable[[Attributes, Attributes], Attributes]
+"""``merge(stored, new) -> to_store``; ``stored`` is ``{}`` when the user has no row."""
+
+PartitionKeygen = Callable[[RequestEnvelope], str]
+"""Maps a request to the key its attributes are stored under."""
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+"""How long a writer waits for another writer's lock before giving up.
+
+Long enough to ride out a concurrent turn's transaction (milliseconds), short enough
+that a stuck lock still lets the skill answer within Alexa's response deadline.
+"""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS progress (
+    user_key   TEXT PRIMARY KEY,
+    attributes TEXT NOT NULL,
+    updated_at TEXT
+)
+"""
+
+
+def user_id_partition_keygen(request_envelope: RequestEnvelope) -> str:
+    """Return the Alexa user id of the request, the key progress is stored under.
+
+    Equivalent to ``ask_sdk_dynamodb.partition_keygen.user_id_partition_keygen``,
+    written here because that package (and its boto3 dependency) is deliberately not
+    installed: the default storage must work without any AWS libraries. Keying by user
+    (not device) means progress follows the person across their Echo devices.
+
+    :raises PersistenceException: if the request carries no user id.
+    """
+    try:
+        user_id = request_envelope.context.system.user.user_id
+    except AttributeError as exc:
+        raise PersistenceException(
+            "Couldn't retrieve user id from request envelope, for partition key use"
+        ) from exc
+    if not user_id:
+        raise PersistenceException(
+            "Couldn't retrieve user id from request envelope, for partition key use"
+        )
+    return str(user_id)
+
+
+class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
+    """Persist each user's attributes as one JSON row in a local SQLite file.
+
+    This is the zero-setup default store (see the module docstring for the reasoning).
+    It is safe to construct one instance per worker process, or several on the same
+    file: all coordination happens in SQLite's file locks, not in Python objects.
+
+    :param path: database file; its parent directories and the ``progress`` table are
+        created if missing. ``":memory:"`` is not supported (each call opens its own
+        connection, so an in-memory database would vanish between calls).
+    :param merge: optional ``merge(stored, new)`` called inside the write transaction;
+        its result is what gets stored. Supplied by the domain layer so that concurrent
+        turns for one user union their completed routines instead of the last write
+        winning. Without it, ``save_attributes`` overwrites.
+    :param partition_key: maps a request to its row key; defaults to the Alexa user id.
+    :param busy_timeout_ms: how long to wait for another writer's lock before failing.
+    :raises PersistenceException: if the file or table cannot be created/opened.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        merge: MergeFunction | None = None,
+        partition_key: PartitionKeygen = user_id_partition_keygen,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> None:
+        self.path = Path(path)
+        self.merge = merge
+        self.partition_key = partition_key
+        self.busy_timeout_ms = busy_timeout_ms
+        self._initialise()
+
+    # -- ask-sdk-core AbstractPersistenceAdapter -------------------------------------
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> Attributes:
+        """Return the user's stored attributes, or ``{}`` for a user never seen before.
+
+        :raises PersistenceException: on a missing user id, a database error, or a
+            stored row that is not a JSON object (corruption is reported, not ignored,
+            so progress is never silently reset by the next save).
+        """
+        key = self.partition_key(request_envelope)
+        with self._errors("read progress"), self._connection() as conn:
+            row = conn.execute(
+                "SELECT attributes FROM progress WHERE user_key = ?", (key,)
+            ).fetchone()
+        return {} if row is None else self._decode(row[0])
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: Attributes) -> None:
+        """Store the user's attributes atomically, merging with the stored row if asked.
+
+        Runs as one ``BEGIN IMMEDIATE`` transaction -- take the write lock, read the
+        stored row, apply ``merge``, write, commit -- so a concurrent save for the same
+        user either fully precedes or fully follows this one and nothing is lost.
+        Without ``merge`` the row is simply replaced (which also repairs a corrupt row).
+
+        :raises PersistenceException: on a missing user id, a database error (e.g. the
+            lock could not be obtained within ``busy_timeout_ms``), a corrupt stored row,
+            attributes that are not JSON-serialisable, or a failing ``merge``. The stored
+            row is left unchanged in every case.
+        """
+        key = self.partition_key(request_envelope)
+        with self._errors("save progress"), self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                to_store = attributes
+                if self.merge is not None:
+                    row = conn.execute(
+                        "SELECT attributes FROM progress WHERE user_key = ?", (key,)
+                    ).fetchone()
+                    stored = {} if row is None else self._decode(row[0])
+                    to_store = self._apply_merge(self.merge, stored, attributes)
+                payload = self._encode(to_store)
+                conn.execute(
+                    "INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT(user_key) DO UPDATE SET"
+                    " attributes = excluded.attributes, updated_at = excluded.updated_at",
+                    (key, payload, _now()),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        """Remove the user's row (used when the user disables the skill).
+
+        Deleting a user with no row is a no-op, so a repeated disable event is harmless.
+
+        :raises PersistenceException: on a missing user id or a database error.
+        """
+        key = self.partition_key(request_envelope)
+        with self._errors("delete progress"), self._connection() as conn:
+            conn.execute("DELETE FROM progress WHERE user_key = ?", (key,))
+
+    # -- internals ------------------------------------------------------------------
+
+    def _initialise(self) -> None:
+        """Create the directory, the table and switch the file to WAL mode.
+
+        WAL is a persistent property of the database file, so it is set once here rather
+        than on every connection; it lets readers proceed while a writer holds the lock.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PersistenceException(
+                f"Cannot create the directory for the progress database {self.path}: {exc}"
+            ) from exc
+        with self._errors("initialise the progress database"), self._connection() as conn:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise PersistenceException(
+                    f"Progress database {self.path} could not switch to WAL mode "
+                    f"(journal_mode is {mode!r})"
+                )
+            conn.execute(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """Open a private connection for one operation and always close it.
+
+        ``isolation_level=None`` puts the sqlite3 module in autocommit mode so that the
+        explicit ``BEGIN IMMEDIATE`` in ``save_attributes`` is the only transaction
+        control; the module's implicit deferred ``BEGIN`` would otherwise let two
+        writers both read the old row before either takes the write lock.
+        """
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Translate sqlite3 errors into the SDK's ``PersistenceException``."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise PersistenceException(
+                f"Could not {action} in SQLite database {self.path}: {exc}"
+            ) from exc
+
+    def _apply_merge(self, merge: MergeFunction, stored: Attributes, new: Attributes) -> Attributes:
+        """Run the domain merge, turning its failures into ``PersistenceException``."""
+        try:
+            merged = merge(stored, new)
+        except Exception as exc:
+            raise PersistenceException(f"Merging progress for {self.path} failed: {exc!r}") from exc
+        if not isinstance(merged, dict):
+            raise PersistenceException(
+                f"The merge function must return a dict, got {type(merged).__name__}"
+            )
+        return merged
+
+    def _encode(self, attributes: Attributes) -> str:
+        if not isinstance(attributes, dict):
+            raise PersistenceException(
+                f"Persistent attributes must be a dict, got {type(attributes).__name__}"
+            )
+        try:
+            return json.dumps(attributes, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise PersistenceException(
+                f"Persistent attributes are not JSON-serialisable: {exc}"
+            ) from exc
+
+    def _decode(self, text: str) -> Attributes:
+        try:
+            value = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            raise PersistenceException(
+                f"Stored progress in {self.path} is corrupt (invalid JSON): {exc}"
+            ) from exc
+        if not isinstance(value, dict):
+            raise PersistenceException(
+                f"Stored progress in {self.path} is corrupt: expected a JSON object, "
+                f"got {type(value).__name__}"
+            )
+        return value
+
+
+def _now() -> str:
+    """UTC timestamp for ``updated_at`` (ISO 8601, sorts lexicographically)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
