@@ -1,0 +1,808 @@
+"""Tests for skill.web.verification: Alexa request verification without network access.
+
+A throw-away PKI (root CA -> intermediate -> echo-api.amazon.com leaf) is generated once per
+session; the chain is "served" by an injected fetcher, trusted through an injected store, and all
+times come from a fixed, injectable clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from werkzeug.datastructures import Headers
+
+from skill.web import verification
+from skill.web.verification import (
+    CertChainCache,
+    RequestVerifier,
+    VerificationError,
+    check_application_id,
+    check_cert_chain_url,
+    check_timestamp,
+)
+
+NOW = datetime(2026, 11, 22, 1, 2, 3, tzinfo=UTC)
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
+CHAIN_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+URL_HEADER = "SignatureCertChainUrl"
+SIG_HEADER = "Signature-256"
+
+
+# ----------------------------------------------------------------------------------------------
+# Test PKI
+# ----------------------------------------------------------------------------------------------
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _ca_cert(
+    common_name: str,
+    key: rsa.RSAPrivateKey,
+    issuer: tuple[x509.Certificate, rsa.RSAPrivateKey] | None = None,
+    *,
+    not_before: datetime,
+    not_after: datetime,
+) -> x509.Certificate:
+    """A CA certificate; self-signed (a root) when ``issuer`` is None."""
+    issuer_name = issuer[0].subject if issuer else _name(common_name)
+    signing_key = issuer[1] if issuer else key
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name))
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()),
+            critical=False,
+        )
+        .sign(signing_key, hashes.SHA256())
+    )
+
+
+def _leaf_cert(
+    key: rsa.RSAPrivateKey,
+    issuer: tuple[x509.Certificate, rsa.RSAPrivateKey],
+    *,
+    san: tuple[str, ...] | None = ("echo-api.amazon.com",),
+    not_before: datetime = NOW - timedelta(days=30),
+    not_after: datetime = NOW + timedelta(days=60),
+) -> x509.Certificate:
+    """An end-entity certificate shaped like Amazon's (serverAuth + clientAuth, RSA key)."""
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(san[0] if san else "no-san.example"))
+        .issuer_name(issuer[0].subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer[1].public_key()),
+            critical=False,
+        )
+    )
+    if san is not None:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(name) for name in san]), critical=False
+        )
+    return builder.sign(issuer[1], hashes.SHA256())
+
+
+def _pem(*certs: x509.Certificate) -> bytes:
+    return b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in certs)
+
+
+@dataclass(frozen=True)
+class Pki:
+    root: x509.Certificate
+    leaf_key: rsa.RSAPrivateKey
+    rogue_key: rsa.RSAPrivateKey
+    chains: dict[str, bytes]  # PEM chains, all with leaves holding leaf_key
+
+    @property
+    def good_chain(self) -> bytes:
+        return self.chains["valid"]
+
+
+@pytest.fixture(scope="session")
+def pki() -> Pki:
+    root_key, intermediate_key, leaf_key, rogue_key = _key(), _key(), _key(), _key()
+    root = _ca_cert(
+        "Foot Coach Test Root",
+        root_key,
+        not_before=NOW - timedelta(days=365),
+        not_after=NOW + timedelta(days=3650),
+    )
+    intermediate = _ca_cert(
+        "Foot Coach Test Intermediate",
+        intermediate_key,
+        (root, root_key),
+        not_before=NOW - timedelta(days=300),
+        not_after=NOW + timedelta(days=1800),
+    )
+    rogue_root = _ca_cert(
+        "Rogue Root",
+        rogue_key,
+        not_before=NOW - timedelta(days=365),
+        not_after=NOW + timedelta(days=3650),
+    )
+    issuer = (intermediate, intermediate_key)
+    valid_leaf = _leaf_cert(leaf_key, issuer)
+    chains = {
+        "valid": _pem(valid_leaf, intermediate),
+        "expired": _pem(
+            _leaf_cert(
+                leaf_key,
+                issuer,
+                not_before=NOW - timedelta(days=90),
+                not_after=NOW - timedelta(days=1),
+            ),
+            intermediate,
+        ),
+        "not_yet_valid": _pem(
+            _leaf_cert(
+                leaf_key,
+                issuer,
+                not_before=NOW + timedelta(days=1),
+                not_after=NOW + timedelta(days=90),
+            ),
+            intermediate,
+        ),
+        "no_san": _pem(_leaf_cert(leaf_key, issuer, san=None), intermediate),
+        "wrong_san": _pem(_leaf_cert(leaf_key, issuer, san=("evil.example.com",)), intermediate),
+        "wildcard_san": _pem(_leaf_cert(leaf_key, issuer, san=("*.amazon.com",)), intermediate),
+        "untrusted_root": _pem(_leaf_cert(leaf_key, (rogue_root, rogue_key)), rogue_root),
+        "missing_intermediate": _pem(valid_leaf),
+        "leaf_only_self_signed": _pem(_leaf_cert(leaf_key, (valid_leaf, leaf_key))),
+    }
+    return Pki(root=root, leaf_key=leaf_key, rogue_key=rogue_key, chains=chains)
+
+
+# ----------------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------------
+
+
+class RecordingFetcher:
+    """Serves one PEM chain for any URL and records every URL it was asked for."""
+
+    def __init__(self, pem: bytes) -> None:
+        self.pem = pem
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.urls.append(url)
+        return self.pem
+
+
+class Clock:
+    """A settable clock, so tests can move time forward between requests."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.current = now
+
+    def __call__(self) -> datetime:
+        return self.current
+
+
+def make_verifier(
+    pki: Pki,
+    pem: bytes | None = None,
+    *,
+    skill_id: str | None = SKILL_ID,
+    clock: Callable[[], datetime] | None = None,
+    cache: CertChainCache | None = None,
+) -> tuple[RequestVerifier, RecordingFetcher]:
+    fetcher = RecordingFetcher(pki.good_chain if pem is None else pem)
+    verifier = RequestVerifier(
+        skill_id=skill_id,
+        fetch_chain=fetcher,
+        trust_roots=[pki.root],
+        now=clock or Clock(),
+        cache=cache if cache is not None else CertChainCache(),
+    )
+    return verifier, fetcher
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def envelope(
+    *,
+    timestamp: datetime = NOW,
+    request_type: str = "LaunchRequest",
+    app_id: str | None = SKILL_ID,
+    app_id_in: str = "context",
+) -> dict[str, Any]:
+    """An Alexa-like request envelope; ``app_id_in`` is "context", "session" or "both"."""
+    data: dict[str, Any] = {
+        "version": "1.0",
+        "session": {"new": True, "sessionId": "amzn1.echo-api.session.test", "attributes": {}},
+        "context": {"System": {"device": {"deviceId": "amzn1.ask.device.test"}}},
+        "request": {
+            "type": request_type,
+            "requestId": "amzn1.echo-api.request.test",
+            "timestamp": _iso(timestamp),
+            "locale": "en-GB",
+        },
+    }
+    if app_id is not None:
+        if app_id_in in ("context", "both"):
+            data["context"]["System"]["application"] = {"applicationId": app_id}
+        if app_id_in in ("session", "both"):
+            data["session"]["application"] = {"applicationId": app_id}
+    return data
+
+
+def body_of(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+
+def sign(body: bytes, key: rsa.RSAPrivateKey) -> str:
+    return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
+
+
+def signed_request(
+    pki: Pki, data: Any = None, *, url: str = CHAIN_URL, key: rsa.RSAPrivateKey | None = None
+) -> tuple[dict[str, str], bytes]:
+    body = data if isinstance(data, bytes) else body_of(envelope() if data is None else data)
+    headers = {URL_HEADER: url, SIG_HEADER: sign(body, key or pki.leaf_key)}
+    return headers, body
+
+
+def assert_rejected(
+    verifier: RequestVerifier, headers: Any, body: bytes, reason_part: str
+) -> VerificationError:
+    with pytest.raises(VerificationError) as info:
+        verifier.verify(headers, body)
+    assert reason_part in info.value.reason
+    assert str(info.value) == info.value.reason
+    return info.value
+
+
+# ----------------------------------------------------------------------------------------------
+# Happy path and caching
+# ----------------------------------------------------------------------------------------------
+
+
+def test_valid_signed_request_passes(pki: Pki) -> None:
+    verifier, fetcher = make_verifier(pki)
+    headers, body = signed_request(pki)
+
+    assert verifier.verify(headers, body) is None
+    assert fetcher.urls == [CHAIN_URL]
+
+
+def test_chain_is_fetched_once_and_cached(pki: Pki) -> None:
+    verifier, fetcher = make_verifier(pki)
+    first = signed_request(pki, envelope())
+    second = signed_request(pki, envelope(request_type="SessionEndedRequest"))
+
+    verifier.verify(*first)
+    verifier.verify(*second)
+
+    assert fetcher.urls == [CHAIN_URL]
+    assert len(verifier.cache) == 1
+
+
+def test_cache_entry_expires_after_max_age(pki: Pki) -> None:
+    clock = Clock()
+    verifier, fetcher = make_verifier(
+        pki, clock=clock, cache=CertChainCache(max_age=timedelta(minutes=10))
+    )
+    verifier.verify(*signed_request(pki, envelope(timestamp=clock.current)))
+    clock.current += timedelta(minutes=5)
+    verifier.verify(*signed_request(pki, envelope(timestamp=clock.current)))
+    assert fetcher.urls == [CHAIN_URL]
+
+    clock.current += timedelta(minutes=6)
+    verifier.verify(*signed_request(pki, envelope(timestamp=clock.current)))
+    assert fetcher.urls == [CHAIN_URL, CHAIN_URL]
+
+
+def test_cache_entry_expires_with_the_leaf(pki: Pki) -> None:
+    clock = Clock()
+    verifier, fetcher = make_verifier(
+        pki, clock=clock, cache=CertChainCache(max_age=timedelta(days=3650))
+    )
+    verifier.verify(*signed_request(pki, envelope(timestamp=clock.current)))
+
+    clock.current = NOW + timedelta(days=61)  # the leaf expired at NOW + 60 days
+    headers, body = signed_request(pki, envelope(timestamp=clock.current))
+    assert_rejected(verifier, headers, body, "expired")
+    assert fetcher.urls == [CHAIN_URL, CHAIN_URL]
+
+
+def test_rejected_chain_is_not_cached(pki: Pki) -> None:
+    verifier, fetcher = make_verifier(pki, pki.chains["untrusted_root"])
+    headers, body = signed_request(pki)
+    for _ in range(2):
+        assert_rejected(verifier, headers, body, "not trusted")
+    assert fetcher.urls == [CHAIN_URL, CHAIN_URL]
+    assert len(verifier.cache) == 0
+
+
+def test_cache_is_bounded(pki: Pki) -> None:
+    verifier, fetcher = make_verifier(pki, cache=CertChainCache(max_entries=2))
+    urls = [f"https://s3.amazonaws.com/echo.api/cert-{i}.pem" for i in range(3)]
+    for url in urls:
+        verifier.verify(*signed_request(pki, url=url))
+    assert len(verifier.cache) == 2
+
+    verifier.verify(*signed_request(pki, url=urls[0]))  # the oldest one was evicted
+    assert fetcher.urls == [*urls, urls[0]]
+
+
+@pytest.mark.parametrize(
+    "make_headers",
+    [
+        pytest.param(lambda h: {k.lower(): v for k, v in h.items()}, id="lowercase-dict"),
+        pytest.param(lambda h: {k.upper(): v for k, v in h.items()}, id="uppercase-dict"),
+        pytest.param(
+            lambda h: Headers([(k.lower(), v) for k, v in h.items()]), id="werkzeug-headers"
+        ),
+    ],
+)
+def test_header_lookup_is_case_insensitive(pki: Pki, make_headers: Callable[..., Any]) -> None:
+    verifier, fetcher = make_verifier(pki)
+    headers, body = signed_request(pki)
+
+    verifier.verify(make_headers(headers), body)
+    assert fetcher.urls == [CHAIN_URL]
+
+
+# ----------------------------------------------------------------------------------------------
+# Headers and signature
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", [URL_HEADER, SIG_HEADER])
+def test_missing_header_is_rejected(pki: Pki, missing: str) -> None:
+    verifier, fetcher = make_verifier(pki)
+    headers, body = signed_request(pki)
+    del headers[missing]
+
+    assert_rejected(verifier, headers, body, f"missing {missing} header")
+    assert fetcher.urls == []
+
+
+@pytest.mark.parametrize(
+    ("signature", "reason"),
+    [
+        ("not base64!!", "not valid base64"),
+        ("abc", "not valid base64"),  # bad padding
+        ("", "missing Signature-256 header"),
+        ("   ", "missing Signature-256 header"),
+    ],
+)
+def test_malformed_signature_header_is_rejected(pki: Pki, signature: str, reason: str) -> None:
+    verifier, fetcher = make_verifier(pki)
+    headers, body = signed_request(pki)
+    headers[SIG_HEADER] = signature
+
+    assert_rejected(verifier, headers, body, reason)
+    assert fetcher.urls == []  # rejected before touching the network
+
+
+def test_tampered_body_is_rejected(pki: Pki) -> None:
+    verifier, _ = make_verifier(pki)
+    headers, body = signed_request(pki)
+    tampered = body.replace(b"LaunchRequest", b"IntentRequest")
+    assert tampered != body
+
+    assert_rejected(verifier, headers, tampered, "signature does not match body")
+
+
+def test_body_reserialised_with_different_whitespace_is_rejected(pki: Pki) -> None:
+    """The signature covers the raw bytes, not the JSON value."""
+    verifier, _ = make_verifier(pki)
+    headers, body = signed_request(pki)
+    reformatted = json.dumps(json.loads(body), indent=2).encode()
+
+    assert_rejected(verifier, headers, reformatted, "signature does not match body")
+
+
+def test_signature_from_another_key_is_rejected(pki: Pki) -> None:
+    verifier, _ = make_verifier(pki)
+    headers, body = signed_request(pki, key=pki.rogue_key)
+
+    assert_rejected(verifier, headers, body, "signature does not match body")
+
+
+# ----------------------------------------------------------------------------------------------
+# Certificate chain URL
+# ----------------------------------------------------------------------------------------------
+
+BAD_URLS = [
+    pytest.param("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https", id="http"),
+    pytest.param("https://notamazon.com/echo.api/echo-api-cert.pem", "host", id="other-host"),
+    pytest.param(
+        "https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem", "host", id="suffix"
+    ),
+    pytest.param("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port", id="port-563"),
+    pytest.param("https://s3.amazonaws.com:abc/echo.api/c.pem", "malformed", id="bad-port"),
+    pytest.param("https://s3.amazonaws.com/echo.api/../invalid.pem", "path", id="dotdot-escape"),
+    pytest.param("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "path", id="path"),
+    pytest.param("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "path", id="mixed-case"),
+    pytest.param("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem", "path", id="uppercase"),
+    pytest.param("https://s3.amazonaws.com/echo.api", "path", id="no-trailing-slash"),
+    pytest.param("https://s3.amazonaws.com", "path", id="no-path"),
+    pytest.param("s3.amazonaws.com/echo.api/echo-api-cert.pem", "https", id="no-scheme"),
+]
+
+GOOD_URLS = [
+    pytest.param("https://s3.amazonaws.com/echo.api/echo-api-cert.pem", id="canonical"),
+    pytest.param("HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem", id="upper-scheme"),
+    pytest.param("https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem", id="upper-host"),
+    pytest.param("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", id="port-443"),
+    pytest.param("https://s3.amazonaws.com/echo.api/../echo.api/echo-api.pem", id="dotdot-back"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), BAD_URLS)
+def test_bad_cert_chain_url_is_rejected_without_fetching(pki: Pki, url: str, reason: str) -> None:
+    verifier, fetcher = make_verifier(pki)
+    headers, body = signed_request(pki, url=url)
+
+    assert_rejected(verifier, headers, body, reason)
+    assert fetcher.urls == []
+    with pytest.raises(VerificationError):
+        check_cert_chain_url(url)
+
+
+@pytest.mark.parametrize("url", GOOD_URLS)
+def test_acceptable_cert_chain_url_variants(pki: Pki, url: str) -> None:
+    assert check_cert_chain_url(url) is None
+    verifier, fetcher = make_verifier(pki)
+
+    verifier.verify(*signed_request(pki, url=url))
+    assert fetcher.urls == [url]
+
+
+# ----------------------------------------------------------------------------------------------
+# Certificate chain contents
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "reason"),
+    [
+        ("expired", "signing certificate has expired"),
+        ("not_yet_valid", "signing certificate is not yet valid"),
+        ("no_san", "no subject alternative names"),
+        ("wrong_san", "not issued to echo-api.amazon.com"),
+        ("wildcard_san", "not issued to echo-api.amazon.com"),
+        ("untrusted_root", "certificate chain is not trusted"),
+        ("missing_intermediate", "certificate chain is not trusted"),
+        ("leaf_only_self_signed", "certificate chain is not trusted"),
+    ],
+)
+def test_bad_certificate_chain_is_rejected(pki: Pki, chain: str, reason: str) -> None:
+    verifier, fetcher = make_verifier(pki, pki.chains[chain])
+    headers, body = signed_request(pki)  # the signature itself is fine in every case
+
+    assert_rejected(verifier, headers, body, reason)
+    assert fetcher.urls == [CHAIN_URL]
+
+
+def test_chain_trusted_by_test_root_is_not_trusted_by_default_certifi_store(pki: Pki) -> None:
+    roots = verification.load_certifi_roots()
+    assert len(roots) > 50
+    assert all(isinstance(cert, x509.Certificate) for cert in roots)
+
+    fetcher = RecordingFetcher(pki.good_chain)
+    verifier = RequestVerifier(skill_id=SKILL_ID, fetch_chain=fetcher, now=Clock())
+    assert_rejected(verifier, *signed_request(pki), "certificate chain is not trusted")
+
+
+def test_empty_trust_store_is_a_configuration_error(pki: Pki) -> None:
+    with pytest.raises(ValueError, match="trust_roots"):
+        RequestVerifier(skill_id=SKILL_ID, trust_roots=[])
+
+
+@pytest.mark.parametrize(
+    ("fetcher_behaviour", "reason"),
+    [
+        (requests.ConnectionError("boom"), "could not fetch certificate chain"),
+        (requests.Timeout("slow"), "could not fetch certificate chain"),
+        (OSError("disk on fire"), "could not fetch certificate chain"),
+        (b"", "not valid PEM"),
+        (b"this is not a certificate", "not valid PEM"),
+        (b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "not valid PEM"),
+    ],
+    ids=["connection-error", "timeout", "os-error", "empty", "garbage", "bad-der"],
+)
+def test_fetch_failures_become_verification_errors(
+    pki: Pki, fetcher_behaviour: Exception | bytes, reason: str
+) -> None:
+    calls: list[str] = []
+
+    def fetcher(url: str) -> bytes:
+        calls.append(url)
+        if isinstance(fetcher_behaviour, Exception):
+            raise fetcher_behaviour
+        return fetcher_behaviour
+
+    verifier = RequestVerifier(
+        skill_id=SKILL_ID, fetch_chain=fetcher, trust_roots=[pki.root], now=Clock()
+    )
+    assert_rejected(verifier, *signed_request(pki), reason)
+    assert calls == [CHAIN_URL]
+
+
+# ----------------------------------------------------------------------------------------------
+# Default HTTPS fetcher (requests.get is replaced: no network)
+# ----------------------------------------------------------------------------------------------
+
+
+def _response(status: int, content: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.raw = io.BytesIO(content)
+    response.url = CHAIN_URL
+    return response
+
+
+def test_default_fetcher_uses_timeout_and_no_redirects(
+    pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def fake_get(url: str, **kwargs: Any) -> requests.Response:
+        seen.append((url, kwargs))
+        return _response(200, pki.good_chain)
+
+    monkeypatch.setattr(verification.requests, "get", fake_get)
+
+    assert verification.fetch_chain_over_https(CHAIN_URL) == pki.good_chain
+    [(url, kwargs)] = seen
+    assert url == CHAIN_URL
+    assert 0 < kwargs["timeout"] <= 10
+    assert kwargs["allow_redirects"] is False
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "error"),
+    [
+        (404, b"not found", requests.HTTPError),
+        (500, b"oops", requests.HTTPError),
+        (301, b"", requests.HTTPError),
+        (200, b"x" * (verification.MAX_CHAIN_BYTES + 1), ValueError),
+    ],
+    ids=["404", "500", "redirect", "too-large"],
+)
+def test_default_fetcher_rejects_bad_responses(
+    monkeypatch: pytest.MonkeyPatch, status: int, content: bytes, error: type[Exception]
+) -> None:
+    monkeypatch.setattr(verification.requests, "get", lambda url, **_: _response(status, content))
+    with pytest.raises(error):
+        verification.fetch_chain_over_https(CHAIN_URL)
+
+    # ...and through the verifier these become VerificationErrors.
+    verifier = RequestVerifier(skill_id=None, now=Clock())
+    with pytest.raises(VerificationError, match="could not fetch certificate chain"):
+        verifier.verify({URL_HEADER: CHAIN_URL, SIG_HEADER: "AAAA"}, b"{}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Timestamp
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("offset_seconds", "request_type", "accepted"),
+    [
+        (0, "LaunchRequest", True),
+        (-149, "LaunchRequest", True),
+        (149, "LaunchRequest", True),
+        (-150, "IntentRequest", True),
+        (-151, "LaunchRequest", False),
+        (151, "LaunchRequest", False),
+        (-3600, "IntentRequest", False),
+        (-30 * 60, "AlexaSkillEvent.SkillDisabled", True),
+        (-30 * 60, "AlexaSkillEvent.SkillEnabled", True),
+        (-61 * 60, "AlexaSkillEvent.SkillDisabled", False),
+        (61 * 60, "AlexaSkillEvent.SkillAccountLinked", False),
+    ],
+)
+def test_timestamp_tolerance(
+    pki: Pki, offset_seconds: int, request_type: str, accepted: bool
+) -> None:
+    data = envelope(timestamp=NOW + timedelta(seconds=offset_seconds), request_type=request_type)
+    verifier, _ = make_verifier(pki)
+    headers, body = signed_request(pki, data)
+
+    if accepted:
+        assert verifier.verify(headers, body) is None
+        assert check_timestamp(data, NOW) is None
+    else:
+        assert_rejected(verifier, headers, body, "timestamp is too far from current time")
+
+
+def test_timestamp_with_fraction_and_offset_is_understood() -> None:
+    data = {"request": {"type": "LaunchRequest", "timestamp": "2026-11-22T02:02:00.500+01:00"}}
+    assert check_timestamp(data, NOW) is None
+    data["request"]["timestamp"] = "2026-11-22T01:02:03.000Z"
+    assert check_timestamp(data, NOW) is None
+    data["request"]["timestamp"] = "2026-11-22T05:02:03Z"
+    with pytest.raises(VerificationError, match="too far"):
+        check_timestamp(data, NOW)
+
+
+# ----------------------------------------------------------------------------------------------
+# Malformed (but correctly signed) bodies
+# ----------------------------------------------------------------------------------------------
+
+
+def _without_timestamp() -> dict[str, Any]:
+    data = envelope()
+    del data["request"]["timestamp"]
+    return data
+
+
+def _with_timestamp(value: Any) -> dict[str, Any]:
+    data = envelope()
+    data["request"]["timestamp"] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        (b"", "not valid JSON"),
+        (b"[1, 2, 3]", "not a JSON object"),
+        (b'"a string"', "not a JSON object"),
+        (b"{}", "no timestamp"),
+        (b'{"request": "LaunchRequest"}', "no timestamp"),
+        (body_of(_without_timestamp()), "no timestamp"),
+        (body_of(_with_timestamp(1700000000000)), "no timestamp"),
+        (body_of(_with_timestamp(None)), "no timestamp"),
+        (body_of(_with_timestamp("yesterday")), "not ISO 8601"),
+    ],
+    ids=[
+        "not-json",
+        "not-utf8",
+        "empty",
+        "list",
+        "string",
+        "empty-object",
+        "request-not-object",
+        "no-timestamp",
+        "numeric-timestamp",
+        "null-timestamp",
+        "non-iso-timestamp",
+    ],
+)
+def test_malformed_signed_body_is_rejected(pki: Pki, body: bytes, reason: str) -> None:
+    verifier, _ = make_verifier(pki)
+    headers, _ = signed_request(pki, body)
+
+    assert_rejected(verifier, headers, body, reason)
+
+
+# ----------------------------------------------------------------------------------------------
+# Application id
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("skill_id", "data", "reason"),
+    [
+        (SKILL_ID, envelope(app_id=OTHER_SKILL_ID), "does not match"),
+        (SKILL_ID, envelope(app_id=OTHER_SKILL_ID, app_id_in="session"), "does not match"),
+        (SKILL_ID, envelope(app_id=None), "no application id"),
+        (SKILL_ID, envelope(app_id=""), "no application id"),
+        (OTHER_SKILL_ID, envelope(), "does not match"),
+    ],
+    ids=["wrong-context", "wrong-session", "missing", "empty", "configured-other"],
+)
+def test_wrong_application_id_is_rejected(
+    pki: Pki, skill_id: str, data: dict[str, Any], reason: str
+) -> None:
+    verifier, _ = make_verifier(pki, skill_id=skill_id)
+    headers, body = signed_request(pki, data)
+
+    assert_rejected(verifier, headers, body, reason)
+    with pytest.raises(VerificationError, match=reason):
+        check_application_id(skill_id, data)
+
+
+@pytest.mark.parametrize(
+    ("skill_id", "data"),
+    [
+        (SKILL_ID, envelope(app_id_in="context")),
+        (SKILL_ID, envelope(app_id_in="session")),
+        (SKILL_ID, envelope(app_id_in="both")),
+        (None, envelope(app_id=OTHER_SKILL_ID)),
+        (None, envelope(app_id=None)),
+    ],
+    ids=["context", "session-fallback", "both", "unconfigured-other", "unconfigured-missing"],
+)
+def test_matching_or_unchecked_application_id_passes(
+    pki: Pki, skill_id: str | None, data: dict[str, Any]
+) -> None:
+    verifier, fetcher = make_verifier(pki, skill_id=skill_id)
+
+    assert verifier.verify(*signed_request(pki, data)) is None
+    assert check_application_id(skill_id, data) is None
+    assert fetcher.urls == [CHAIN_URL]
+
+
+def test_context_application_id_takes_precedence_over_session(pki: Pki) -> None:
+    data = envelope(app_id_in="both")
+    data["session"]["application"]["applicationId"] = OTHER_SKILL_ID
+    assert check_application_id(SKILL_ID, data) is None
+
+    data["context"]["System"]["application"]["applicationId"] = OTHER_SKILL_ID
+    data["session"]["application"]["applicationId"] = SKILL_ID
+    with pytest.raises(VerificationError, match="does not match"):
+        check_application_id(SKILL_ID, data)
+
+
+def test_verification_error_carries_reason() -> None:
+    error = VerificationError("signature does not match body")
+    assert error.reason == "signature does not match body"
+    assert str(error) == "signature does not match body"
