@@ -1,0 +1,148 @@
+"""The per-turn state a handler works with: position, progress, offers, and how to speak.
+
+Session attributes hold plain JSON only (a position, the last prompt, an open offer), and a
+client cannot be trusted to echo them faithfully, so everything read back is validated and
+a bad value is treated as absent. Progress is loaded once per request by an interceptor and
+kept in request attributes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from skill.engine.navigation import Coach, Position, Step
+from skill.engine.ssml import plain_ssml, to_ssml
+from skill.progress import Progress
+from skill.replies import DISCLAIMER
+
+log = logging.getLogger(__name__)
+
+POSITION = "position"
+PROMPT = "prompt"
+OFFER = "offer"
+PROGRESS = "progress"
+STORAGE_OK = "storage_ok"
+
+
+class Conversation:
+    """One request's view of the person: where they are and what they have done."""
+
+    def __init__(self, handler_input: HandlerInput, coach: Coach) -> None:
+        self.input = handler_input
+        self.coach = coach
+        self.session: dict[str, Any] = handler_input.attributes_manager.session_attributes
+        self.request_attributes = handler_input.attributes_manager.request_attributes
+
+    # -- what we know ------------------------------------------------------------------
+
+    @property
+    def progress(self) -> Progress:
+        return self.request_attributes.setdefault(PROGRESS, Progress())
+
+    @property
+    def today(self) -> date:
+        timestamp = getattr(self.input.request_envelope.request, "timestamp", None)
+        return timestamp.date() if isinstance(timestamp, datetime) else datetime.now(UTC).date()
+
+    def _valid(self, data: Any) -> Position | None:
+        if data is None:
+            return None
+        try:
+            return Position.from_json(data, self.coach)
+        except ValueError as exc:
+            log.warning("ignoring a malformed position: %s", exc)
+            return None
+
+    @property
+    def position(self) -> Position | None:
+        """The session's position, else the saved one (a new session re-teaches exercises)."""
+        current = self._valid(self.session.get(POSITION))
+        if current is not None:
+            return current
+        saved = self._valid(self.progress.position)
+        return (
+            Position(saved.routine_id, saved.item, saved.part, saved.paused, saved.finished)
+            if saved
+            else None
+        )
+
+    @property
+    def unfinished(self) -> Position | None:
+        position = self.position
+        return position if position and not position.finished else None
+
+    def set_position(self, position: Position) -> None:
+        self.session[POSITION] = position.to_json()
+        self.progress.position = position.to_json()
+        if not position.routine_id.startswith("exercise:"):
+            self.progress.last_routine = position.routine_id
+
+    @property
+    def offer(self) -> dict[str, str] | None:
+        offer = self.session.get(OFFER)
+        return offer if isinstance(offer, dict) and isinstance(offer.get("kind"), str) else None
+
+    def make_offer(self, kind: str, target: str = "") -> None:
+        self.session[OFFER] = {"kind": kind, "id": target}
+
+    # -- slots -------------------------------------------------------------------------
+
+    def slot(self, name: str) -> tuple[str | None, bool]:
+        """(resolved content id or None, whether the person said something for the slot)."""
+        request = self.input.request_envelope.request
+        if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
+            return None, False
+        slot = request.intent.slots.get(name)
+        if slot is None or not slot.value:
+            return None, False
+        authorities = (
+            getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None) or []
+        )
+        for authority in authorities:
+            code = getattr(getattr(authority, "status", None), "code", None)
+            if code == StatusCode.ER_SUCCESS_MATCH and authority.values:
+                return authority.values[0].value.id, True
+        return None, True
+
+    # -- speaking ----------------------------------------------------------------------
+
+    def disclaimer_once(self) -> str:
+        """The safety disclaimer, the first time this person hears anything coached."""
+        if self.progress.disclaimer_heard:
+            return ""
+        self.progress.disclaimer_heard = True
+        return DISCLAIMER
+
+    def speak_step(self, step: Step, before: str = "", after: str = "") -> Response:
+        """Say an engine turn (with optional words around it) and keep the session open."""
+        self.set_position(step.position)
+        self.session.pop(OFFER, None)
+        lead = " ".join(t for t in (self.disclaimer_once(), before) if t)
+        inner = to_ssml(step.turn).removeprefix("<speak>").removesuffix("</speak>")
+        ssml = (
+            "<speak>" + " ".join(p for p in (escape(lead), inner, escape(after)) if p) + "</speak>"
+        )
+        return self.input.response_builder.speak(ssml).ask(step.turn.reprompt).response
+
+    def ask(self, text: str, reprompt: str | None = None) -> Response:
+        """Say plain words and wait for an answer."""
+        return (
+            self.input.response_builder.speak(plain_ssml(text))
+            .ask(reprompt or "What would you like to do?")
+            .response
+        )
+
+    def goodbye(self, text: str) -> Response:
+        self.session.pop(OFFER, None)
+        return (
+            self.input.response_builder.speak(plain_ssml(text))
+            .set_should_end_session(True)
+            .response
+        )

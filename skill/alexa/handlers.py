@@ -1,0 +1,330 @@
+"""Intent handlers: each translates what the person said into an engine move or a reply.
+
+One class per intent, as in Amazon's samples; ``can_handle`` reads like the intent's
+meaning, and ``reply`` is a few lines because the engine (moves) and ``replies`` (words) do
+the work. No path ends in silence: everything not understood gets a sentence and a question.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill import replies
+from skill.alexa.conversation import PROMPT, Conversation
+from skill.engine.navigation import Coach
+
+log = logging.getLogger(__name__)
+
+NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
+
+
+class ConversationHandler(AbstractRequestHandler):
+    """Base: handles the listed intents or request types with the engine at hand."""
+
+    intents: ClassVar[tuple[str, ...]] = ()
+    request_types: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_intent_name(n)(handler_input) for n in self.intents) or any(
+            is_request_type(t)(handler_input) for t in self.request_types
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.reply(Conversation(handler_input, self.coach))
+
+    def reply(self, conversation: Conversation) -> Response:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class LaunchHandler(ConversationHandler):
+    """Opening the skill: disclaimer the first time, an offer to resume when mid-routine."""
+
+    request_types = ("LaunchRequest",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        if not conversation.progress.disclaimer_heard:
+            conversation.progress.disclaimer_heard = True
+            return conversation.ask(replies.welcome_first_time())
+        unfinished = conversation.unfinished
+        if unfinished:
+            conversation.make_offer("resume")
+            return conversation.ask(
+                replies.offer_resume(self.coach, unfinished),
+                "Say resume to continue, or start to begin again.",
+            )
+        return conversation.ask(replies.welcome_back())
+
+
+class StartRoutineHandler(ConversationHandler):
+    """'Start', 'start the quick routine', 'I have five minutes', 'I don't have a band'."""
+
+    intents = ("StartRoutineIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        routine_id, spoken = conversation.slot("routine")
+        if spoken and routine_id not in self.coach.library.routines:
+            return conversation.ask(replies.unknown_routine(self.coach.library))
+        if routine_id is None:
+            last = conversation.progress.last_routine
+            routine_id = (
+                last
+                if last in self.coach.library.routines
+                else self.coach.library.default_routine.id
+            )
+        return conversation.speak_step(self.coach.start(routine_id))
+
+
+class DoExerciseHandler(ConversationHandler):
+    """'Let's do the pencil lift': coach one exercise on its own."""
+
+    intents = ("DoExerciseIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        exercise_id, _ = conversation.slot("exercise")
+        if exercise_id not in self.coach.library.exercises:
+            return conversation.ask(replies.unknown_exercise(self.coach.library))
+        return conversation.speak_step(self.coach.start_exercise(exercise_id))
+
+
+class HowToHandler(ConversationHandler):
+    """'How do I do ankle circles?': steps, equipment, timing, then an offer to do it."""
+
+    intents = ("ExerciseHowToIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        exercise_id, _ = conversation.slot("exercise")
+        exercise = self.coach.library.exercises.get(exercise_id or "")
+        if exercise is None:
+            return conversation.ask(replies.unknown_exercise(self.coach.library))
+        conversation.make_offer("exercise", exercise.id)
+        return conversation.ask(
+            replies.how_to(exercise), f"Want to do {exercise.name} now? Say yes or no."
+        )
+
+
+class YesHandler(ConversationHandler):
+    """Yes to an offer: do the exercise just explained, or resume the saved routine."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        offer = conversation.offer or {}
+        if offer.get("kind") == "exercise" and offer.get("id") in self.coach.library.exercises:
+            return conversation.speak_step(self.coach.start_exercise(offer["id"]))
+        if offer.get("kind") == "resume" and conversation.unfinished:
+            return conversation.speak_step(self.coach.resume(conversation.unfinished))
+        return conversation.ask(replies.WHAT_NOW)
+
+
+class NoHandler(ConversationHandler):
+    intents = ("AMAZON.NoIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        conversation.session.pop("offer", None)
+        return conversation.ask(f"OK. {replies.WHAT_NOW}")
+
+
+class NextHandler(ConversationHandler):
+    """'Next': the following part; past the last one, the routine is finished and counted."""
+
+    intents = ("AMAZON.NextIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        position = conversation.position
+        if position is None:
+            return conversation.ask(NOT_IN_ROUTINE)
+        step = self.coach.next(position)
+        if step.position.finished and not position.finished:
+            progress = conversation.progress
+            if not position.routine_id.startswith("exercise:"):
+                progress.record_completion(position.routine_id, conversation.today)
+            after = replies.finished_praise(progress.streak_days(conversation.today))
+            return conversation.speak_step(step, after=after)
+        return conversation.speak_step(step)
+
+
+class MoveHandler(ConversationHandler):
+    """Previous, start over, skip, pause, resume: an engine move on the current position."""
+
+    moves: ClassVar[dict[str, str]] = {
+        "AMAZON.PreviousIntent": "previous",
+        "AMAZON.StartOverIntent": "start_over",
+        "SkipIntent": "skip",
+        "AMAZON.PauseIntent": "pause",
+        "AMAZON.ResumeIntent": "resume",
+    }
+    intents = tuple(moves)
+
+    def reply(self, conversation: Conversation) -> Response:
+        position = conversation.position
+        if position is None:
+            return conversation.ask(NOT_IN_ROUTINE)
+        intent = conversation.input.request_envelope.request.intent.name
+        return conversation.speak_step(getattr(self.coach, self.moves[intent])(position))
+
+
+class RepeatHandler(ConversationHandler):
+    """'Repeat': the last prompt again, exactly as it was said."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        prompt = conversation.session.get(PROMPT)
+        if isinstance(prompt, dict) and isinstance(prompt.get("ssml"), str):
+            builder = conversation.input.response_builder.speak(prompt["ssml"])
+            return builder.ask(str(prompt.get("reprompt") or replies.WHAT_NOW)).response
+        return conversation.ask(f"There's nothing to repeat yet. {replies.WHAT_NOW}")
+
+
+class QuestionHandler(ConversationHandler):
+    """What's next, how long, how many left, progress, and the lists."""
+
+    intents = (
+        "WhatsNextIntent",
+        "HowLongIntent",
+        "ExercisesLeftIntent",
+        "ProgressIntent",
+        "ListRoutinesIntent",
+        "ListExercisesIntent",
+    )
+
+    def reply(self, conversation: Conversation) -> Response:
+        intent = conversation.input.request_envelope.request.intent.name
+        library, position = self.coach.library, conversation.position
+        if intent == "WhatsNextIntent":
+            text = (
+                NOT_IN_ROUTINE
+                if position is None
+                else f"{self.coach.whats_next(position)} Say next when you're ready."
+            )
+        elif intent == "HowLongIntent":
+            text = replies.how_long(self.coach, position, library)
+        elif intent == "ExercisesLeftIntent":
+            text = replies.exercises_left(self.coach, position)
+        elif intent == "ProgressIntent":
+            progress = conversation.progress
+            text = replies.progress_report(
+                len(progress.completions), progress.streak_days(conversation.today)
+            )
+        elif intent == "ListRoutinesIntent":
+            text = replies.list_routines(library, self.coach)
+        else:
+            text = replies.list_exercises(library)
+        return conversation.ask(text)
+
+
+class HelpHandler(ConversationHandler):
+    """Help that fits where the person is: in a routine or not."""
+
+    intents = ("AMAZON.HelpIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        position = conversation.unfinished
+        if position is None:
+            return conversation.ask(
+                "I coach you through short foot exercise routines, counting reps and timing holds. "
+                + replies.WHAT_YOU_CAN_SAY
+            )
+        routine = self.coach.routine(position)
+        exercise = routine.items[position.item].exercise
+        return conversation.ask(
+            f"You're doing {exercise.name} in {routine.name}. {replies.IN_ROUTINE_HELP}"
+        )
+
+
+class FallbackHandler(ConversationHandler):
+    """Anything not understood: say what works here."""
+
+    intents = ("AMAZON.FallbackIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        if conversation.unfinished:
+            return conversation.ask(f"Sorry, I didn't get that. {replies.IN_ROUTINE_HELP}")
+        return conversation.ask(
+            "Sorry, I didn't get that. "
+            "You can say start, list routines, or how do I do ankle circles."
+        )
+
+
+class StopHandler(ConversationHandler):
+    """Stop, cancel, go home: a short goodbye; the interceptor saves the place."""
+
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+
+    def reply(self, conversation: Conversation) -> Response:
+        if conversation.unfinished:
+            return conversation.goodbye("Goodbye! I've saved your place for next time.")
+        return conversation.goodbye("Goodbye, see you next time.")
+
+
+class SessionEndedHandler(ConversationHandler):
+    """The session closed (timeout, error, user): nothing to say; the place is saved."""
+
+    request_types = ("SessionEndedRequest",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        request = conversation.input.request_envelope.request
+        reason = getattr(request, "reason", None)
+        error = getattr(request, "error", None)
+        if error is not None:
+            log.error(
+                "session ended with an error: %s %s",
+                getattr(error, "object_type", None),
+                getattr(error, "message", None),
+            )
+        else:
+            log.info("session ended: %s", getattr(reason, "value", reason))
+        return conversation.input.response_builder.response
+
+
+class SkillDisabledHandler(ConversationHandler):
+    """The person disabled the skill: delete everything stored about them."""
+
+    request_types = ("AlexaSkillEvent.SkillDisabled",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        conversation.input.attributes_manager.delete_persistent_attributes()
+        conversation.request_attributes["deleted"] = True
+        return conversation.input.response_builder.response
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """Any unexpected error: log it, and say a friendly sentence instead of going silent."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.exception("error handling a request", exc_info=exception)
+        speech = "Sorry, something went wrong on my side. Please say that again."
+        return handler_input.response_builder.speak(speech).ask(replies.WHAT_NOW).response
+
+
+def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
+    kinds = [
+        LaunchHandler,
+        StartRoutineHandler,
+        DoExerciseHandler,
+        HowToHandler,
+        YesHandler,
+        NoHandler,
+        NextHandler,
+        MoveHandler,
+        RepeatHandler,
+        QuestionHandler,
+        HelpHandler,
+        FallbackHandler,
+        StopHandler,
+        SessionEndedHandler,
+        SkillDisabledHandler,
+    ]
+    return [kind(coach) for kind in kinds]

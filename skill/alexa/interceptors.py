@@ -1,0 +1,93 @@
+"""Cross-cutting work around every handler: load progress, save it, remember the last prompt.
+
+Storage must never cost the person their step. If progress cannot be loaded, the turn goes
+on with a blank record and nothing is saved over the real one; if saving fails, the person
+still hears the step, with a short apology. The last prompt is kept in the session so
+"repeat" says exactly what was said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from ask_sdk_core.dispatch_components import (
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa.conversation import PROGRESS, PROMPT, STORAGE_OK, Conversation
+from skill.engine.navigation import Coach
+from skill.progress import Progress
+
+log = logging.getLogger(__name__)
+
+NOT_LOADED = "Sorry, I can't reach your saved progress right now, so I won't save today's. "
+NOT_SAVED = "Sorry, I couldn't save your progress just now. "
+
+
+def user_hash(handler_input: HandlerInput) -> str:
+    """A short stable hash of the user id for logs, which must never hold the raw id."""
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    user_id = getattr(getattr(system, "user", None), "user_id", None) or ""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:12]
+
+
+def _has_storage(handler_input: HandlerInput) -> bool:
+    return handler_input.attributes_manager._persistence_adapter is not None
+
+
+class LoadProgress(AbstractRequestInterceptor):
+    """Read the person's progress once per request; a new session counts as a session day."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    def process(self, handler_input: HandlerInput) -> None:
+        attributes = handler_input.attributes_manager
+        stored: object = {}
+        ok = _has_storage(handler_input)
+        if ok:
+            try:
+                stored = attributes.persistent_attributes
+            except Exception:  # storage down, locked, corrupt: the step must still be heard
+                log.exception("could not load progress for user %s", user_hash(handler_input))
+                ok = False
+        progress = Progress.from_json(stored)
+        session = handler_input.request_envelope.session
+        if session is not None and session.new:
+            progress.record_session(Conversation(handler_input, self.coach).today)
+        attributes.request_attributes[PROGRESS] = progress
+        attributes.request_attributes[STORAGE_OK] = ok
+
+
+class SaveProgress(AbstractResponseInterceptor):
+    """Remember the last prompt for 'repeat', then save progress (or apologise)."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        attributes = handler_input.attributes_manager
+        speech = getattr(getattr(response, "output_speech", None), "ssml", None)
+        if speech and not response.should_end_session:
+            reprompt = getattr(getattr(response.reprompt, "output_speech", None), "ssml", None)
+            attributes.session_attributes[PROMPT] = {"ssml": speech, "reprompt": reprompt}
+        request_attributes = attributes.request_attributes
+        if request_attributes.get("deleted") or not _has_storage(handler_input):
+            return
+        if not request_attributes.get(STORAGE_OK):
+            self._apologise(response, NOT_LOADED)
+            return
+        progress: Progress = request_attributes.get(PROGRESS, Progress())
+        try:
+            attributes.persistent_attributes = progress.to_json()
+            attributes.save_persistent_attributes()
+        except Exception:
+            log.exception("could not save progress for user %s", user_hash(handler_input))
+            self._apologise(response, NOT_SAVED)
+
+    @staticmethod
+    def _apologise(response: Response | None, apology: str) -> None:
+        output = getattr(response, "output_speech", None)
+        if output is not None and getattr(output, "ssml", None):
+            output.ssml = output.ssml.replace("<speak>", f"<speak>{apology}", 1)

@@ -1,0 +1,136 @@
+"""A person's saved progress: where they are, what they finished, and their streak.
+
+Stored as plain JSON (never model objects) with a schema version, so older records can be
+migrated and a record edited by hand or by an older skill version is repaired rather than
+crashing a turn. ``merge`` is what storage runs inside its write transaction, so two turns
+saving at once (two devices on one account) never lose a completed routine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+SCHEMA_VERSION = 1
+#: Enough history for streaks and counts while keeping a stored item small.
+MAX_COMPLETIONS = 1000
+MAX_SESSION_DATES = 400
+
+
+@dataclass
+class Completion:
+    id: str
+    routine_id: str
+    day: str  # ISO date
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "routine_id": self.routine_id, "day": self.day}
+
+
+@dataclass
+class Progress:
+    """Everything the skill remembers about one person between sessions."""
+
+    disclaimer_heard: bool = False
+    position: dict[str, Any] | None = None
+    last_routine: str | None = None
+    completions: list[Completion] = field(default_factory=list)
+    session_days: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "disclaimer_heard": self.disclaimer_heard,
+            "position": self.position,
+            "last_routine": self.last_routine,
+            "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
+            "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Progress:
+        """Read a stored record of any version; anything unreadable is dropped, not fatal."""
+        if not isinstance(data, dict):
+            return cls()
+        data = migrate(data)
+        completions = [
+            Completion(str(c["id"]), str(c["routine_id"]), str(c["day"]))
+            for c in data.get("completions", [])
+            if isinstance(c, dict) and {"id", "routine_id", "day"} <= c.keys() and _is_day(c["day"])
+        ]
+        days = [d for d in data.get("session_days", []) if _is_day(d)]
+        position = data.get("position")
+        last = data.get("last_routine")
+        return cls(
+            disclaimer_heard=data.get("disclaimer_heard") is True,
+            position=position if isinstance(position, dict) else None,
+            last_routine=last if isinstance(last, str) else None,
+            completions=completions,
+            session_days=days,
+        )
+
+    def record_session(self, today: date) -> None:
+        self.session_days = sorted({*self.session_days, today.isoformat()})
+
+    def record_completion(self, routine_id: str, today: date) -> Completion:
+        completion = Completion(uuid.uuid4().hex, routine_id, today.isoformat())
+        self.completions.append(completion)
+        self.record_session(today)
+        return completion
+
+    def streak_days(self, today: date) -> int:
+        """Days in a row, ending today or yesterday, on which a routine was finished."""
+        days = {date.fromisoformat(c.day) for c in self.completions}
+        day = today if today in days else today - timedelta(days=1)
+        streak = 0
+        while day in days:
+            streak += 1
+            day -= timedelta(days=1)
+        return streak
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older stored record up to SCHEMA_VERSION.
+
+    Version 0 (no schema_version) kept ``completed`` as a list of routine ids and
+    ``dates`` as session days; they become dated completions and session_days.
+    """
+    version = data.get("schema_version", 0)
+    if version == 0:
+        data = dict(data)
+        completed = data.pop("completed", [])
+        days = data.pop("dates", [])
+        fallback_day = (sorted(d for d in days if _is_day(d)) or ["1970-01-01"])[-1]
+        data["completions"] = [
+            {"id": f"v0-{i}", "routine_id": r, "day": fallback_day}
+            for i, r in enumerate(completed)
+            if isinstance(r, str)
+        ]
+        data["session_days"] = days if isinstance(days, list) else []
+        data["schema_version"] = SCHEMA_VERSION
+    return data
+
+
+def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What to store when ``new`` is saved over ``stored``: the union of what both finished.
+
+    Position and last routine come from the newer turn; completions and session days are
+    unioned by id, so a completion saved by a concurrent turn survives this save.
+    """
+    old, fresh = Progress.from_json(stored), Progress.from_json(new)
+    by_id = {c.id: c for c in old.completions}
+    by_id.update({c.id: c for c in fresh.completions})
+    fresh.completions = sorted(by_id.values(), key=lambda c: (c.day, c.id))
+    fresh.session_days = sorted({*old.session_days, *fresh.session_days})
+    fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
+    return fresh.to_json()

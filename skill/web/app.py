@@ -1,0 +1,119 @@
+"""The web endpoint: verify the request, invoke the skill, serialize the response.
+
+``flask-ask-sdk`` and ``ask-sdk-webservice-support``'s verifier cannot be imported with
+OpenSSL >= 3.0.10, so this small app factory routes Flask to ask-sdk-core's ``skill.invoke``
+itself, with request verification built on ``cryptography`` (``verification.py``).
+Anything malformed is answered with a 4xx and a short reason before any handler or
+storage sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+
+from skill.alexa.skill_builder import build_skill
+from skill.progress import merge
+from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.web.verification import RequestVerifier, VerificationError
+
+log = logging.getLogger(__name__)
+
+#: Alexa requests are a few KB; anything far larger is refused before it is parsed.
+MAX_BODY_BYTES = 128 * 1024
+DEFAULT_DB = Path("var") / "footcoach.sqlite3"
+
+
+@dataclass
+class WebConfig:
+    """Settings, from the environment by default, with values that work on a laptop."""
+
+    db_path: Path = field(default_factory=lambda: Path(os.environ.get("FOOTCOACH_DB", DEFAULT_DB)))
+    skill_id: str | None = field(
+        default_factory=lambda: os.environ.get("FOOTCOACH_SKILL_ID") or None
+    )
+    verify: bool = field(default_factory=lambda: os.environ.get("FOOTCOACH_VERIFY", "1") != "0")
+
+
+def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
+    return jsonify(error=reason), status
+
+
+def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
+    """The request envelope, or ValueError saying what is wrong with the body."""
+    try:
+        data: Any = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError("body is not UTF-8") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError("body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise ValueError("body is not a JSON object")
+    if not isinstance(data.get("request"), dict) or not isinstance(
+        data["request"].get("type"), str
+    ):
+        raise ValueError("request.type is missing")
+    try:
+        envelope = skill.serializer.deserialize(json.dumps(data), RequestEnvelope)
+    except Exception as exc:  # the SDK raises several types for shapes it cannot map
+        raise ValueError("request does not match the Alexa request format") from exc
+    if envelope is None or envelope.request is None:
+        raise ValueError("request is missing")
+    return envelope
+
+
+def create_app(
+    config: WebConfig | None = None,
+    *,
+    skill: CustomSkill | None = None,
+    verifier: RequestVerifier | None = None,
+) -> Flask:
+    config = config or WebConfig()
+    if skill is None:
+        adapter = SQLitePersistenceAdapter(config.db_path, merge=merge)
+        skill = build_skill(adapter, skill_id=config.skill_id)
+    if config.verify and verifier is None:
+        verifier = RequestVerifier(skill_id=config.skill_id)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.extensions["footcoach_skill"] = skill
+
+    @app.get("/health")
+    def health() -> Response:
+        return jsonify(status="ok")
+
+    @app.post("/alexa")
+    def alexa() -> Any:
+        if request.mimetype != "application/json":
+            return _bad_request("content type must be application/json", 415)
+        body = request.get_data(cache=False)
+        if config.verify and verifier is not None:
+            try:
+                verifier.verify(request.headers, body)
+            except VerificationError as exc:
+                log.warning("rejected a request: %s", exc.reason)
+                return _bad_request(exc.reason)
+        try:
+            envelope = parse_envelope(skill, body)
+        except ValueError as exc:
+            return _bad_request(str(exc))
+        try:
+            response = skill.invoke(request_envelope=envelope, context=None)
+        except Exception as exc:  # e.g. an application id the SDK refuses
+            log.warning("skill refused a request: %s", type(exc).__name__)
+            return _bad_request("request refused by the skill")
+        return jsonify(skill.serializer.serialize(response))
+
+    @app.errorhandler(413)
+    def too_large(_: Exception) -> Any:
+        return _bad_request(f"body is larger than {MAX_BODY_BYTES} bytes", 413)
+
+    return app
