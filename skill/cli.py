@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 
@@ -111,19 +110,19 @@ def models() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="SQLite file for progress.")
+@click.option("--db", help="Progress storage: a SQLite file path (default var/footcoach.sqlite3).")
 @click.option("--skill-id", help="Only accept requests for this Alexa skill id.")
 @click.option(
     "--no-verify", is_flag=True, help="Skip Alexa request verification (local testing only)."
 )
-def serve(host: str, port: int, db_path: str | None, skill_id: str | None, no_verify: bool) -> None:
+def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify: bool) -> None:
     """Run the Alexa web endpoint (POST /alexa, GET /health) with SQLite storage."""
     from skill.web.app import WebConfig, create_app
 
     _load()  # broken content stops start-up here, with the file and field named
     config = WebConfig()
-    if db_path:
-        config.db_path = Path(db_path)
+    if db:
+        config.db = db
     if skill_id:
         config.skill_id = skill_id
     if no_verify:
@@ -134,7 +133,7 @@ def serve(host: str, port: int, db_path: str | None, skill_id: str | None, no_ve
             fg="yellow",
             err=True,
         )
-    click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db_path})")
+    click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
     create_app(config).run(host=host, port=port, threaded=True)
 
 

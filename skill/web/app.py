@@ -21,8 +21,7 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill_builder import build_skill
-from skill.progress import merge
-from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.storage import open_storage
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ DEFAULT_DB = Path("var") / "footcoach.sqlite3"
 class WebConfig:
     """Settings, from the environment by default, with values that work on a laptop."""
 
-    db_path: Path = field(default_factory=lambda: Path(os.environ.get("FOOTCOACH_DB", DEFAULT_DB)))
+    db: str = field(default_factory=lambda: os.environ.get("FOOTCOACH_DB") or str(DEFAULT_DB))
     skill_id: str | None = field(
         default_factory=lambda: os.environ.get("FOOTCOACH_SKILL_ID") or None
     )
@@ -78,8 +77,7 @@ def create_app(
 ) -> Flask:
     config = config or WebConfig()
     if skill is None:
-        adapter = SQLitePersistenceAdapter(config.db_path, merge=merge)
-        skill = build_skill(adapter, skill_id=config.skill_id)
+        skill = build_skill(open_storage(config.db), skill_id=config.skill_id)
     if config.verify and verifier is None:
         verifier = RequestVerifier(skill_id=config.skill_id)
     app = Flask(__name__)
