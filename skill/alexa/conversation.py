@@ -37,7 +37,11 @@ class Conversation:
     def __init__(self, handler_input: HandlerInput, coach: Coach) -> None:
         self.input = handler_input
         self.coach = coach
-        self.session: dict[str, Any] = handler_input.attributes_manager.session_attributes
+        in_session = handler_input.request_envelope.session is not None
+        # skill events arrive outside any session: there is nothing to remember between turns
+        self.session: dict[str, Any] = (
+            handler_input.attributes_manager.session_attributes if in_session else {}
+        )
         self.request_attributes = handler_input.attributes_manager.request_attributes
 
     # -- what we know ------------------------------------------------------------------

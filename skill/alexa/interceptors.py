@@ -69,7 +69,8 @@ class SaveProgress(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         attributes = handler_input.attributes_manager
         speech = getattr(getattr(response, "output_speech", None), "ssml", None)
-        if speech and not response.should_end_session:
+        in_session = handler_input.request_envelope.session is not None
+        if speech and in_session and not response.should_end_session:
             reprompt = getattr(getattr(response.reprompt, "output_speech", None), "ssml", None)
             attributes.session_attributes[PROMPT] = {"ssml": speech, "reprompt": reprompt}
         request_attributes = attributes.request_attributes
