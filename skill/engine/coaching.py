@@ -68,7 +68,7 @@ def dose_summary(timing: Timing, exercise: Exercise) -> str:
     else:
         what = f"{timing.reps} counted reps"
         if timing.end_hold_seconds:
-            what += f", then a {seconds_phrase(timing.end_hold_seconds)} hold"
+            what += f", then hold for {seconds_phrase(timing.end_hold_seconds)}"
     if timing.variations:
         what += f", {len(timing.variations)} ways"
     if timing.sets > 1:
