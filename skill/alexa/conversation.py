@@ -14,7 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.engine.navigation import Coach, Position, Step
@@ -100,10 +100,11 @@ class Conversation:
 
     def slot(self, name: str) -> tuple[str | None, bool]:
         """(resolved content id or None, whether the person said something for the slot)."""
-        request = self.input.request_envelope.request
-        if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
+        intent = getattr(self.input.request_envelope.request, "intent", None)
+        slots = getattr(intent, "slots", None)
+        if not isinstance(slots, dict):
             return None, False
-        slot = request.intent.slots.get(name)
+        slot = slots.get(name)
         if slot is None or not slot.value:
             return None, False
         authorities = (

@@ -14,6 +14,13 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.canfulfill import (
+    CanFulfillIntent,
+    CanFulfillIntentValues,
+    CanFulfillSlot,
+    CanFulfillSlotValues,
+    CanUnderstandSlotValues,
+)
 
 from skill import replies
 from skill.alexa.conversation import PROMPT, Conversation
@@ -22,6 +29,8 @@ from skill.engine.navigation import Coach
 log = logging.getLogger(__name__)
 
 NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
+#: The custom intents this skill can fulfil (CanFulfillIntentRequest answers YES for these).
+CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent"}
 
 
 class ConversationHandler(AbstractRequestHandler):
@@ -297,6 +306,81 @@ class SkillDisabledHandler(ConversationHandler):
         return conversation.input.response_builder.response
 
 
+class CanFulfillHandler(ConversationHandler):
+    """Name-free discovery: say whether this skill can do an intent with the slots given."""
+
+    request_types = ("CanFulfillIntentRequest",)
+    slot_ids: ClassVar[dict[str, str]] = {"routine": "routines", "exercise": "exercises"}
+
+    def reply(self, conversation: Conversation) -> Response:
+        intent = getattr(conversation.input.request_envelope.request, "intent", None)
+        name = getattr(intent, "name", None)
+        slots = getattr(intent, "slots", None) or {}
+        known = name in CUSTOM_INTENTS
+        verdicts = {}
+        for slot_name in slots:
+            value_id, _ = conversation.slot(slot_name)
+            records = getattr(self.coach.library, self.slot_ids.get(slot_name, ""), {})
+            ok = value_id in records
+            verdicts[slot_name] = CanFulfillSlot(
+                can_understand=CanUnderstandSlotValues.YES if ok else CanUnderstandSlotValues.NO,
+                can_fulfill=CanFulfillSlotValues.YES if ok else CanFulfillSlotValues.NO,
+            )
+        can = known and all(v.can_fulfill == CanFulfillSlotValues.YES for v in verdicts.values())
+        answer = CanFulfillIntent(
+            can_fulfill=CanFulfillIntentValues.YES if can else CanFulfillIntentValues.NO,
+            slots=verdicts,
+        )
+        return conversation.input.response_builder.set_can_fulfill_intent(answer).response
+
+
+class SessionResumedHandler(ConversationHandler):
+    """Back from a connection or a resumed session: offer to carry on."""
+
+    request_types = ("SessionResumedRequest", "Connections.Response")
+
+    def reply(self, conversation: Conversation) -> Response:
+        if conversation.unfinished:
+            return conversation.ask("Let's carry on. Say next when you're ready.")
+        return conversation.ask(replies.WHAT_NOW)
+
+
+class UnknownIntentHandler(ConversationHandler):
+    """An intent this skill does not define (a newer model, or a forged request)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def reply(self, conversation: Conversation) -> Response:
+        name = getattr(
+            getattr(conversation.input.request_envelope.request, "intent", None), "name", None
+        )
+        log.warning("unknown intent %r", name)
+        return FallbackHandler(self.coach).reply(conversation)
+
+
+class SilentRequestHandler(ConversationHandler):
+    """Events that must not be answered with speech (skill events, audio, errors).
+
+    Alexa's answer to these is an empty response; System.ExceptionEncountered reports an
+    error in the skill's previous response, so its detail is logged.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True  # the last handler: anything nobody else took
+
+    def reply(self, conversation: Conversation) -> Response:
+        request = conversation.input.request_envelope.request
+        if getattr(request, "object_type", None) == "System.ExceptionEncountered":
+            error = getattr(request, "error", None)
+            log.error(
+                "Alexa reported an error in our last response: %s %s",
+                getattr(error, "object_type", None),
+                getattr(error, "message", None),
+            )
+        return conversation.input.response_builder.response
+
+
 class ErrorHandler(AbstractExceptionHandler):
     """Any unexpected error: log it, and say a friendly sentence instead of going silent."""
 
@@ -326,5 +410,10 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         StopHandler,
         SessionEndedHandler,
         SkillDisabledHandler,
+        CanFulfillHandler,
+        SessionResumedHandler,
+        # catch-alls, last: any other intent, then any other request
+        UnknownIntentHandler,
+        SilentRequestHandler,
     ]
     return [kind(coach) for kind in kinds]

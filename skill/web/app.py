@@ -22,6 +22,7 @@ from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill_builder import build_skill
 from skill.storage import open_storage
+from skill.web.envelope import MalformedRequest, is_known_request_type, parse_body
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -46,27 +47,19 @@ def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
     return jsonify(error=reason), status
 
 
-def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
-    """The request envelope, or ValueError saying what is wrong with the body."""
-    try:
-        data: Any = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError("body is not UTF-8") from exc
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError("body is not valid JSON") from exc
-    if not isinstance(data, dict):
-        raise ValueError("body is not a JSON object")
-    if not isinstance(data.get("request"), dict) or not isinstance(
-        data["request"].get("type"), str
-    ):
-        raise ValueError("request.type is missing")
+def parse_envelope(skill: CustomSkill, data: dict[str, Any]) -> RequestEnvelope:
+    """The SDK's request envelope for a checked body, or MalformedRequest."""
     try:
         envelope = skill.serializer.deserialize(json.dumps(data), RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
-        raise ValueError("request does not match the Alexa request format") from exc
+        raise MalformedRequest("request does not match the Alexa request format") from exc
     if envelope is None or envelope.request is None:
-        raise ValueError("request is missing")
+        raise MalformedRequest("request is missing")
     return envelope
+
+
+#: What the skill answers to a request type newer than its SDK: a valid empty response.
+EMPTY_RESPONSE = {"version": "1.0", "response": {}}
 
 
 def create_app(
@@ -100,8 +93,12 @@ def create_app(
                 log.warning("rejected a request: %s", exc.reason)
                 return _bad_request(exc.reason)
         try:
-            envelope = parse_envelope(skill, body)
-        except ValueError as exc:
+            data = parse_body(body)
+            if not is_known_request_type(data):
+                log.info("answered an unknown request type with an empty response")
+                return jsonify(EMPTY_RESPONSE)
+            envelope = parse_envelope(skill, data)
+        except MalformedRequest as exc:
             return _bad_request(str(exc))
         try:
             response = skill.invoke(request_envelope=envelope, context=None)

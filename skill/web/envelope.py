@@ -1,0 +1,88 @@
+"""Check an Alexa request body before the SDK sees it, and say what is wrong with it.
+
+An endpoint on the internet receives whatever anyone sends. The SDK's deserializer fails in
+unhelpful ways on odd shapes, so the few things every real Alexa request has (an object with
+request.type, context.System, a session for conversational requests) and the few things no
+real request has (control characters, absurdly long strings) are checked here first, with a
+short reason for the 400.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ask_sdk_model import Request
+
+#: Request types that always come inside a session.
+SESSION_REQUESTS = {
+    "LaunchRequest",
+    "IntentRequest",
+    "SessionEndedRequest",
+    "CanFulfillIntentRequest",
+}
+#: Longer than any real field; the skill's own last prompt (≤ 8000 characters) must fit.
+MAX_STRING_CHARS = 16_000
+#: Longer than anything a person says for one slot.
+MAX_SLOT_VALUE_CHARS = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class MalformedRequest(ValueError):
+    """The body is not a request Alexa could have sent; the message is the reason."""
+
+
+def _walk_strings(data: Any):
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def _slot_values(request: dict[str, Any]):
+    intent = request.get("intent")
+    slots = intent.get("slots") if isinstance(intent, dict) else None
+    if isinstance(slots, dict):
+        for slot in slots.values():
+            if isinstance(slot, dict) and isinstance(slot.get("value"), str):
+                yield slot["value"]
+
+
+def parse_body(body: bytes) -> dict[str, Any]:
+    """The request as a dict, or MalformedRequest with the reason."""
+    try:
+        data: Any = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise MalformedRequest("body is not UTF-8") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise MalformedRequest("body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise MalformedRequest("body is not a JSON object")
+    request = data.get("request")
+    if not isinstance(request, dict) or not isinstance(request.get("type"), str):
+        raise MalformedRequest("request.type is missing")
+    context = data.get("context")
+    if not isinstance(context, dict) or not isinstance(context.get("System"), dict):
+        raise MalformedRequest("context.System is missing")
+    if request["type"] in SESSION_REQUESTS and not isinstance(data.get("session"), dict):
+        raise MalformedRequest("session is missing")
+    for text in _walk_strings(data):
+        if len(text) > MAX_STRING_CHARS:
+            raise MalformedRequest(f"a field is longer than {MAX_STRING_CHARS} characters")
+        if _CONTROL.search(text):
+            raise MalformedRequest("a field contains control characters")
+    if any(len(value) > MAX_SLOT_VALUE_CHARS for value in _slot_values(request)):
+        raise MalformedRequest(f"a slot value is longer than {MAX_SLOT_VALUE_CHARS} characters")
+    return data
+
+
+def is_known_request_type(data: dict[str, Any]) -> bool:
+    """Whether the SDK can model this request type (Amazon adds new ones over time)."""
+    return data["request"]["type"] in Request.discriminator_value_class_map
