@@ -82,7 +82,7 @@ ROUTINE_NAMES = {
     "gentle": "gentle routine",
     "stretching": "stretching",
     "quick": "quick",
-    "no_equipment": "i don't have a band",
+    "no_equipment": "a band",  # "I don't have a band" fills the routine slot with "a band"
 }
 
 
