@@ -102,6 +102,7 @@ def test_a_whole_routine_walked_by_next(echo, library, db, routine_id):
     for item in routine.items:
         assert any(item.exercise.name in r.text.lower() for r in heard)
     assert "come back tomorrow" in reply.text.lower()
+    assert reply.text.endswith("Say start over to go again, or stop to finish.")
     assert [c["routine_id"] for c in stored(db)["completions"]] == [routine_id]
     progress = echo.say("ProgressIntent")
     assert "finished 1 routine" in progress.text

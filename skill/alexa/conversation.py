@@ -19,6 +19,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import plain_ssml, to_ssml
+from skill.engine.turn import Speech, Turn
 from skill.progress import Progress
 from skill.replies import DISCLAIMER
 
@@ -125,15 +126,20 @@ class Conversation:
         self.progress.disclaimer_heard = True
         return DISCLAIMER
 
-    def speak_step(self, step: Step, before: str = "", after: str = "") -> Response:
-        """Say an engine turn (with optional words around it) and keep the session open."""
+    def speak_step(self, step: Step, before: str = "", remark: str = "") -> Response:
+        """Say an engine turn and keep the session open.
+
+        ``before`` is said first (after the disclaimer, the first time); ``remark`` just
+        before the turn's closing question, so the question stays the last thing heard.
+        """
         self.set_position(step.position)
         self.session.pop(OFFER, None)
         lead = " ".join(t for t in (self.disclaimer_once(), before) if t)
-        inner = to_ssml(step.turn).removeprefix("<speak>").removesuffix("</speak>")
-        ssml = (
-            "<speak>" + " ".join(p for p in (escape(lead), inner, escape(after)) if p) + "</speak>"
-        )
+        segments = step.turn.segments
+        if remark:
+            segments = (*segments[:-1], Speech(remark), *segments[-1:])
+        inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
+        ssml = "<speak>" + " ".join(p for p in (escape(lead), inner) if p)
         return self.input.response_builder.speak(ssml).ask(step.turn.reprompt).response
 
     def ask(self, text: str, reprompt: str | None = None) -> Response:

@@ -156,8 +156,8 @@ class NextHandler(ConversationHandler):
             progress = conversation.progress
             if not position.routine_id.startswith("exercise:"):
                 progress.record_completion(position.routine_id, conversation.today)
-            after = replies.finished_praise(progress.streak_days(conversation.today))
-            return conversation.speak_step(step, after=after)
+            streak = replies.finished_praise(progress.streak_days(conversation.today))
+            return conversation.speak_step(step, remark=streak)
         return conversation.speak_step(step)
 
 
