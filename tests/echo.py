@@ -8,7 +8,6 @@ after the skill ends one.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import uuid
@@ -182,7 +181,3 @@ class Echo:
         other = Echo(client, self.user_id, self.now, dict(self.headers))
         other.catalogue, other.types = self.catalogue, self.types
         return other
-
-    @staticmethod
-    def deep(data: dict[str, Any]) -> dict[str, Any]:
-        return copy.deepcopy(data)

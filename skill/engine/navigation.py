@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from skill.engine.coaching import NEXT_REPROMPT, PartContext, part_segments, plural
@@ -74,6 +73,7 @@ class Coach:
 
     def __init__(self, library: Library) -> None:
         self.library = library
+        self._totals: dict[str, float] = {}  # routine id -> seconds, computed once
 
     # -- structure ---------------------------------------------------------------------
 
@@ -230,10 +230,6 @@ class Coach:
             yield step
             step = self.next(step.position)
         yield step
-
-    @cached_property
-    def _totals(self) -> dict[str, float]:
-        return {}
 
     def total_seconds(self, routine_id: str) -> float:
         """How long the whole routine plays, first-time instructions included."""
