@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import click
 
+from skill.deploy.commands import build_lambda, package
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
@@ -135,6 +136,10 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
         )
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
     create_app(config).run(host=host, port=port, threaded=True)
+
+
+main.add_command(build_lambda)
+main.add_command(package)
 
 
 if __name__ == "__main__":  # pragma: no cover

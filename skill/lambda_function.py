@@ -1,0 +1,57 @@
+"""The AWS Lambda entry point: ``skill.lambda_function.handler``.
+
+Lambda hands the Alexa request to ``handler`` as a dict; it goes through the same skill object
+the web endpoint uses (``build_skill``), so there is one skill however it is hosted. Request
+verification is not needed here: only the Alexa Skills Kit trigger, restricted to our skill id
+in deploy/template.yaml, can invoke the function, and ask-sdk-core checks the application id of
+every request again against ``FOOTCOACH_SKILL_ID``.
+
+The skill is built when the module is imported, during Lambda's init phase, once per
+container: content is loaded and checked and the store opened before the first person waits,
+and every later invocation in that container reuses them.
+
+Environment:
+    FOOTCOACH_DB        where progress is kept; the template sets ``dynamodb://TABLE?region=…``
+    FOOTCOACH_SKILL_ID  the Alexa skill id; requests for any other skill are refused
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+
+from skill.alexa.skill_builder import build_skill
+from skill.storage import open_storage
+
+DB_ENV = "FOOTCOACH_DB"
+SKILL_ID_ENV = "FOOTCOACH_SKILL_ID"
+
+
+def skill_from_environment() -> CustomSkill:
+    """The skill with the store and skill id the function's environment names.
+
+    There is no default store: a Lambda container's disk is thrown away with the container, so
+    progress kept there would be silently forgotten.
+    """
+    setting = os.environ.get(DB_ENV)
+    if not setting:
+        raise RuntimeError(f"{DB_ENV} is not set: name the store, e.g. dynamodb://TABLE?region=…")
+    return build_skill(open_storage(setting), skill_id=os.environ.get(SKILL_ID_ENV) or None)
+
+
+skill = skill_from_environment()
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one Alexa request (the event) with the response envelope, as a dict.
+
+    What ``CustomSkillBuilder.lambda_handler()`` does, but on the one skill built above rather
+    than a new ``CustomSkill`` per request.
+    """
+    envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+    response = skill.invoke(request_envelope=envelope, context=context)
+    return skill.serializer.serialize(response)
