@@ -1,0 +1,329 @@
+"""Understand a typed utterance as Alexa would, with the skill's own interaction model.
+
+Before the skill hears anything, Alexa decides whether the person named the skill (a launch,
+or a one-shot "ask foot coach to ..."), which intent the words are a sample of, and which
+slot value they said, resolved by entity resolution to the value *id* the skill looks up.
+The console decides the same things from ``interaction_models/<locale>.json``, so typing at
+it exercises the model that gets deployed, not a hand-written list: a missing sample or a
+synonym that lands on the wrong exercise shows up here first.
+
+Matching is simple and predictable, in this order:
+
+1. a sample without slots, or a built-in intent's standard phrase, said exactly;
+2. a sample with ``{slot}`` placeholders whose words around the slot match: a value that is
+   a known synonym beats one that is not, then more matching words beat fewer; words nobody
+   listed still fill the slot, with ER_SUCCESS_NO_MATCH, as on a device;
+3. the nearest sample, its slots filled with every synonym, above a similarity cutoff
+   (a typo, a dropped word);
+4. otherwise AMAZON.FallbackIntent.
+
+Case and punctuation never matter: "Let's go!" is "lets go". Slot types are the model's own
+(custom) types. Pure: no ask-sdk, no Flask, nothing read but the model file.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rapidfuzz import fuzz, process
+
+from skill.interaction_model import MODELS_DIR
+
+FALLBACK = "AMAZON.FallbackIntent"
+
+#: Standard phrases of Alexa's built-in intents, which a model need not list as samples.
+#: A built-in intent is understood only if the model declares it, and the model's own
+#: samples win where a phrase is also one of them.
+BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
+    "AMAZON.NextIntent": ("next", "next one", "move on"),
+    "AMAZON.PreviousIntent": ("previous", "go back", "back", "previous one"),
+    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say it again"),
+    "AMAZON.StartOverIntent": ("start over", "restart"),
+    "AMAZON.PauseIntent": ("pause",),
+    "AMAZON.ResumeIntent": ("resume",),
+    "AMAZON.YesIntent": ("yes", "yeah", "sure", "yep", "ok", "okay", "yes please"),
+    "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "not now"),
+    "AMAZON.HelpIntent": ("help", "help me", "what can i say"),
+    "AMAZON.StopIntent": ("stop", "exit", "quit", "stop it"),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it"),
+    "AMAZON.NavigateHomeIntent": ("go home", "home"),
+}
+
+#: "open foot coach", "talk to foot coach", or the name alone: a LaunchRequest.
+LAUNCH_VERBS = (
+    "open",
+    "open up",
+    "start",
+    "launch",
+    "begin",
+    "run",
+    "load",
+    "use",
+    "play",
+    "ask",
+    "talk to",
+)
+#: "ask foot coach to start", "tell foot coach that ...", "open foot coach and start ...".
+ONE_SHOT_VERBS = ("ask", "tell", "open", "start", "launch", "use", "have")
+ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
+#: "start the quick routine using foot coach".
+SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
+#: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
+WAKE_WORD = "alexa"
+
+#: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
+SIMILARITY_CUTOFF = 85
+
+
+def words(text: str) -> list[str]:
+    """The spoken words: lower case, apostrophes kept ("don't"), other punctuation dropped."""
+    return re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("\u2019", "'"))
+
+
+def key(spoken: list[str]) -> str:
+    """What two phrases must share to count as the same words (apostrophes don't count)."""
+    return " ".join(w.replace("'", "") for w in spoken)
+
+
+def _span(spoken: list[str], text: str, start: int, end: int) -> list[str]:
+    """The words behind ``text[start:end]``, where ``text`` is ``key(spoken)``."""
+    first = text.count(" ", 0, start)
+    return spoken[first : first + text.count(" ", start, end) + 1]
+
+
+class Resolved(NamedTuple):
+    """A slot type's value that the spoken words name (its id and its canonical name)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    """One slot as Alexa fills it.
+
+    ``spoken`` is None when the person said nothing for the slot. ``resolved`` lists every
+    value whose name or synonym was said; empty means ER_SUCCESS_NO_MATCH.
+    """
+
+    name: str
+    slot_type: str
+    spoken: str | None = None
+    resolved: tuple[Resolved, ...] = ()
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What Alexa makes of one utterance.
+
+    ``intent`` is None for a launch ("open foot coach"). ``invoked`` says the skill was named,
+    which is what starts a session with it; ``slots`` holds every slot the intent declares.
+    """
+
+    intent: str | None
+    slots: tuple[SlotValue, ...] = ()
+    invoked: bool = False
+
+    @property
+    def is_launch(self) -> bool:
+        return self.intent is None
+
+    def slot(self, name: str) -> SlotValue | None:
+        return next((s for s in self.slots if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A sample with slots, compiled: its words around the slots and where the slots go."""
+
+    intent: str
+    pattern: re.Pattern[str]
+    slot_names: tuple[str, ...]
+    literal_words: int
+    shape: str  # the sample's key with "{}" for each slot, to fill with synonyms
+
+
+class InteractionModel:
+    """One locale's interaction model, ready to understand what people type."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        language = data["interactionModel"]["languageModel"]
+        self.invocation_name = key(words(language["invocationName"]))
+        self.slot_types: dict[str, dict[str, str]] = {
+            intent["name"]: {s["name"]: s["type"] for s in intent.get("slots", [])}
+            for intent in language["intents"]
+        }
+        self._synonyms: dict[str, list[str]] = {}
+        self._values: dict[str, dict[str, list[Resolved]]] = {}
+        for slot_type in language.get("types", []):
+            self._add_type(slot_type)
+        self._phrases: dict[str, str] = {}
+        self._templates: list[_Template] = []
+        for intent in language["intents"]:
+            for sample in intent.get("samples", []):
+                self._add_sample(intent["name"], sample)
+        for intent, phrases in BUILTIN_PHRASES.items():
+            if intent in self.slot_types:
+                for phrase in phrases:
+                    self._phrases.setdefault(key(words(phrase)), intent)
+        self._compile_invocations()
+
+    @classmethod
+    def from_file(cls, path: Path) -> InteractionModel:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    # -- building ----------------------------------------------------------------------
+
+    def _add_type(self, slot_type: dict[str, Any]) -> None:
+        synonyms = self._synonyms.setdefault(slot_type["name"], [])
+        values = self._values.setdefault(slot_type["name"], {})
+        for value in slot_type.get("values", []):
+            name = value["name"]["value"]
+            resolved = Resolved(value.get("id") or name, name)
+            for spoken in (name, *value["name"].get("synonyms", [])):
+                matches = values.setdefault(key(words(spoken)), [])
+                if resolved not in matches:
+                    matches.append(resolved)
+                    synonyms.append(" ".join(words(spoken)))
+
+    def _add_sample(self, intent: str, sample: str) -> None:
+        tokens = re.findall(r"\{(\w+)\}|([^\W_]+(?:'[^\W_]+)*)", sample.replace("\u2019", "'"))
+        if not any(slot for slot, _ in tokens):
+            self._phrases.setdefault(key(words(sample)), intent)
+            return
+        pattern, shape = [], []
+        for slot, word in tokens:
+            literal = key([word.lower()]) if word else ""
+            pattern.append("(.+?)" if slot else re.escape(literal))
+            shape.append("{}" if slot else literal)
+        self._templates.append(
+            _Template(
+                intent=intent,
+                pattern=re.compile(" ".join(pattern)),
+                slot_names=tuple(slot for slot, _ in tokens if slot),
+                literal_words=sum(1 for slot, _ in tokens if not slot),
+                shape=" ".join(shape),
+            )
+        )
+
+    def _compile_invocations(self) -> None:
+        def either(options: tuple[str, ...]) -> str:
+            return "|".join(re.escape(o) for o in options)
+
+        name = re.escape(self.invocation_name)
+        self._launch = re.compile(rf"(?:(?:{either(LAUNCH_VERBS)}) )?{name}(?: please)?")
+        self._one_shot = re.compile(
+            rf"(?:{either(ONE_SHOT_VERBS)}) {name}"
+            rf"(?: (?P<connector>{either(ONE_SHOT_CONNECTORS)}))? (?P<rest>.+)"
+        )
+        self._suffixed = re.compile(rf"(?P<rest>.+) (?:{either(SUFFIX_CONNECTORS)}) {name}")
+
+    # -- understanding -----------------------------------------------------------------
+
+    def understand(self, utterance: str) -> Understanding:
+        """A launch, a one-shot request to the skill, or (in a session) an intent."""
+        spoken = words(utterance)
+        if spoken[:1] == [WAKE_WORD]:
+            spoken = spoken[1:]
+        text = key(spoken)
+        if self._launch.fullmatch(text):
+            return Understanding(None, invoked=True)
+        one_shot = self._one_shot.fullmatch(text) or self._suffixed.fullmatch(text)
+        if one_shot:
+            return replace(self._one_shot_intent(spoken, text, one_shot), invoked=True)
+        return self.intent_for(spoken)
+
+    def _one_shot_intent(self, spoken: list[str], text: str, match: re.Match[str]) -> Understanding:
+        """The request after the skill's name; "ask foot coach about X" may need the "about"."""
+        start, end = match.span("rest")
+        understood = self.intent_for(_span(spoken, text, start, end))
+        connector = match.groupdict().get("connector")
+        if understood.intent == FALLBACK and connector:
+            understood = self.intent_for(_span(spoken, text, match.start("connector"), end))
+        return understood
+
+    def intent_for(self, spoken: list[str]) -> Understanding:
+        """The intent and slots for words said inside a session."""
+        text = key(spoken)
+        if text in self._phrases:
+            return self._understood(self._phrases[text])
+        best: tuple[tuple[bool, int], Understanding] | None = None
+        for template in self._templates:
+            match = template.pattern.fullmatch(text)
+            if match is None:
+                continue
+            filled = {
+                name: self._slot_value(template.intent, name, _span(spoken, text, *match.span(i)))
+                for i, name in enumerate(template.slot_names, start=1)
+            }
+            rank = (all(v.resolved for v in filled.values()), template.literal_words)
+            if best is None or rank > best[0]:
+                best = (rank, self._understood(template.intent, filled))
+        if best is not None:
+            return best[1]
+        return self._nearest(text) or self._understood(FALLBACK)
+
+    def _slot_value(self, intent: str, name: str, spoken: list[str]) -> SlotValue:
+        slot_type = self.slot_types[intent][name]
+        resolved = self._values.get(slot_type, {}).get(key(spoken), [])
+        return SlotValue(name, slot_type, " ".join(spoken), tuple(resolved))
+
+    def _understood(self, intent: str, filled: dict[str, SlotValue] | None = None) -> Understanding:
+        filled = filled or {}
+        slots = tuple(
+            filled.get(name) or SlotValue(name, slot_type)
+            for name, slot_type in self.slot_types.get(intent, {}).items()
+        )
+        return Understanding(intent, slots)
+
+    # -- paraphrases -------------------------------------------------------------------
+
+    @cached_property
+    def _said_every_way(self) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+        """Every sample with its slots filled by every synonym: what paraphrases are near.
+
+        Returns the phrases (keys) and, in the same order, the intent and slot words of each.
+        """
+        phrases: list[str] = []
+        meanings: list[tuple[str, dict[str, str]]] = []
+        for text, intent in self._phrases.items():
+            phrases.append(text)
+            meanings.append((intent, {}))
+        for template in self._templates:
+            types = self.slot_types[template.intent]
+            choices = [self._synonyms.get(types[name], []) for name in template.slot_names]
+            for values in itertools.product(*choices):
+                phrases.append(template.shape.format(*(key(v.split()) for v in values)))
+                meanings.append(
+                    (template.intent, dict(zip(template.slot_names, values, strict=True)))
+                )
+        return phrases, meanings
+
+    def _nearest(self, text: str) -> Understanding | None:
+        phrases, meanings = self._said_every_way
+        found = process.extractOne(text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF)
+        if found is None:
+            return None
+        intent, slot_words = meanings[found[2]]
+        filled = {
+            name: self._slot_value(intent, name, spoken.split())
+            for name, spoken in slot_words.items()
+        }
+        return self._understood(intent, filled)
+
+
+def locales() -> list[str]:
+    """The locales with a generated model, e.g. ["en-AU", "en-CA", ...]."""
+    return sorted(path.stem for path in MODELS_DIR.glob("*.json"))
+
+
+@functools.cache
+def load_model(locale: str) -> InteractionModel:
+    return InteractionModel.from_file(MODELS_DIR / f"{locale}.json")
