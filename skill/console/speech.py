@@ -1,0 +1,128 @@
+"""What a device makes of SSML: the words it says and the silences it keeps, in order.
+
+The engine chains ``<break>`` tags for a silence longer than Alexa's 10-second limit, and
+Alexa plays them one after another, so a person hears one long pause: adjacent breaks (with
+nothing but whitespace between them) become one ``Silence`` here. The console prints a
+silence as ``[pause 3 s]``; ``voice`` keeps it for real. SSML a device would refuse (not
+XML, a break over 10 s, too long) raises ``SsmlError``: the skill would fail on an Echo too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from skill.engine.ssml import MAX_BREAK_MS, MAX_SSML_CHARS
+
+#: Alexa gives no durations for break strengths; these are what its voice sounds like.
+STRENGTH_SECONDS = {
+    "none": 0.0,
+    "x-weak": 0.0,
+    "weak": 0.25,
+    "medium": 0.5,
+    "strong": 0.75,
+    "x-strong": 1.0,
+}
+
+#: Paragraphs and sentences: their words never run into the next ones.
+BLOCKS = ("p", "s")
+
+
+class SsmlError(ValueError):
+    """SSML that Alexa would not play."""
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """Words said aloud, whitespace tidied."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A pause in the speech, however many breaks made it."""
+
+    seconds: float
+
+
+Sound = Spoken | Silence
+
+
+def _break_seconds(element: ElementTree.Element) -> float:
+    time = element.get("time")
+    if time is None:
+        strength = element.get("strength", "medium")
+        if strength not in STRENGTH_SECONDS:
+            raise SsmlError(f"unknown break strength {strength!r}")
+        return STRENGTH_SECONDS[strength]
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*", time)
+    if match is None:
+        raise SsmlError(f"unreadable break time {time!r}")
+    ms = float(match.group(1)) * (1 if match.group(2) == "ms" else 1000)
+    if ms > MAX_BREAK_MS:
+        raise SsmlError(
+            f"a break of {ms / 1000:g} s is longer than Alexa's {MAX_BREAK_MS // 1000} s"
+        )
+    return ms / 1000
+
+
+def _pieces(element: ElementTree.Element) -> Iterator[str | float]:
+    """Text and break lengths in document order, through any nesting of tags."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if child.tag == "break":
+            yield _break_seconds(child)
+        elif child.tag in BLOCKS:
+            yield " "
+            yield from _pieces(child)
+            yield " "
+        else:
+            yield from _pieces(child)
+        if child.tail:
+            yield child.tail
+
+
+def sounds(ssml: str) -> tuple[Sound, ...]:
+    """The SSML as a device plays it: words and silences, adjacent silences added up."""
+    if len(ssml) > MAX_SSML_CHARS:
+        raise SsmlError(f"SSML is {len(ssml)} characters, over Alexa's {MAX_SSML_CHARS}")
+    # Alexa accepts <amazon:effect> and friends without declaring the prefix; XML does not.
+    readable = re.sub(r"<(/?)amazon:", r"<\1amazon-", ssml)
+    try:
+        root = ElementTree.fromstring(readable)
+    except ElementTree.ParseError as exc:
+        raise SsmlError(f"SSML is not well-formed XML: {exc}") from exc
+    if root.tag != "speak":
+        raise SsmlError("SSML must be wrapped in <speak>")
+    result: list[Sound] = []
+    text = ""
+    for piece in [*_pieces(root), 0.0]:
+        if isinstance(piece, str):
+            text += piece
+            continue
+        if text.strip():
+            result.append(Spoken(" ".join(text.split())))
+        text = ""
+        if piece <= 0:
+            continue
+        if result and isinstance(result[-1], Silence):
+            result[-1] = Silence(result[-1].seconds + piece)
+        else:
+            result.append(Silence(piece))
+    return tuple(result)
+
+
+def seconds_label(seconds: float) -> str:
+    """3 -> "3", 12.5 -> "12.5": a pause as people read it, exact to the millisecond."""
+    return f"{round(seconds, 3):g}"
+
+
+def transcript(played: tuple[Sound, ...]) -> str:
+    """One line: the words, with each silence shown as ``[pause N s]``."""
+    return " ".join(
+        s.text if isinstance(s, Spoken) else f"[pause {seconds_label(s.seconds)} s]" for s in played
+    )
