@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import click
 
+from skill.console.command import chat
 from skill.deploy.commands import build_lambda, package
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
@@ -140,6 +141,7 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
 
 main.add_command(build_lambda)
 main.add_command(package)
+main.add_command(chat)
 
 
 if __name__ == "__main__":  # pragma: no cover

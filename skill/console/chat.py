@@ -1,0 +1,103 @@
+"""A conversation with the skill as Alexa runs one: a session opened by name, kept, closed.
+
+Alexa sends words to a skill only inside that skill's session, and a session starts only
+when the person names the skill ("open foot coach", "ask foot coach to ..."). So "next"
+typed before any session raises ``NotInSession``, just as "Alexa, next" would never reach
+Foot Coach. A session carries the attributes the skill returned, ends when the skill says
+``shouldEndSession: true`` or fails (Alexa drops the session then too), and a person who
+walks away (Ctrl-D, the end of a script) ends it with a SessionEndedRequest, reason
+USER_INITIATED. Naming the skill inside its own session starts a fresh one, after ending
+the old one, so the skill never sees two sessions open at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from skill.console.envelopes import (
+    Device,
+    Session,
+    envelope,
+    intent_request,
+    launch_request,
+    session_ended_request,
+)
+from skill.console.responses import Reply, read_response
+from skill.console.transport import Endpoint
+from skill.console.understanding import InteractionModel, Understanding
+
+
+class NotInSession(Exception):
+    """Words that name no skill, said when no session is open: Alexa would not send them."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request sent to the skill and the reply a device would play.
+
+    ``understood`` is what the utterance meant; None for a session-ended request.
+    """
+
+    request: dict[str, Any]
+    reply: Reply
+    understood: Understanding | None = None
+
+
+class Chat:
+    """One person at one device, talking to the skill turn by turn."""
+
+    def __init__(self, model: InteractionModel, endpoint: Endpoint, device: Device) -> None:
+        self.model = model
+        self.endpoint = endpoint
+        self.device = device
+        self.session: Session | None = None
+
+    @property
+    def session_open(self) -> bool:
+        return self.session is not None
+
+    def say(self, utterance: str) -> list[Exchange]:
+        """Send what the person said; more than one exchange when it restarts the skill."""
+        understood = self.model.understand(utterance)
+        exchanges = []
+        if understood.invoked:
+            ended = self.hang_up()
+            if ended is not None:
+                exchanges.append(ended)
+            self.session = Session()
+        elif self.session is None:
+            name = self.model.invocation_name
+            raise NotInSession(
+                f"{utterance!r} would not reach the skill: no session is open."
+                f' Start one with "open {name}" or "ask {name} to ...".'
+            )
+        request = (
+            launch_request(self.device)
+            if understood.is_launch
+            else intent_request(understood, self.device)
+        )
+        exchanges.append(self._send(request, understood))
+        return exchanges
+
+    def hang_up(self) -> Exchange | None:
+        """Walk away from an open session: the skill hears a USER_INITIATED session end."""
+        if self.session is None:
+            return None
+        return self._send(session_ended_request(self.device), None)
+
+    def _send(self, request: dict[str, Any], understood: Understanding | None) -> Exchange:
+        session = self.session
+        assert session is not None, "requests are only sent inside a session"
+        body = envelope(request, self.device, session)
+        try:
+            reply = read_response(self.endpoint.send(body))
+        except Exception:
+            self.session = None
+            raise
+        session.new = False
+        if reply.session_open and request["type"] != "SessionEndedRequest":
+            session.attributes = reply.attributes
+        else:
+            self.session = None
+        return Exchange(body, reply, understood)
