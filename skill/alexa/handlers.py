@@ -25,6 +25,7 @@ from ask_sdk_model.canfulfill import (
 from skill import replies
 from skill.alexa.conversation import PROMPT, Conversation
 from skill.engine.navigation import Coach
+from skill.engine.ssml import is_playable
 
 log = logging.getLogger(__name__)
 
@@ -188,9 +189,10 @@ class RepeatHandler(ConversationHandler):
 
     def reply(self, conversation: Conversation) -> Response:
         prompt = conversation.session.get(PROMPT)
-        if isinstance(prompt, dict) and isinstance(prompt.get("ssml"), str):
+        if isinstance(prompt, dict) and is_playable(prompt.get("ssml")):
+            reprompt = prompt.get("reprompt")
             builder = conversation.input.response_builder.speak(prompt["ssml"])
-            return builder.ask(str(prompt.get("reprompt") or replies.WHAT_NOW)).response
+            return builder.ask(reprompt if is_playable(reprompt) else replies.WHAT_NOW).response
         return conversation.ask(f"There's nothing to repeat yet. {replies.WHAT_NOW}")
 
 

@@ -1,0 +1,42 @@
+"""Bugs the endpoint fuzz found (tests/test_fuzz.py), each pinned by a readable example."""
+
+from __future__ import annotations
+
+import pytest
+from echo import Echo
+from test_dialogs import assert_playable
+
+from skill.web.app import WebConfig, create_app
+
+
+@pytest.fixture
+def echo(tmp_path) -> Echo:
+    app = create_app(WebConfig(db=str(tmp_path / "progress.sqlite3"), verify=False))
+    return Echo(app.test_client())
+
+
+TAMPERED_PROMPTS = {
+    "unclosed": "<speak>Unclosed",
+    "bare ampersand": "<speak>Fish & chips</speak>",
+    "60 s break": '<speak>Too long. <break time="60s"/></speak>',
+    "10.001 s break": '<speak><break time="10001ms"/></speak>',
+    "over 8000 characters": "<speak>" + "la " * 3000 + "</speak>",
+    "entity": '<!DOCTYPE speak [<!ENTITY a "aaaa">]><speak>&a;</speak>',
+    "not speech": "<p>not speech</p>",
+}
+
+
+@pytest.mark.parametrize("ssml", TAMPERED_PROMPTS.values(), ids=TAMPERED_PROMPTS)
+def test_repeat_never_replays_a_prompt_alexa_would_refuse(echo, ssml):
+    """'Repeat' played whatever SSML came back in the session attributes."""
+    echo.launch()
+    echo.attributes["prompt"] = {"ssml": ssml, "reprompt": ssml}
+    reply = echo.say("AMAZON.RepeatIntent")
+    assert_playable(reply)
+    assert "nothing to repeat" in reply.text
+
+
+def test_repeat_still_replays_what_was_said(echo):
+    said = echo.say("StartRoutineIntent", routine="quick")
+    again = echo.say("AMAZON.RepeatIntent")
+    assert (again.ssml, again.reprompt) == (said.ssml, said.reprompt)
