@@ -53,12 +53,8 @@ from ask_sdk_model import RequestEnvelope
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.storage.sqlite import (
-    Attributes,
-    MergeFunction,
-    PartitionKeygen,
-    user_id_partition_keygen,
-)
+from skill.storage.merging import Attributes, MergeFunction, run_merge
+from skill.storage.sqlite import PartitionKeygen, user_id_partition_keygen
 
 __all__ = [
     "DEFAULT_ATTEMPTS",
@@ -236,8 +232,11 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
             return True
         stored = table.get_item(Key={self.partition_key_name: key}, ConsistentRead=True)
         stored_item = stored.get("Item") or {}
-        merged = self._apply_merge(
-            self._stored_attributes(stored_item.get(self.attribute_name, {})), attributes
+        merged = run_merge(
+            self.merge,
+            self._stored_attributes(stored_item.get(self.attribute_name, {})),
+            attributes,
+            f"DynamoDB table {self.table_name}",
         )
         seen = stored_item.get(self.revision_attribute_name)
         condition = (
@@ -259,20 +258,6 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
                 return False
             raise
         return True
-
-    def _apply_merge(self, stored: Attributes, new: Attributes) -> Attributes:
-        """Run the domain merge, turning its failures into ``PersistenceException``."""
-        try:
-            merged = self.merge(stored, new)
-        except Exception as exc:
-            raise PersistenceException(
-                f"Merging progress for DynamoDB table {self.table_name} failed: {exc!r}"
-            ) from exc
-        if not isinstance(merged, dict):
-            raise PersistenceException(
-                f"The merge function must return a dict, got {type(merged).__name__}"
-            )
-        return merged
 
     def _stored_attributes(self, value: Any) -> Attributes:
         if not isinstance(value, dict):

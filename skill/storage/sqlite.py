@@ -37,11 +37,12 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
+
+from skill.storage.merging import Attributes, MergeFunction, run_merge
 
 __all__ = [
     "DEFAULT_BUSY_TIMEOUT_MS",
@@ -52,11 +53,6 @@ __all__ = [
     "user_id_partition_keygen",
 ]
 
-Attributes = dict[str, Any]
-"""The JSON-serialisable persistent attributes of one user."""
-
-MergeFunction = Callable[[Attributes, Attributes], Attributes]
-"""``merge(stored, new) -> to_store``; ``stored`` is ``{}`` when the user has no row."""
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 """Maps a request to the key its attributes are stored under."""
@@ -81,8 +77,8 @@ def user_id_partition_keygen(request_envelope: RequestEnvelope) -> str:
     """Return the Alexa user id of the request, the key progress is stored under.
 
     Equivalent to ``ask_sdk_dynamodb.partition_keygen.user_id_partition_keygen``,
-    written here because that package (and its boto3 dependency) is deliberately not
-    installed: the default storage must work without any AWS libraries. Keying by user
+    written here so the default storage never imports AWS libraries (the DynamoDB adapter
+    package imports boto3 and needs an AWS region at import time). Keying by user
     (not device) means progress follows the person across their Echo devices.
 
     :raises PersistenceException: if the request carries no user id.
@@ -171,7 +167,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                         "SELECT attributes FROM progress WHERE user_key = ?", (key,)
                     ).fetchone()
                     stored = {} if row is None else self._decode(row[0])
-                    to_store = self._apply_merge(self.merge, stored, attributes)
+                    to_store = run_merge(self.merge, stored, attributes, str(self.path))
                 payload = self._encode(to_store)
                 conn.execute(
                     "INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, ?)"
@@ -244,18 +240,6 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             raise PersistenceException(
                 f"Could not {action} in SQLite database {self.path}: {exc}"
             ) from exc
-
-    def _apply_merge(self, merge: MergeFunction, stored: Attributes, new: Attributes) -> Attributes:
-        """Run the domain merge, turning its failures into ``PersistenceException``."""
-        try:
-            merged = merge(stored, new)
-        except Exception as exc:
-            raise PersistenceException(f"Merging progress for {self.path} failed: {exc!r}") from exc
-        if not isinstance(merged, dict):
-            raise PersistenceException(
-                f"The merge function must return a dict, got {type(merged).__name__}"
-            )
-        return merged
 
     def _encode(self, attributes: Attributes) -> str:
         if not isinstance(attributes, dict):
