@@ -40,3 +40,14 @@ def test_repeat_still_replays_what_was_said(echo):
     said = echo.say("StartRoutineIntent", routine="quick")
     again = echo.say("AMAZON.RepeatIntent")
     assert (again.ssml, again.reprompt) == (said.ssml, said.reprompt)
+
+
+@pytest.mark.parametrize("target", [["ankle_circles"], {"id": "x"}], ids=["list", "object"])
+def test_yes_to_an_offer_with_a_malformed_target_is_no_offer(echo, target):
+    """A list or object as the offer's id crashed 'yes' (unhashable) into the error handler."""
+    echo.launch()
+    echo.attributes["offer"] = {"kind": "exercise", "id": target}
+    reply = echo.say("AMAZON.YesIntent")
+    assert_playable(reply)
+    assert "something went wrong" not in reply.text
+    assert "What would you like to do?" in reply.text

@@ -92,7 +92,8 @@ class Conversation:
     @property
     def offer(self) -> dict[str, str] | None:
         offer = self.session.get(OFFER)
-        return offer if isinstance(offer, dict) and isinstance(offer.get("kind"), str) else None
+        valid = isinstance(offer, dict) and isinstance(offer.get("kind"), str)
+        return offer if valid and isinstance(offer.get("id", ""), str) else None
 
     def make_offer(self, kind: str, target: str = "") -> None:
         self.session[OFFER] = {"kind": kind, "id": target}
