@@ -61,7 +61,7 @@ def dose_summary(timing: Timing, exercise: Exercise) -> str:
         )
     elif timing.work_seconds:
         what = (
-            seconds_phrase(timing.work_seconds)
+            f"one round of {seconds_phrase(timing.work_seconds)}"
             if timing.reps == 1
             else f"{timing.reps} rounds of {seconds_phrase(timing.work_seconds)}"
         )
