@@ -51,3 +51,14 @@ def test_yes_to_an_offer_with_a_malformed_target_is_no_offer(echo, target):
     assert_playable(reply)
     assert "something went wrong" not in reply.text
     assert "What would you like to do?" in reply.text
+
+
+@pytest.mark.parametrize("resolved", [{}, None, {"value": None}], ids=["empty", "null", "no value"])
+def test_a_match_without_a_value_is_an_unknown_routine(echo, resolved):
+    """A resolution that matched but names no value crashed into the error handler."""
+    request = echo.intent_request("StartRoutineIntent", routine="quick")
+    slot = request["request"]["intent"]["slots"]["routine"]
+    slot["resolutions"]["resolutionsPerAuthority"][0]["values"] = [resolved]
+    reply = echo.post(request)
+    assert_playable(reply)
+    assert "I don't know that routine" in reply.text

@@ -115,7 +115,7 @@ class Conversation:
         for authority in authorities:
             code = getattr(getattr(authority, "status", None), "code", None)
             if code == StatusCode.ER_SUCCESS_MATCH and authority.values:
-                return authority.values[0].value.id, True
+                return getattr(getattr(authority.values[0], "value", None), "id", None), True
         return None, True
 
     # -- speaking ----------------------------------------------------------------------
