@@ -21,6 +21,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 from cfnlint.decode import decode_str
 from click.testing import CliRunner
+from dynamo_server import FAKE_AWS_ENVIRONMENT, running_dynamodb
 
 from skill.cli import main
 from skill.deploy import lambda_zip
@@ -83,9 +84,11 @@ def lambda_python(task_dir: Path, script: str, **env: str) -> subprocess.Complet
     )
 
 
-def run_in_lambda_python(task_dir: Path, db: Path, script: str) -> dict[str, Any]:
+def run_in_lambda_python(task_dir: Path, db: Path | str, script: str, **env: str) -> dict[str, Any]:
     """What ``script`` prints (JSON), run with a store and our skill id in the environment."""
-    result = lambda_python(task_dir, script, FOOTCOACH_DB=str(db), FOOTCOACH_SKILL_ID=SKILL_ID)
+    result = lambda_python(
+        task_dir, script, FOOTCOACH_DB=str(db), FOOTCOACH_SKILL_ID=SKILL_ID, **env
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -127,6 +130,31 @@ def test_the_handler_from_the_zip_answers_a_launch_with_the_welcome(unpacked, tm
     assert answers["refused"] == "AskSdkException"  # another skill's request
     assert all(path.startswith(str(unpacked)) for path in answers["loaded_from"])
     assert not any("site-packages" in path for path in answers["path"])
+
+
+def test_the_handler_from_the_zip_keeps_progress_in_dynamodb(unpacked):
+    """The template's store: dynamodb://, here moto on 127.0.0.1 with fake credentials."""
+    with running_dynamodb() as dynamodb:
+        db = f"dynamodb://footcoach-progress?region=us-east-1&endpoint={dynamodb.endpoint}"
+        answers = run_in_lambda_python(
+            unpacked,
+            db + "&create_table=true",
+            f"""
+            import json
+            from skill.lambda_function import handler
+            import boto3
+            first = handler({LAUNCH!r}, None)
+            second = handler({LAUNCH!r}, None)
+            print(json.dumps({{"speech": [
+                answer["response"]["outputSpeech"]["ssml"] for answer in (first, second)
+            ], "boto3": boto3.__file__}}))
+            """,
+            **FAKE_AWS_ENVIRONMENT,
+        )
+    first, second = answers["speech"]
+    assert first.startswith("<speak>Welcome to Foot Coach.")
+    assert second.startswith("<speak>Welcome back to Foot Coach.")  # read back from DynamoDB
+    assert answers["boto3"].startswith(str(unpacked))  # the zip's boto3, not the runtime's
 
 
 def test_the_handler_refuses_to_start_without_a_store(unpacked):
