@@ -1,0 +1,26 @@
+"""Write one section of tests/RESULTS.md, leaving the other scripts' sections as they are."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent.parent / "RESULTS.md"
+HEADER = (
+    "# Stress results\n\n"
+    "Written by the scripts in tests/stress/ (each replaces its own section); the CI-sized\n"
+    "versions of the same checks run in tests/test_fuzz.py, tests/test_faults.py and\n"
+    "tests/test_load.py.\n"
+)
+
+
+def write_section(name: str, body: str, path: Path = RESULTS) -> None:
+    """Replace the section between ``<!-- name -->`` markers (appending it the first time)."""
+    text = path.read_text() if path.exists() else HEADER
+    section = f"<!-- {name} -->\n{body.strip()}\n<!-- /{name} -->"
+    pattern = re.compile(rf"<!-- {re.escape(name)} -->.*?<!-- /{re.escape(name)} -->", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
