@@ -47,7 +47,9 @@ def stored(db: Path) -> dict:
 def echo(db: Path) -> Echo:
     storage = SQLitePersistenceAdapter(db, merge=merge, busy_timeout_ms=BUSY_TIMEOUT_MS)
     app = create_app(WebConfig(verify=False), skill=build_skill(storage))
-    return Echo(app.test_client(), user_id=USER_ID)
+    echo = Echo(app.test_client(), user_id=USER_ID)
+    echo.storage = storage
+    return echo
 
 
 # -- storage trouble in the middle of a turn ----------------------------------------------
@@ -109,6 +111,9 @@ def test_storage_trouble_mid_turn_still_speaks_the_step_and_keeps_what_was_saved
     echo.say("AMAZON.NextIntent")
     before = stored(db)
     turn = echo.intent_request("AMAZON.NextIntent")
+    # the skill keeps its connection open between turns; while it does, SQLite itself keeps
+    # any other process from locking readers out, so model the fault after a reconnect
+    echo.storage.close()
     with make_fault(db):
         started = time.monotonic()
         troubled = echo.post(turn)

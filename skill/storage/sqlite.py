@@ -34,6 +34,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,6 +127,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self.merge = merge
         self.partition_key = partition_key
         self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
         self._initialise()
 
     # -- ask-sdk-core AbstractPersistenceAdapter -------------------------------------
@@ -192,6 +194,12 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         with self._errors("delete progress"), self._connection() as conn:
             conn.execute("DELETE FROM progress WHERE user_key = ?", (key,))
 
+    def close(self) -> None:
+        """Close this thread's kept connection (a worker shutting down, or a test)."""
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            self._drop(held)
+
     # -- internals ------------------------------------------------------------------
 
     def _initialise(self) -> None:
@@ -217,19 +225,48 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        """Open a private connection for one operation and always close it.
+        """This thread's connection to the database file, kept open between turns.
+
+        Opening and closing a connection per operation made SQLite checkpoint and delete
+        the WAL on every turn (three quarters of a turn's server time, bench/RESULTS.md).
+        A connection is kept per thread and per process (none crosses a gunicorn fork), and
+        is dropped after any error or when the file at ``path`` is no longer the one it
+        opened (moved, deleted, replaced), so a vanished database fails loudly instead of
+        writing into an unlinked file. ``synchronous=NORMAL`` in WAL mode never corrupts
+        the database; a power cut (not a process crash) can lose the last turns.
 
         ``isolation_level=None`` puts the sqlite3 module in autocommit mode so that the
         explicit ``BEGIN IMMEDIATE`` in ``save_attributes`` is the only transaction
         control; the module's implicit deferred ``BEGIN`` would otherwise let two
         writers both read the old row before either takes the write lock.
         """
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+        held = getattr(self._local, "held", None)
         try:
+            identity = (os.getpid(), os.stat(self.path).st_ino)
+        except OSError:
+            identity = None
+        if held is not None and (identity is None or held[0] != identity):
+            self._drop(held)
+            held = None
+        if held is None:
+            conn = sqlite3.connect(
+                self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None
+            )
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-            yield conn
-        finally:
-            conn.close()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            held = ((os.getpid(), os.stat(self.path).st_ino), conn)
+            self._local.held = held
+        try:
+            yield held[1]
+        except BaseException:
+            self._drop(held)
+            raise
+
+    def _drop(self, held: tuple[tuple[int, int], sqlite3.Connection]) -> None:
+        self._local.held = None
+        if held[0][0] == os.getpid():  # never close a connection inherited across a fork
+            with contextlib.suppress(sqlite3.Error):
+                held[1].close()
 
     @contextlib.contextmanager
     def _errors(self, action: str) -> Iterator[None]:
