@@ -23,8 +23,6 @@ from flask import Flask
 
 from bench.dialog import SKILL_ID
 from bench.hello_skill import build_hello_skill
-from bench.storage_fix import open_kept_connection_storage
-from skill.alexa.skill_builder import build_skill
 from skill.web.app import WebConfig, create_app
 from skill.web.verification import RequestVerifier
 
@@ -58,17 +56,6 @@ def footcoach(
     if verify and verifier is None:
         verifier = _verifier_from_environment()
     return create_app(_config(db, verify), verifier=verifier)
-
-
-def footcoach_kept(
-    db: str | None = None, verifier: RequestVerifier | None = None, verify: bool = True
-) -> Flask:
-    """Foot Coach with the storage change bench/storage_fix.py proposes (a what-if)."""
-    if verify and verifier is None:
-        verifier = _verifier_from_environment()
-    config = _config(db, verify)
-    skill = build_skill(open_kept_connection_storage(config.db), skill_id=SKILL_ID)
-    return create_app(config, skill=skill, verifier=verifier)
 
 
 def hello(
