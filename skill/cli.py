@@ -104,8 +104,10 @@ def say(routine: str, exercise_number: int | None) -> None:
 
 @main.command()
 def models() -> None:
-    """Regenerate interaction_models/<locale>.json from content."""
-    for path in write_models(_load()):
+    """Regenerate interaction_models/<locale>.json from content, and the skill package's copies."""
+    from skill.deploy.skill_package import copy_interaction_models
+
+    for path in [*write_models(_load()), *copy_interaction_models()]:
         click.echo(f"wrote {path}")
 
 

@@ -333,3 +333,22 @@ def test_storage_failure_still_speaks_the_step(db, fail_on, apology):
     assert reply.text.startswith("Sorry, I " + apology.split()[0]) and apology in reply.text
     assert reply.pauses_ms, "the step itself is still spoken"
     assert stored(db) == before, "what was stored is untouched"
+
+
+def test_turns_that_change_nothing_do_not_write(echo, db):
+    def updated_at() -> str:
+        with sqlite3.connect(db) as connection:
+            return connection.execute("SELECT updated_at FROM progress").fetchone()[0]
+
+    echo.launch()
+    written = updated_at()
+    for intent, slots in [
+        ("ExerciseHowToIntent", {"exercise": "ankle circles"}),
+        ("ListRoutinesIntent", {}),
+        ("ProgressIntent", {}),
+        ("AMAZON.HelpIntent", {}),
+    ]:
+        echo.say(intent, **slots)
+        assert updated_at() == written, intent
+    echo.say("StartRoutineIntent", routine="quick")
+    assert updated_at() != written

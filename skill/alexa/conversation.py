@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.engine.navigation import Coach, Position, Step
-from skill.engine.ssml import plain_ssml, to_ssml
+from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn
 from skill.progress import Progress
 from skill.replies import DISCLAIMER
@@ -140,7 +139,7 @@ class Conversation:
         if remark:
             segments = (*segments[:-1], Speech(remark), *segments[-1:])
         inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
-        ssml = "<speak>" + " ".join(p for p in (escape(lead), inner) if p)
+        ssml = "<speak>" + " ".join(p for p in (escape_text(lead), inner) if p)
         return self.input.response_builder.speak(ssml).ask(step.turn.reprompt).response
 
     def ask(self, text: str, reprompt: str | None = None) -> Response:

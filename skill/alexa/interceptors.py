@@ -24,6 +24,8 @@ from skill.progress import Progress
 
 log = logging.getLogger(__name__)
 
+#: Request attribute: the progress record as loaded, to skip saving an unchanged one.
+LOADED = "progress_loaded"
 NOT_LOADED = "Sorry, I can't reach your saved progress right now, so I won't save today's. "
 NOT_SAVED = "Sorry, I couldn't save your progress just now. "
 
@@ -56,6 +58,7 @@ class LoadProgress(AbstractRequestInterceptor):
                 log.exception("could not load progress for user %s", user_hash(handler_input))
                 ok = False
         progress = Progress.from_json(stored)
+        attributes.request_attributes[LOADED] = progress.to_json()
         session = handler_input.request_envelope.session
         if session is not None and session.new:
             progress.record_session(Conversation(handler_input, self.coach).today)
@@ -80,8 +83,11 @@ class SaveProgress(AbstractResponseInterceptor):
             self._apologise(response, NOT_LOADED)
             return
         progress: Progress = request_attributes.get(PROGRESS, Progress())
+        record = progress.to_json()
+        if record == request_attributes.get(LOADED):
+            return  # a question or a how-to changed nothing: no write to wait for
         try:
-            attributes.persistent_attributes = progress.to_json()
+            attributes.persistent_attributes = record
             attributes.save_persistent_attributes()
         except Exception:
             log.exception("could not save progress for user %s", user_hash(handler_input))

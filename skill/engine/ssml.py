@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from html import escape
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from skill.engine.turn import MAX_TURN_SECONDS, Pause, Speech, Turn
 
@@ -19,6 +19,11 @@ from skill.engine.turn import MAX_TURN_SECONDS, Pause, Speech, Turn
 MAX_BREAK_MS = 10_000
 #: Alexa's limit on outputSpeech.ssml length.
 MAX_SSML_CHARS = 8000
+
+
+def escape_text(text: str) -> str:
+    """Text safe inside SSML: &, < and > escaped (html.escape imports far less than saxutils)."""
+    return escape(text, quote=False)
 
 
 class SpeechLimitError(ValueError):
@@ -40,7 +45,7 @@ def to_ssml(turn: Turn) -> str:
     parts = []
     for segment in turn.segments:
         if isinstance(segment, Speech):
-            parts.append(escape(segment.text))
+            parts.append(escape_text(segment.text))
         elif isinstance(segment, Pause):
             parts.append(breaks(segment.seconds))
     return "<speak>" + " ".join(parts) + "</speak>"
@@ -48,7 +53,7 @@ def to_ssml(turn: Turn) -> str:
 
 def plain_ssml(text: str) -> str:
     """SSML for plain words (reprompts, how-to answers), escaped."""
-    return f"<speak>{escape(text)}</speak>"
+    return f"<speak>{escape_text(text)}</speak>"
 
 
 def is_playable(ssml: object) -> bool:
