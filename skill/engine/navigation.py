@@ -9,7 +9,7 @@ finishes the routine, going before the start stays at the first part.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from skill.engine.coaching import NEXT_REPROMPT, PartContext, part_segments, plural
@@ -30,9 +30,14 @@ class Position:
     coached: tuple[str, ...] = ()  # exercises taught in full this session
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["coached"] = list(self.coached)
-        return data
+        return {
+            "routine_id": self.routine_id,
+            "item": self.item,
+            "part": self.part,
+            "paused": self.paused,
+            "finished": self.finished,
+            "coached": list(self.coached),
+        }
 
     @classmethod
     def from_json(cls, data: Any, coach: Coach) -> Position:

@@ -26,6 +26,12 @@ SESSION_REQUESTS = {
 MAX_STRING_CHARS = 16_000
 #: Longer than anything a person says for one slot.
 MAX_SLOT_VALUE_CHARS = 500
+#: A control character other than tab, newline and carriage return, as JSON must escape it
+#: (strict JSON never holds one raw): \u0000-\u0008, \u000b, \u000c, \u000e-\u001f, \u007f,
+#: \b or \f, after an even run of backslashes (an odd one escapes the backslash itself).
+_ESCAPED_CONTROL = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[bf])"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -58,7 +64,8 @@ def _slot_values(request: dict[str, Any]):
 def parse_body(body: bytes) -> dict[str, Any]:
     """The request as a dict, or MalformedRequest with the reason."""
     try:
-        data: Any = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data: Any = json.loads(text)
     except UnicodeDecodeError as exc:
         raise MalformedRequest("body is not UTF-8") from exc
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -73,11 +80,12 @@ def parse_body(body: bytes) -> dict[str, Any]:
         raise MalformedRequest("context.System is missing")
     if request["type"] in SESSION_REQUESTS and not isinstance(data.get("session"), dict):
         raise MalformedRequest("session is missing")
-    for text in _walk_strings(data):
-        if len(text) > MAX_STRING_CHARS:
-            raise MalformedRequest(f"a field is longer than {MAX_STRING_CHARS} characters")
-        if _CONTROL.search(text):
-            raise MalformedRequest("a field contains control characters")
+    if _ESCAPED_CONTROL.search(text) or _CONTROL.search(text):
+        raise MalformedRequest("a field contains control characters")
+    if len(text) > MAX_STRING_CHARS:  # only then can one string be too long
+        for value in _walk_strings(data):
+            if len(value) > MAX_STRING_CHARS:
+                raise MalformedRequest(f"a field is longer than {MAX_STRING_CHARS} characters")
     if any(len(value) > MAX_SLOT_VALUE_CHARS for value in _slot_values(request)):
         raise MalformedRequest(f"a slot value is longer than {MAX_SLOT_VALUE_CHARS} characters")
     return data
