@@ -3,8 +3,9 @@
 Each simulated person is an Echo (tests/echo.py) talking HTTP to the production server
 (deploy/gunicorn.conf.py, started by test_deploy_gunicorn.gunicorn) with their own user id:
 open the skill, start the quick routine, say next to the end, ask how to do an exercise, stop.
-Every answer must be a playable 200, and afterwards the database must hold, for each person,
-exactly what that person did: no lost completion, no update landing on someone else's record.
+Every answer must be a playable 200 without a storage apology, and afterwards the database must
+hold, for each person, exactly what they did: no lost completion, no update landing on someone
+else's record.
 
 The helpers here are shared with tests/test_faults.py (a worker killed mid-save) and
 tests/stress/run_load.py (a longer run that writes tests/RESULTS.md).
@@ -28,6 +29,7 @@ from echo import Echo, Reply
 from test_deploy_gunicorn import Server, gunicorn
 from test_fuzz import response_problems
 
+from skill.alexa.interceptors import NOT_LOADED, NOT_SAVED
 from skill.progress import Progress
 
 ROUTINE = "quick"
@@ -103,6 +105,8 @@ class Person:
             problems = response_problems(reply.status, reply.raw)
             if reply.status != 200 or problems:
                 self.errors.append(f"{reply.status} {problems} {reply.raw[:200]!r}")
+            elif any(apology in reply.ssml for apology in (NOT_LOADED, NOT_SAVED)):
+                self.errors.append(f"storage failed: {reply.text[:80]!r}")
             return reply
         self.errors.append(f"no answer after {MAX_RETRIES} tries")
         return None

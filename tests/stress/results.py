@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent.parent / "RESULTS.md"
@@ -12,6 +13,18 @@ HEADER = (
     "versions of the same checks run in tests/test_fuzz.py, tests/test_faults.py and\n"
     "tests/test_load.py.\n"
 )
+
+
+def revision() -> str:
+    """The commit the run was made on (the working tree may hold others' edits too)."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=RESULTS.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() or "unknown"
 
 
 def write_section(name: str, body: str, path: Path = RESULTS) -> None:

@@ -27,7 +27,7 @@ TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS), str(TESTS / "stress")]
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from results import write_section  # noqa: E402
+from results import revision, write_section  # noqa: E402
 from test_fuzz import (  # noqa: E402
     Endpoint,
     check_model_envelope,
@@ -113,13 +113,15 @@ def merge_results(parts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return merged
 
 
-def report(merged: dict[str, dict[str, Any]], seconds: float, started: datetime) -> str:
+def report(
+    merged: dict[str, dict[str, Any]], seconds: float, started: datetime, commit: str
+) -> str:
     count = sum(s["count"] for s in merged.values())
     failures = sum(sum(s["failures"].values()) for s in merged.values())
     lines = [
         "## Endpoint fuzz (tests/stress/run_fuzz.py)",
         "",
-        f"- date: {started:%Y-%m-%d %H:%M} UTC",
+        f"- date: {started:%Y-%m-%d %H:%M} UTC, commit {commit}",
         f"- examples: {count:,}",
         f"- failures: {failures}",
         f"- duration: {seconds:,.0f} s ({count / seconds:,.0f} examples/s)",
@@ -146,10 +148,10 @@ def main() -> int:
     args = parser.parse_args()
     per_job = -(-args.examples // (len(SUITES) * args.workers))
     jobs = [(suite, per_job) for suite in SUITES for _ in range(args.workers)]
-    started, clock = datetime.now(UTC), time.monotonic()
+    started, clock, commit = datetime.now(UTC), time.monotonic(), revision()
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
         merged = merge_results(pool.starmap(run_suite, jobs))
-    text = report(merged, time.monotonic() - clock, started)
+    text = report(merged, time.monotonic() - clock, started, commit)
     print(text)
     if not args.no_write:
         write_section("fuzz", text)

@@ -22,7 +22,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(TESTS), str(TESTS / "stress")]
 
-from results import write_section  # noqa: E402
+from results import revision, write_section  # noqa: E402
 from test_deploy_gunicorn import gunicorn  # noqa: E402
 from test_load import (  # noqa: E402
     Person,
@@ -45,7 +45,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--no-write", action="store_true", help="leave tests/RESULTS.md alone")
     args = parser.parse_args()
-    started = datetime.now(UTC)
+    started, commit = datetime.now(UTC), revision()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         db = directory / "progress.sqlite3"
@@ -60,34 +60,39 @@ def main() -> int:
             ]
             deadline = time.monotonic() + args.seconds
             seconds = walk_together(people, lambda _: time.monotonic() < deadline)
-            server.stop()
+            log = server.stop()
         errors = [e for p in people for e in p.errors]
         check = integrity(db)
         mismatches = progress_mismatches(people, stored_progress(db))
     latencies = [s * 1000 for p in people for s in p.latencies]
+    worker_trouble = [
+        line for line in log.splitlines() if "WORKER TIMEOUT" in line or "SIGKILL" in line
+    ]
     requests = sum(p.requests for p in people)
     lines = [
         "## Load on loopback (tests/stress/run_load.py)",
         "",
-        f"- date: {started:%Y-%m-%d %H:%M} UTC",
+        f"- date: {started:%Y-%m-%d %H:%M} UTC, commit {commit}",
         f"- server: gunicorn, deploy/gunicorn.conf.py, {args.workers} workers, SQLite file",
         f"- people: {args.people}, each in their own thread with their own user id",
         f"- duration: {seconds:,.0f} s",
         f"- requests: {requests:,} ({requests / seconds:,.0f}/s)",
         f"- routines finished: {sum(p.finished for p in people):,}",
-        f"- errors (non-200 or unplayable answers, dropped connections): {len(errors)}",
+        f"- errors (non-200, unplayable, storage apology, dropped connection): {len(errors)}",
         f"- latency ms: median {statistics.median(latencies):.0f}, "
         f"p95 {percentile(latencies, 0.95):.0f}, p99 {percentile(latencies, 0.99):.0f}, "
         f"max {max(latencies):.0f}",
+        f"- answers slower than Alexa's 8 s deadline: {sum(ms > 8000 for ms in latencies)}",
+        f"- worker timeouts or kills in the server log: {len(worker_trouble)}",
         f"- database integrity_check: {check}",
         f"- people whose stored progress differs from what they did: {len(mismatches)}",
     ]
-    lines += [f"    {line}" for line in (errors + mismatches)[:10]]
+    lines += [f"    {line}" for line in (errors + mismatches + worker_trouble)[:10]]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
         write_section("load", text)
-    return 1 if errors or mismatches or check != "ok" else 0
+    return 1 if errors or mismatches or worker_trouble or check != "ok" else 0
 
 
 if __name__ == "__main__":
