@@ -8,10 +8,17 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent.parent / "RESULTS.md"
 HEADER = (
-    "# Stress results\n\n"
+    "# Stress results\n"
+    "\n"
     "Written by the scripts in tests/stress/ (each replaces its own section); the CI-sized\n"
     "versions of the same checks run in tests/test_fuzz.py, tests/test_faults.py and\n"
     "tests/test_load.py.\n"
+    "\n"
+    "A fuzz failure is a 5xx; a 200 Alexa would refuse (not JSON, no version or response, SSML\n"
+    "not well-formed or over 8000 characters, a break over 10 s, over 24 KB, an open session\n"
+    "without a reprompt); a well-formed request answered with a non-200 or by the catch-all error\n"
+    "handler; or stored progress that is not a clean record. A 4xx for a damaged request is fine.\n"
+    "A load error is a non-200, an unplayable answer, a storage apology or a dropped connection.\n"
 )
 
 
