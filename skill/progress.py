@@ -83,10 +83,12 @@ class Progress:
     def streak_days(self, today: date) -> int:
         """Days in a row, ending today or yesterday, on which a routine was finished."""
         days = {date.fromisoformat(c.day) for c in self.completions}
-        day = today if today in days else today - timedelta(days=1)
+        day = today if today in days or today == date.min else today - timedelta(days=1)
         streak = 0
         while day in days:
             streak += 1
+            if day == date.min:  # the calendar's first day: nothing before it
+                break
             day -= timedelta(days=1)
         return streak
 

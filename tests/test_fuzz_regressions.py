@@ -62,3 +62,22 @@ def test_a_match_without_a_value_is_an_unknown_routine(echo, resolved):
     reply = echo.post(request)
     assert_playable(reply)
     assert "I don't know that routine" in reply.text
+
+
+def test_an_intent_request_without_an_intent_is_a_400(echo):
+    """It reached the handlers and fell into the catch-all 'something went wrong'."""
+    data = echo.intent_request("AMAZON.NextIntent")
+    del data["request"]["intent"]
+    reply = echo.post(data)
+    assert reply.status == 400
+    assert "request.intent is missing" in reply.body["error"]
+
+
+def test_a_timestamp_on_the_calendars_first_day_does_not_break_the_streak(echo):
+    """Counting the streak back from year 1 ran off the calendar (unverified requests only)."""
+    data = echo.intent_request("ProgressIntent")
+    data["request"]["timestamp"] = "0001-01-01T00:00:00Z"
+    reply = echo.post(data)
+    assert_playable(reply)
+    assert "something went wrong" not in reply.text
+    assert "haven't finished a routine" in reply.text

@@ -22,6 +22,8 @@ SESSION_REQUESTS = {
     "SessionEndedRequest",
     "CanFulfillIntentRequest",
 }
+#: Request types that always name an intent.
+INTENT_REQUESTS = {"IntentRequest", "CanFulfillIntentRequest"}
 #: Longer than any real field; the skill's own last prompt (≤ 8000 characters) must fit.
 MAX_STRING_CHARS = 16_000
 #: Longer than anything a person says for one slot.
@@ -80,6 +82,8 @@ def parse_body(body: bytes) -> dict[str, Any]:
         raise MalformedRequest("context.System is missing")
     if request["type"] in SESSION_REQUESTS and not isinstance(data.get("session"), dict):
         raise MalformedRequest("session is missing")
+    if request["type"] in INTENT_REQUESTS and not isinstance(request.get("intent"), dict):
+        raise MalformedRequest("request.intent is missing")
     if _ESCAPED_CONTROL.search(text) or _CONTROL.search(text):
         raise MalformedRequest("a field contains control characters")
     if len(text) > MAX_STRING_CHARS:  # only then can one string be too long
