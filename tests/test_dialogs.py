@@ -7,7 +7,6 @@ spoken) and what they hear.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
 from echo import Echo, Reply
+from progress_db import query
 
 from skill.alexa.skill_builder import build_skill
 from skill.progress import merge
@@ -41,8 +41,7 @@ def echo(app) -> Echo:
 
 
 def stored(db: Path) -> dict:
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute("SELECT attributes FROM progress").fetchall()
+    rows = query(db, "SELECT attributes FROM progress")
     return json.loads(rows[0][0]) if rows else {}
 
 
@@ -337,8 +336,7 @@ def test_storage_failure_still_speaks_the_step(db, fail_on, apology):
 
 def test_turns_that_change_nothing_do_not_write(echo, db):
     def updated_at() -> str:
-        with sqlite3.connect(db) as connection:
-            return connection.execute("SELECT updated_at FROM progress").fetchone()[0]
+        return query(db, "SELECT updated_at FROM progress")[0][0]
 
     echo.launch()
     written = updated_at()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from echo import Echo
 from pki import CHAIN_URL, NOW, make_pki, sign
+from progress_db import query
 
 from skill.web.app import MAX_BODY_BYTES, WebConfig, create_app
 from skill.web.verification import RequestVerifier
@@ -28,10 +28,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def rows(db: Path) -> list:
-    if not db.exists():
-        return []
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT user_key, attributes FROM progress").fetchall()
+    return query(db, "SELECT user_key, attributes FROM progress")
 
 
 @pytest.fixture

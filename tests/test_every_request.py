@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from echo import Echo, Reply
+from progress_db import execute, query
 
 from skill.web.app import WebConfig, create_app
 
@@ -102,7 +102,7 @@ SILENT = [
 @pytest.mark.parametrize("request_type", SILENT)
 def test_events_get_an_empty_response(echo, db, request_type):
     echo.say("StartRoutineIntent", routine="quick")
-    before = sqlite3.connect(db).execute("SELECT attributes FROM progress").fetchall()
+    before = query(db, "SELECT attributes FROM progress")
     data = echo.envelope({"type": request_type})
     if request_type.startswith("AlexaSkillEvent"):
         data.pop("session")
@@ -111,7 +111,7 @@ def test_events_get_an_empty_response(echo, db, request_type):
         data["request"]["cause"] = {"requestId": "r"}
     reply = echo.post(data)
     assert_valid(reply, speech=False)
-    after = sqlite3.connect(db).execute("SELECT attributes FROM progress").fetchall()
+    after = query(db, "SELECT attributes FROM progress")
     assert json.loads(after[0][0])["completions"] == json.loads(before[0][0])["completions"]
 
 
@@ -210,14 +210,11 @@ def test_malformed_session_attributes_recover_to_a_sane_position(echo, attribute
 def test_old_stored_progress_is_migrated(echo, db):
     echo.launch()  # creates the table and a record
     old = {"disclaimer_heard": True, "completed": ["classic", "quick"], "dates": ["2026-11-20"]}
-    with sqlite3.connect(db) as connection:
-        connection.execute("UPDATE progress SET attributes = ?", (json.dumps(old),))
+    execute(db, "UPDATE progress SET attributes = ?", (json.dumps(old),))
     echo.end_session()
     reply = echo.say("ProgressIntent")
     assert "finished 2 routines" in reply.text
-    stored = json.loads(
-        sqlite3.connect(db).execute("SELECT attributes FROM progress").fetchone()[0]
-    )
+    stored = json.loads(query(db, "SELECT attributes FROM progress")[0][0])
     assert stored["schema_version"] == 1
 
 
@@ -248,7 +245,7 @@ def test_hostile_input_gets_a_4xx_and_stores_nothing(echo, db, change, reason):
     reply = echo.post(data)
     assert reply.status == 400
     assert reason in reply.body["error"]
-    assert not db.exists() or not sqlite3.connect(db).execute("SELECT * FROM progress").fetchall()
+    assert query(db, "SELECT * FROM progress") == []
 
 
 def test_emoji_in_a_slot_is_just_an_unknown_name(echo):
