@@ -9,7 +9,6 @@ storage sees it.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -47,10 +46,10 @@ def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
     return jsonify(error=reason), status
 
 
-def parse_envelope(skill: CustomSkill, data: dict[str, Any]) -> RequestEnvelope:
-    """The SDK's request envelope for a checked body, or MalformedRequest."""
+def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
+    """The SDK's request envelope for a body parse_body accepted, or MalformedRequest."""
     try:
-        envelope = skill.serializer.deserialize(json.dumps(data), RequestEnvelope)
+        envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
         raise MalformedRequest("request does not match the Alexa request format") from exc
     if envelope is None or envelope.request is None:
@@ -97,7 +96,7 @@ def create_app(
             if not is_known_request_type(data):
                 log.info("answered an unknown request type with an empty response")
                 return jsonify(EMPTY_RESPONSE)
-            envelope = parse_envelope(skill, data)
+            envelope = parse_envelope(skill, body)
         except MalformedRequest as exc:
             return _bad_request(str(exc))
         try:
