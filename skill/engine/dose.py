@@ -82,8 +82,3 @@ def rest_seconds(timing: Timing, before: RepSlot, after: RepSlot) -> float:
     if before.variation != after.variation:
         return timing.rest_between_variations_seconds
     return timing.rest_between_reps_seconds
-
-
-def work_seconds_per_rep(timing: Timing) -> float:
-    """The timed part of one rep: its hold, its work or its counted movement."""
-    return timing.hold_seconds or timing.work_seconds or timing.rep_seconds or 0

@@ -79,6 +79,7 @@ class Coach:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._totals: dict[str, float] = {}  # routine id -> seconds, computed once
+        self._parts: dict[tuple[str, int], tuple[Part, ...]] = {}  # (routine id, item) -> parts
 
     # -- structure ---------------------------------------------------------------------
 
@@ -86,7 +87,11 @@ class Coach:
         return self.library.plan(position.routine_id)
 
     def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
-        return split_parts(routine.items[item])
+        """The item's turns, split once per routine item (content does not change)."""
+        key = (routine.id, item)
+        if key not in self._parts:
+            self._parts[key] = split_parts(routine.items[item])
+        return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
         last_item = len(routine.items) - 1

@@ -10,7 +10,6 @@ already heard: a position (item, part) means the same reps in every session.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 from itertools import pairwise
 
 from skill.engine.coaching import PartContext, part_segments
@@ -59,7 +58,6 @@ def _split(
     return [piece for part in parts for piece in _split(part, measure, item, level - 1)]
 
 
-@cache
 def split_parts(item: RoutineItem) -> tuple[Part, ...]:
     """The exercise's reps grouped into turns that each fit Alexa's limit."""
     slots = rep_slots(item.timing, item.exercise.first_side)
