@@ -1,0 +1,40 @@
+"""Words are data: loaded per language, overridden per locale, broken files named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from skill.words import WordsError, load_words
+
+
+def write(folder, topic, data):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{topic}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_language_words_with_locale_overrides(tmp_path):
+    write(tmp_path / "en", "greet", {"hello": "Hello, {name}.", "bye": ["Bye.", "See you."]})
+    write(tmp_path / "en-GB", "greet", {"hello": "Hiya, {name}."})
+    us = load_words("en-US", tmp_path)
+    gb = load_words("en-GB", tmp_path)
+    assert us.say("greet.hello", name="Ann") == "Hello, Ann."
+    assert gb.say("greet.hello", name="Ann") == "Hiya, Ann."
+    assert gb.say("greet.bye") == "Bye."
+    assert us.variant("greet.bye", 3) == "See you."
+
+
+def test_broken_file_names_file_and_key(tmp_path):
+    write(tmp_path / "en", "greet", {"hello": 3})
+    with pytest.raises(WordsError, match=r"greet\.json: hello"):
+        load_words("en-US", tmp_path)
+
+
+def test_missing_language_is_an_error(tmp_path):
+    with pytest.raises(WordsError, match="no words for language 'fr'"):
+        load_words("fr-FR", tmp_path)
+
+
+def test_shipped_english_words_load():
+    assert load_words("en-US").has("common.and")
