@@ -29,6 +29,8 @@ PROMPT = "prompt"
 OFFER = "offer"
 PROGRESS = "progress"
 STORAGE_OK = "storage_ok"
+#: Request attribute: the Step this turn spoke, for whatever shows it (a screen).
+SPOKEN_STEP = "spoken_step"
 
 
 class Conversation:
@@ -133,6 +135,7 @@ class Conversation:
         before the turn's closing question, so the question stays the last thing heard.
         """
         self.set_position(step.position)
+        self.request_attributes[SPOKEN_STEP] = step
         self.session.pop(OFFER, None)
         lead = " ".join(t for t in (self.disclaimer_once(), before) if t)
         segments = step.turn.segments
