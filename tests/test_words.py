@@ -47,7 +47,8 @@ def test_every_phrase_key_the_code_names_exists_in_english():
 
     words = load_words("en-US")
     topics = {key.split(".")[0] for key in words.phrases}
-    pattern = re.compile(r"""["']((?:%s)\.[a-z0-9_]+)["']""" % "|".join(sorted(topics)))
+    alternatives = "|".join(sorted(topics))
+    pattern = re.compile(r"""["']((?:""" + alternatives + r""")\.[a-z0-9_]+)["']""")
     named = set()
     for path in (Path(__file__).parent.parent / "skill").rglob("*.py"):
         if path.name == "words.py":  # its docstring's example key is not a real phrase
