@@ -71,8 +71,6 @@ class ShowScreen(AbstractResponseInterceptor):
         ssml = getattr(response.output_speech, "ssml", None)
         step = conversation.request_attributes.get(SPOKEN_STEP)
         position = conversation.unfinished
-        if step is None and intent == screens.REPEAT and position and not position.paused:
-            step = self.coach.repeat(position)
         if step is not None and ssml:
             coaching = screens.CoachingScreen(self.coach, words)
             if conversation.progress.hands_free:

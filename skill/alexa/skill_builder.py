@@ -12,7 +12,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
-from skill.alexa.interceptors import LoadProgress, SaveProgress
+from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
 from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
@@ -33,6 +33,7 @@ def build_skill(
         builder.add_request_handler(handler)
     builder.add_exception_handler(ErrorHandler())
     builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
+    builder.add_global_request_interceptor(KeepOwnSessionAttributes())
     builder.add_global_request_interceptor(LoadProgress(coach))
     builder.add_global_response_interceptor(SaveProgress())
     builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
