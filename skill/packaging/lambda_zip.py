@@ -49,6 +49,9 @@ NOT_FOR_LAMBDA = {
         "only `footcoach chat` uses it, and its wheels need glibc 2.27, newer than the"
         " Amazon Linux 2 that Lambda's python3.11 runs on"
     ),
+    "markdown-it-py": "the privacy and terms pages are served by the web app or a static host",
+    "pillow": "only `footcoach icons` and `footcoach package --check` draw or measure icons",
+    "ask-smapi-model": "only `footcoach package --check` reads the skill package",
 }
 #: A fixed time for every zip entry, so the same sources give the same zip, byte for byte, and
 #: a redeploy of unchanged code changes nothing. (The earliest time a zip can hold.)
