@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from skill.people import by_person
+
 SCHEMA_VERSION = 1
 #: Enough history for streaks and counts while keeping a stored item small.
 MAX_COMPLETIONS = 1000
@@ -123,7 +125,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What to store when ``new`` is saved over ``stored``: the union of what both finished.
 
     Position and last routine come from the newer turn; completions and session days are
@@ -136,3 +138,8 @@ def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     fresh.session_days = sorted({*old.session_days, *fresh.session_days})
     fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
     return fresh.to_json()
+
+
+#: What storage runs inside its write: ``merge_record`` for the account's own record and for
+#: each recognised person's record in it (``skill.people``), each apart from the others.
+merge = by_person(merge_record)
