@@ -19,7 +19,7 @@ from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import write_models
 from skill.library import ContentError, Library, Routine, load_library, record_validated
-from skill.packaging.commands import build_lambda, package
+from skill.packaging.commands import build_lambda, icons, package, pages
 
 
 def _load(full: bool = False) -> Library:
@@ -151,6 +151,8 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
 
 main.add_command(build_lambda)
 main.add_command(package)
+main.add_command(icons)
+main.add_command(pages)
 main.add_command(chat)
 
 

@@ -53,6 +53,9 @@ NOT_FOR_LAMBDA = {
     "cryptography": "request verification (skill.web); the Alexa trigger stands in for it",
     "ask-sdk-webservice-support": "request verification too (with oscrypto and asn1crypto)",
     "boto3": "in Lambda's Python runtime already (see PROVIDED_BY_LAMBDA)",
+    "markdown-it-py": "the privacy and terms pages are served by the web app or a static host",
+    "pillow": "only `footcoach icons` and `footcoach package --check` draw or measure icons",
+    "ask-smapi-model": "only `footcoach package --check` reads the skill package",
 }
 #: Distributions Lambda's Python runtime already has, removed after pip brings them in as
 #: dependencies (the DynamoDB adapter requires boto3): 20 MB the function would carry twice.
