@@ -348,7 +348,7 @@ def test_a_paced_turn_too_big_for_one_response_is_spoken_as_on_a_speaker(
     monkeypatch.setattr(display, "MAX_RESPONSE_BYTES", 2048)
     show = Device(client, screen=True)
     reply = show.say("StartRoutineIntent", routine="quick")
-    assert reply.text.startswith("Let's do the quick routine") and reply.reprompt
+    assert "Let's do the quick routine" in reply.text and reply.reprompt
     assert directive(reply, "ExecuteCommands") is None
     assert directive(reply, "RenderDocument")["datasources"]["screen"]["title"] == (
         "Exercise 1 of 4: toe press"
