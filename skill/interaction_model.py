@@ -28,6 +28,22 @@ def _slot_value(record: Exercise | Routine) -> dict[str, Any]:
     return {"id": record.id, "name": {"value": spoken, "synonyms": synonyms}}
 
 
+def _listed_slot_types(intents: dict[str, Any]) -> list[dict[str, Any]]:
+    """Slot types that are not content (``slot_types`` in intents.json): ids, values, synonyms."""
+    listed = intents.get("slot_types", {})
+    return [
+        {
+            "name": name,
+            "values": [
+                {"id": v["id"], "name": {"value": v["value"], "synonyms": v.get("synonyms", [])}}
+                for v in values
+            ],
+        }
+        for name, values in listed.items()
+        if not name.startswith("_")
+    ]
+
+
 def build_model(library: Library, intents: dict[str, Any]) -> dict[str, Any]:
     """The interaction model (ASK CLI format) for one locale; all locales share English."""
     model_intents = []
@@ -55,6 +71,7 @@ def build_model(library: Library, intents: dict[str, Any]) -> dict[str, Any]:
                         "name": "ROUTINE",
                         "values": [_slot_value(r) for r in library.routines.values()],
                     },
+                    *_listed_slot_types(intents),
                 ],
             }
         }

@@ -263,7 +263,10 @@ class InteractionModel:
                 name: self._slot_value(template.intent, name, _span(spoken, text, *match.span(i)))
                 for i, name in enumerate(template.slot_names, start=1)
             }
-            rank = (all(v.resolved for v in filled.values()), template.literal_words)
+            resolved = all(v.resolved for v in filled.values())
+            if not template.literal_words and not resolved:
+                continue  # a sample that is only a slot ("{mode}") takes only that slot's values
+            rank = (resolved, template.literal_words)
             if best is None or rank > best[0]:
                 best = (rank, self._understood(template.intent, filled))
         if best is not None:
