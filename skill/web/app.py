@@ -21,6 +21,7 @@ from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill_builder import build_skill
 from skill.storage import open_storage
+from skill.web.body import UnreadableBody, read_body
 from skill.web.envelope import MalformedRequest, is_known_request_type, parse_body
 from skill.web.verification import RequestVerifier, VerificationError
 
@@ -40,6 +41,19 @@ class WebConfig:
         default_factory=lambda: os.environ.get("FOOTCOACH_SKILL_ID") or None
     )
     verify: bool = field(default_factory=lambda: os.environ.get("FOOTCOACH_VERIFY", "1") != "0")
+
+
+#: Why the endpoint will not start: verification without the skill id would fail open.
+MISSING_SKILL_ID = (
+    "FOOTCOACH_SKILL_ID is not set. With request verification on, the endpoint only accepts"
+    " requests for your skill: set FOOTCOACH_SKILL_ID=amzn1.ask.skill.<your-skill-id>"
+    " (footcoach serve --skill-id), or turn verification off for local testing only"
+    " (FOOTCOACH_VERIFY=0, footcoach serve --no-verify)."
+)
+
+
+class MissingSkillId(ValueError):
+    """Verification is on but no skill id is set: refuse to start rather than fail open."""
 
 
 def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
@@ -68,10 +82,12 @@ def create_app(
     verifier: RequestVerifier | None = None,
 ) -> Flask:
     config = config or WebConfig()
+    if config.verify and verifier is None:
+        if not config.skill_id:
+            raise MissingSkillId(MISSING_SKILL_ID)
+        verifier = RequestVerifier(skill_id=config.skill_id)
     if skill is None:
         skill = build_skill(open_storage(config.db), skill_id=config.skill_id)
-    if config.verify and verifier is None:
-        verifier = RequestVerifier(skill_id=config.skill_id)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["footcoach_skill"] = skill
@@ -84,7 +100,11 @@ def create_app(
     def alexa() -> Any:
         if request.mimetype != "application/json":
             return _bad_request("content type must be application/json", 415)
-        body = request.get_data(cache=False)
+        try:
+            body = read_body(request.environ, MAX_BODY_BYTES)
+        except UnreadableBody as exc:
+            log.warning("refused a body: %s", exc.reason)
+            return _bad_request(exc.reason, exc.status)
         if config.verify and verifier is not None:
             try:
                 verifier.verify(request.headers, body)
