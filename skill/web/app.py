@@ -20,6 +20,7 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill_builder import build_skill
+from skill.alexa.skill_events import SkillEventNotDone
 from skill.storage import open_storage
 from skill.web.body import UnreadableBody, read_body
 from skill.web.envelope import MalformedRequest, is_known_request_type, parse_body
@@ -121,6 +122,9 @@ def create_app(
             return _bad_request(str(exc))
         try:
             response = skill.invoke(request_envelope=envelope, context=None)
+        except SkillEventNotDone as exc:  # Alexa delivers the event again after an error
+            log.error("answered 503 so Alexa retries: %s", exc)
+            return _bad_request("the event could not be carried out; deliver it again", 503)
         except Exception as exc:  # e.g. an application id the SDK refuses
             log.warning("skill refused a request: %s", type(exc).__name__)
             return _bad_request("request refused by the skill")
