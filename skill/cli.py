@@ -132,6 +132,7 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
     configuration in deploy/nginx/, as the README's deployment section describes.
     """
     from skill.web.app import MissingSkillId, WebConfig, create_app
+    from skill.web.logs import log_to_stderr
 
     _load()  # broken content stops start-up here, with the file and field named
     config = WebConfig()
@@ -152,6 +153,7 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
     except MissingSkillId as exc:
         raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
+    log_to_stderr()
     app.run(host=host, port=port, threaded=True)
 
 

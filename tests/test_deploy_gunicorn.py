@@ -246,3 +246,26 @@ def test_chunked_bodies_that_are_malformed_or_too_large_get_a_4xx_with_a_reason(
     assert too_large[0] == 413 and b"larger than" in too_large[1], log
     assert healthy[0] == 200
     assert "Traceback" not in log
+
+
+def test_a_newline_in_a_request_cannot_forge_a_log_line(tmp_path):
+    """Finding 8 of issue 11: on main the message below wrote its own line into the log."""
+    forged = "[2026-12-02 04:00:00 +0000] [1] [INFO] forged: all progress deleted"
+    ended = json.loads(json.dumps(LAUNCH))
+    ended["request"] = {
+        "type": "SessionEndedRequest",
+        "requestId": "amzn1.echo-api.request.forged",
+        "timestamp": LAUNCH["request"]["timestamp"],
+        "locale": "en-US",
+        "reason": "ERROR",
+        "error": {"type": "INTERNAL_SERVICE_ERROR", "message": f"boom\n{forged}\r\n{forged}"},
+    }
+    with gunicorn(tmp_path, FOOTCOACH_VERIFY="0") as server:
+        status, _ = server.post(
+            "/alexa", json.dumps(ended).encode(), {"Content-Type": "application/json"}
+        )
+        log = server.stop()
+    assert status == 200
+    assert "session ended with an error" in log  # the line is there...
+    assert not any(line.startswith(forged) for line in log.splitlines())  # ...and only one
+    assert "boom\\n" + forged in log

@@ -90,6 +90,7 @@ def no_serving(monkeypatch):
     """Flask.run records its call instead of serving, so `footcoach serve` returns."""
     served: list[dict] = []
     monkeypatch.setattr(Flask, "run", lambda self, **kwargs: served.append(kwargs))
+    monkeypatch.setattr("skill.web.logs.log_to_stderr", lambda: None)  # keep pytest's logging
     monkeypatch.delenv("FOOTCOACH_SKILL_ID", raising=False)
     monkeypatch.delenv("FOOTCOACH_VERIFY", raising=False)
     return served
