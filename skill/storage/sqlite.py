@@ -237,8 +237,9 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         is dropped after any error or when the file at ``path`` is no longer the one it
         opened (moved, deleted, replaced), so nothing is written into an unlinked file. A
         deleted file is made again with its schema on the next request; a vanished directory
-        (an unmounted volume?) fails loudly rather than writing elsewhere. ``synchronous=NORMAL`` in WAL mode never corrupts
-        the database; a power cut (not a process crash) can lose the last turns.
+        (an unmounted volume?) fails loudly rather than writing elsewhere.
+        ``synchronous=NORMAL`` in WAL mode never corrupts the database; a power cut (not a
+        process crash) can lose the last turns.
 
         ``isolation_level=None`` puts the sqlite3 module in autocommit mode so that the
         explicit ``BEGIN IMMEDIATE`` in ``save_attributes`` is the only transaction
