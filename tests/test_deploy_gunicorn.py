@@ -135,7 +135,7 @@ def _wait_until_healthy(port: int, process: subprocess.Popen[str], seconds: floa
 
 
 @contextmanager
-def gunicorn(tmp_path: Path, **env: str) -> Iterator[Server]:
+def gunicorn(tmp_path: Path, app: str = "skill.wsgi:app", **env: str) -> Iterator[Server]:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -153,7 +153,7 @@ def gunicorn(tmp_path: Path, **env: str) -> Iterator[Server]:
         **env,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "skill.wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), app],
         cwd=tmp_path,  # the app must not depend on being started from the repository
         env=environment,
         pass_fds=(listener.fileno(),),
