@@ -249,7 +249,7 @@ class Broken:
     def send(self, envelope: dict[str, Any]) -> Any:
         body = self.skill.send(envelope)
         request = envelope["request"]
-        if request.get("intent", {}).get("name") == self.intent:
+        if self.intent in (request["type"], request.get("intent", {}).get("name")):
             self.breakage(body["response"])
         return body
 
@@ -272,6 +272,8 @@ def _say(text: str):
         ("AMAZON.HelpIntent", lambda r: r.pop("reprompt"), "session management"),
         ("ListRoutinesIntent", _say("We have three routines."), "session management"),
         ("AMAZON.HelpIntent", lambda r: r.update(outputSpeech={"type": "SSML"}), "skill response"),
+        ("Connections.Response", lambda r: r.pop("reprompt", None), "session management"),
+        ("SessionEndedRequest", _say("Bye now."), "session management"),
     ],
 )
 def test_a_skill_that_breaks_a_rule_is_named(package, tmp_path, intent, breakage, rule):

@@ -12,7 +12,9 @@ model can produce (the launch and each intent, reached with its own sample words
 - **fallback** (words the model does not know) answers and asks;
 - **repeat** says the last prompt again;
 - no response leaves the session open without asking something and without a reprompt;
-- and every custom intent works as a one-shot request ("ask foot coach to ...").
+- every custom intent works as a one-shot request ("ask foot coach to ...");
+- and the other requests an open session can get (a permission card's answer, a resumed
+  session) are answered as carefully, and a session's end silently.
 
 A skill error (a logged exception, a response a device would reject) is a failure too.
 """
@@ -29,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from skill.console.chat import Chat, Exchange, NotInSession
-from skill.console.envelopes import Device
-from skill.console.responses import InvalidResponse, Reply
+from skill.console.envelopes import Device, envelope, timestamp
+from skill.console.responses import InvalidResponse, Reply, read_response
 from skill.console.speech import Spoken
 from skill.console.transport import InProcessSkill, SkillError
 from skill.console.understanding import BUILTIN_PHRASES, FALLBACK, InteractionModel
@@ -56,6 +58,20 @@ BUILTIN_SLOT_WORDS = {
 INVITATION = re.compile(
     r"\?\s*$|\b(?:say|tell me|you can|just ask|try saying|ready)\b", re.IGNORECASE
 )
+#: Requests that are not intents but reach an open session: back from a permission card
+#: (reminders) or from another skill, as Alexa sends them.
+SESSION_REQUESTS: dict[str, dict[str, Any]] = {
+    "Connections.Response": {
+        "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {
+            "permissionScope": "alexa::alerts:reminders:skill:readwrite",
+            "status": "ACCEPTED",
+        },
+        "token": "",
+    },
+    "SessionResumedRequest": {"cause": {"type": "ConnectionCompleted", "status": {"code": "200"}}},
+}
 HELP, STOP, CANCEL, REPEAT = (
     "AMAZON.HelpIntent",
     "AMAZON.StopIntent",
@@ -183,6 +199,7 @@ class Certifier:
         for state, words in states.items():
             self.after(state, words, utterances)
         self.one_shots(utterances, declared)
+        self.other_requests()
         return self.failures
 
     def open(self, state: str, words: str | None) -> tuple[Chat, Exchange] | None:
@@ -240,6 +257,41 @@ class Certifier:
                     break
             else:
                 self.fail("one-shot", intent, f"'ask {self.invocation} ...' does not reach it")
+
+
+    def other_requests(self) -> None:
+        """Every other request type a session can get is answered, and a session end silently."""
+        for kind, fields in SESSION_REQUESTS.items():
+            opened = self.open("launch", None)
+            if opened is None:
+                return
+            chat, _ = opened
+            assert chat.session is not None
+            request = {
+                "type": kind,
+                "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+                "timestamp": timestamp(),
+                "locale": self.locale,
+                **fields,
+            }
+            try:
+                body = self.skill.send(envelope(request, chat.device, chat.session))
+                reply = read_response(body)
+            except (SkillError, InvalidResponse) as exc:
+                self.fail("skill response", kind, str(exc))
+                continue
+            problem = session_problem(reply)
+            if problem:
+                self.fail("session management", kind, problem)
+        opened = self.open("launch", None)
+        if opened is not None:
+            try:
+                ended = opened[0].hang_up()
+            except (SkillError, InvalidResponse) as exc:
+                self.fail("skill response", "SessionEndedRequest", str(exc))
+                return
+            if ended is not None and ended.reply.speech:
+                self.fail("session management", "SessionEndedRequest", "must not answer it")
 
 
 @contextmanager
