@@ -18,13 +18,13 @@ from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import write_models
-from skill.library import ContentError, Library, Routine, load_library
+from skill.library import ContentError, Library, Routine, load_library, record_validated
 from skill.packaging.commands import build_lambda, icons, package, pages
 
 
-def _load() -> Library:
+def _load(full: bool = False) -> Library:
     try:
-        return load_library()
+        return load_library(full=full)
     except ContentError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
 
@@ -55,8 +55,12 @@ def main() -> None:
 
 @main.command()
 def check() -> None:
-    """Validate all content and print each routine with its computed length."""
-    library = _load()
+    """Validate all content and print each routine with its computed length.
+
+    Content that passes is fingerprinted (content/.validated), so the skill's start-up can
+    skip the schema checks for exactly this content.
+    """
+    library = _load(full=True)
     coach = Coach(library)
     try:
         for exercise_id in library.exercises:
@@ -73,6 +77,10 @@ def check() -> None:
     except ExerciseTooLongError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
+    try:
+        record_validated()
+    except OSError as exc:
+        click.echo(f"note: could not record the content's fingerprint: {exc}", err=True)
 
 
 @main.command()
