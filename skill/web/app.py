@@ -53,7 +53,8 @@ def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
         envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
         raise MalformedRequest("request does not match the Alexa request format") from exc
-    if envelope is None or envelope.request is None:
+    # getattr: a body with a "__dict__" key makes the SDK replace the object's attributes
+    if envelope is None or getattr(envelope, "request", None) is None:
         raise MalformedRequest("request is missing")
     return envelope
 
