@@ -15,17 +15,17 @@ from collections.abc import Iterator
 import click
 
 from skill.console.command import chat
-from skill.deploy.commands import build_lambda, package
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import write_models
-from skill.library import ContentError, Library, Routine, load_library
+from skill.library import ContentError, Library, Routine, load_library, record_validated
+from skill.packaging.commands import build_lambda, icons, package, pages
 
 
-def _load() -> Library:
+def _load(full: bool = False) -> Library:
     try:
-        return load_library()
+        return load_library(full=full)
     except ContentError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
 
@@ -56,8 +56,12 @@ def main() -> None:
 
 @main.command()
 def check() -> None:
-    """Validate all content and print each routine with its computed length."""
-    library = _load()
+    """Validate all content and print each routine with its computed length.
+
+    Content that passes is fingerprinted (content/.validated), so the skill's start-up can
+    skip the schema checks for exactly this content.
+    """
+    library = _load(full=True)
     coach = Coach(library)
     try:
         for exercise_id in library.exercises:
@@ -74,6 +78,10 @@ def check() -> None:
     except ExerciseTooLongError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
+    try:
+        record_validated()
+    except OSError as exc:
+        click.echo(f"note: could not record the content's fingerprint: {exc}", err=True)
 
 
 @main.command()
@@ -106,7 +114,7 @@ def say(routine: str, exercise_number: int | None) -> None:
 @main.command()
 def models() -> None:
     """Regenerate interaction_models/<locale>.json from content, and the skill package's copies."""
-    from skill.deploy.skill_package import copy_interaction_models
+    from skill.packaging.skill_package import copy_interaction_models
 
     for path in [*write_models(_load()), *copy_interaction_models()]:
         click.echo(f"wrote {path}")
@@ -159,6 +167,8 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
 
 main.add_command(build_lambda)
 main.add_command(package)
+main.add_command(icons)
+main.add_command(pages)
 main.add_command(chat)
 
 

@@ -24,6 +24,7 @@ from skill.alexa.skill_events import SkillEventNotDone
 from skill.storage import open_storage
 from skill.web.body import UnreadableBody, read_body
 from skill.web.envelope import MalformedRequest, is_known_request_type, parse_body
+from skill.web.pages import pages
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
         envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
         raise MalformedRequest("request does not match the Alexa request format") from exc
-    if envelope is None or envelope.request is None:
+    # getattr: a body with a "__dict__" key makes the SDK replace the object's attributes
+    if envelope is None or getattr(envelope, "request", None) is None:
         raise MalformedRequest("request is missing")
     return envelope
 
@@ -92,6 +94,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["footcoach_skill"] = skill
+    app.register_blueprint(pages)  # GET /privacy and /terms
 
     @app.get("/health")
     def health() -> Response:
