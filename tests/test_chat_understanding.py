@@ -28,6 +28,10 @@ def language_model(locale: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
 
 
+#: What a person says for a slot of one of Alexa's own types (Alexa resolves these itself).
+BUILT_IN_EXAMPLES = {"AMAZON.TIME": "9 am"}
+
+
 def said_every_way(locale: str):
     """(utterance, intent, slot name or None, value id or None) for every way to say it."""
     language = language_model(locale)
@@ -43,10 +47,13 @@ def said_every_way(locale: str):
         slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
         for sample in intent["samples"]:
             named = [name for name in slots if f"{{{name}}}" in sample]
+            for name in [n for n in named if slots[n] in BUILT_IN_EXAMPLES]:
+                sample = sample.replace(f"{{{name}}}", BUILT_IN_EXAMPLES[slots[name]])
+            named = [name for name in named if slots[name] in spoken]
             if not named:
                 yield sample, intent["name"], None, None
                 continue
-            (name,) = named  # the models have one slot a sample
+            (name,) = named  # the models have one slot of their own types a sample
             for said, value_id in spoken[slots[name]]:
                 yield sample.replace(f"{{{name}}}", said), intent["name"], name, value_id
 

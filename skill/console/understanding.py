@@ -254,7 +254,7 @@ class InteractionModel:
         text = key(spoken)
         if text in self._phrases:
             return self._understood(self._phrases[text])
-        best: tuple[tuple[bool, int], Understanding] | None = None
+        best: tuple[tuple[bool, int, int], Understanding] | None = None
         for template in self._templates:
             match = template.pattern.fullmatch(text)
             if match is None:
@@ -263,10 +263,12 @@ class InteractionModel:
                 name: self._slot_value(template.intent, name, _span(spoken, text, *match.span(i)))
                 for i, name in enumerate(template.slot_names, start=1)
             }
-            resolved = all(v.resolved for v in filled.values())
+            # Alexa resolves its own types (AMAZON.TIME) itself: any words count for those
+            resolved = all(v.resolved or v.slot_type.startswith("AMAZON.") for v in filled.values())
             if not template.literal_words and not resolved:
                 continue  # a sample that is only a slot ("{mode}") takes only that slot's values
-            rank = (resolved, template.literal_words)
+            matched_values = sum(1 for v in filled.values() if v.resolved)
+            rank = (resolved, matched_values, template.literal_words)
             if best is None or rank > best[0]:
                 best = (rank, self._understood(template.intent, filled))
         if best is not None:
