@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +23,15 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 CONTENT_DIR_ENV = "FOOTCOACH_CONTENT"
 
 Sides = Literal["each", "both", "none"]
+
+#: Levels a person can ask for; "standard" is the routine's or exercise's own dose.
+LEVELS = ("gentle", "standard", "harder")
+#: Routine ids: a planned routine is "plan:<area or all>:<exercise>,<exercise>..."; any routine
+#: id may end "@<exercise>=<level>,..." to play those exercises at another level.
+PLAN_PREFIX = "plan:"
+EXERCISE_PREFIX = "exercise:"
+LEVEL_MARK = "@"
+ANY_AREA = "all"
 
 
 class ContentError(ValueError):
@@ -84,6 +93,25 @@ class Variation:
 
 
 @dataclass(frozen=True)
+class AreaClaim:
+    """An article's word that an exercise helps a body area (the planner's reason to pick it)."""
+
+    area: str
+    source: str
+    scope: Literal["exercise", "article"]
+    quote: str
+
+
+@dataclass(frozen=True)
+class LevelDose:
+    """How an exercise changes at a level: dose fields, and the supported version to say."""
+
+    timing: Mapping[str, float] = field(default_factory=dict, compare=False)
+    supported: str | None = None
+    reading: str = ""
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     name: str
@@ -103,6 +131,8 @@ class Exercise:
     timing: Timing
     timing_json: Mapping[str, Any] = field(repr=False, compare=False)
     sources: tuple[str, ...] = ()
+    areas: tuple[AreaClaim, ...] = ()
+    levels: Mapping[str, LevelDose] = field(default_factory=dict, compare=False, repr=False)
 
     def variation(self, variation_id: str) -> Variation:
         return next(v for v in self.variations if v.id == variation_id)
@@ -135,11 +165,55 @@ class Routine:
 
 
 @dataclass(frozen=True)
+class Equipment:
+    """Something a person may have or lack; which exercises and positions need it."""
+
+    id: str
+    exercise_equipment: tuple[str, ...] = ()
+    starting_positions: tuple[str, ...] = ()
+    assumed: bool = True
+
+
+@dataclass(frozen=True)
+class Posture:
+    """Standing, seated or on the floor: plans keep each together, in this order."""
+
+    id: str
+    starting_positions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanCatalogue:
+    """content/plans.json: what the planner knows beyond the exercises."""
+
+    equipment: tuple[Equipment, ...] = ()
+    postures: tuple[Posture, ...] = ()
+    areas: tuple[str, ...] = ()
+    default_minutes: int = 10
+
+    def needs(self, exercise: Exercise) -> frozenset[str]:
+        """The equipment ids an exercise needs, from its equipment and its starting position."""
+        return frozenset(
+            e.id
+            for e in self.equipment
+            if set(e.exercise_equipment) & set(exercise.equipment)
+            or exercise.starting_position in e.starting_positions
+        )
+
+    def posture(self, exercise: Exercise) -> int:
+        """The exercise's posture as an index into ``postures`` (the order plans follow)."""
+        return next(
+            i for i, p in enumerate(self.postures) if exercise.starting_position in p.starting_positions
+        )
+
+
+@dataclass(frozen=True)
 class Library:
     """Every exercise and routine, looked up by id (the entity-resolution id Alexa sends)."""
 
     exercises: Mapping[str, Exercise]
     routines: Mapping[str, Routine]
+    catalogue: PlanCatalogue = field(default_factory=PlanCatalogue, compare=False)
 
     @property
     def default_routine(self) -> Routine:
@@ -149,18 +223,101 @@ class Library:
         """A one-item routine so a single exercise is coached by the same engine path."""
         exercise = self.exercises[exercise_id]
         return Routine(
-            id=f"exercise:{exercise.id}",
+            id=f"{EXERCISE_PREFIX}{exercise.id}",
             name=exercise.name,
             aliases=(),
             description=exercise.helps,
             items=(RoutineItem(exercise=exercise, timing=exercise.timing),),
         )
 
+    def planned_routine(self, routine_id: str) -> Routine:
+        """The routine a 'plan:<area>:<exercise>,...' id names, each at its own dose.
+
+        KeyError for anything that is not a well-formed plan of known exercises, so a
+        position naming a broken plan is treated as no position at all.
+        """
+        area, _, listed = routine_id.removeprefix(PLAN_PREFIX).partition(":")
+        ids = listed.split(",")
+        if area != ANY_AREA and area not in self.catalogue.areas:
+            raise KeyError(routine_id)
+        if not listed or len(set(ids)) != len(ids) or not set(ids) <= self.exercises.keys():
+            raise KeyError(routine_id)
+        from skill.words import load_words  # late: words are only needed to name a plan
+
+        return Routine(
+            id=routine_id,
+            name=load_words().say(f"plans.routine_name_{area}"),
+            aliases=(),
+            description="",
+            items=tuple(RoutineItem(self.exercises[i], self.exercises[i].timing) for i in ids),
+        )
+
     def plan(self, routine_id: str) -> Routine:
-        """The routine for a position's routine id, including single-exercise sessions."""
-        if routine_id.startswith("exercise:"):
-            return self.single_exercise_routine(routine_id.removeprefix("exercise:"))
-        return self.routines[routine_id]
+        """The routine for a position's routine id: named, one exercise, or planned, at levels."""
+        base, mark, levels = routine_id.partition(LEVEL_MARK)
+        if base.startswith(EXERCISE_PREFIX):
+            routine = self.single_exercise_routine(base.removeprefix(EXERCISE_PREFIX))
+        elif base.startswith(PLAN_PREFIX):
+            routine = self.planned_routine(base)
+        else:
+            routine = self.routines[base]
+        if not mark:
+            return routine
+        chosen = parse_levels(levels)
+        if not chosen.keys() <= {item.exercise.id for item in routine.items}:
+            raise KeyError(routine_id)
+        items = tuple(at_level(item, chosen.get(item.exercise.id, "standard")) for item in routine.items)
+        return replace(routine, id=routine_id, items=items)
+
+
+def parse_levels(text: str) -> dict[str, str]:
+    """'toe_press=gentle,tiptoe_stand=harder' -> {exercise id: level}; KeyError if malformed."""
+    chosen: dict[str, str] = {}
+    for pair in text.split(","):
+        exercise_id, _, level = pair.partition("=")
+        if level not in LEVELS or level == "standard" or exercise_id in chosen:
+            raise KeyError(text)
+        chosen[exercise_id] = level
+    if not chosen:
+        raise KeyError(text)
+    return chosen
+
+
+def with_levels(routine_id: str, levels: Mapping[str, str]) -> str:
+    """A routine id whose exercises play at ``levels`` (standard ones left out), canonically."""
+    base = routine_id.partition(LEVEL_MARK)[0]
+    pairs = [f"{e}={lvl}" for e, lvl in sorted(levels.items()) if lvl != "standard"]
+    return f"{base}{LEVEL_MARK}{','.join(pairs)}" if pairs else base
+
+
+def base_routine_id(routine_id: str) -> str:
+    """The routine id without its levels: what completions and 'last routine' remember."""
+    return routine_id.partition(LEVEL_MARK)[0]
+
+
+def at_level(item: RoutineItem, level: str) -> RoutineItem:
+    """A routine item at a level: gentle never above, harder never below the item's own dose.
+
+    The content's level says which dose fields change (from an article's range); a field the
+    item's kind of rep does not use is left alone. Gentle also says the supported version.
+    """
+    dose = item.exercise.levels.get(level)
+    if dose is None:
+        return item
+    pick = min if level == "gentle" else max
+    changes = {
+        key: pick(getattr(item.timing, key), value)
+        for key, value in dose.timing.items()
+        if getattr(item.timing, key) is not None
+    }
+    exercise = item.exercise
+    if dose.supported:
+        exercise = replace(
+            exercise,
+            instructions=(*exercise.instructions, dose.supported),
+            cue=f"{exercise.cue} {dose.supported}",
+        )
+    return replace(item, exercise=exercise, timing=replace(item.timing, **changes))
 
 
 def content_dir() -> Path:
@@ -172,7 +329,7 @@ def _validators(schema_path: Path) -> dict[str, Draft202012Validator]:
     root = json.loads(schema_path.read_text(encoding="utf-8"))
     return {
         kind: Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
-        for kind in ("exercise", "routine", "complete_timing")
+        for kind in ("exercise", "routine", "complete_timing", "plans")
     }
 
 
@@ -230,7 +387,65 @@ def _load_exercise(name: str, data: dict[str, Any], validators: dict) -> Exercis
         timing=timing,
         timing_json=data["timing"],
         sources=tuple(data["sources"]),
+        areas=tuple(
+            AreaClaim(a["area"], a["source"], a["scope"], a["quote"]) for a in data["areas"]
+        ),
+        levels=_load_levels(name, data, timing),
     )
+
+
+def _load_levels(name: str, data: dict[str, Any], timing: Timing) -> dict[str, LevelDose]:
+    """Gentle must change something and never raise the dose; harder never lowers it."""
+    levels = {}
+    for level, raw in data["levels"].items():
+        dose = LevelDose(raw.get("timing", {}), raw.get("supported"), raw["reading"])
+        for key, value in dose.timing.items():
+            default = getattr(timing, key)
+            if default is None:
+                raise ContentError(name, f"levels.{level}.timing.{key}", "the exercise has none")
+            if (level == "gentle" and value > default) or (level == "harder" and value < default):
+                word = "above" if level == "gentle" else "below"
+                raise ContentError(
+                    name, f"levels.{level}.timing.{key}", f"{value} is {word} the default {default}"
+                )
+        if level == "gentle" and not dose.timing and not dose.supported:
+            raise ContentError(name, "levels.gentle", "changes neither the dose nor the support")
+        levels[level] = dose
+    for index, claim in enumerate(data["areas"]):
+        if claim["source"] not in data["sources"]:
+            raise ContentError(name, f"areas[{index}].source", "is not one of the sources")
+    return levels
+
+
+def _load_catalogue(root: Path, validators: dict, exercises: Mapping[str, Exercise]) -> PlanCatalogue:
+    name, data = _read_json(root / "plans.json", root)
+    _validate(validators["plans"], data, name)
+    catalogue = PlanCatalogue(
+        equipment=tuple(
+            Equipment(
+                e["id"],
+                tuple(e.get("exercise_equipment", ())),
+                tuple(e.get("starting_positions", ())),
+                e["assumed"],
+            )
+            for e in data["equipment"]
+        ),
+        postures=tuple(Posture(p["id"], tuple(p["starting_positions"])) for p in data["postures"]),
+        areas=tuple(data["areas"]),
+        default_minutes=data["default_minutes"],
+    )
+    named = {n for e in catalogue.equipment for n in e.exercise_equipment}
+    for exercise in exercises.values():
+        where = f"content/exercises/{exercise.id}.json"
+        if not any(exercise.starting_position in p.starting_positions for p in catalogue.postures):
+            raise ContentError(where, "starting_position", f"not in any posture of {name}")
+        missing = set(exercise.equipment) - named - {"none"}
+        if missing:
+            raise ContentError(where, "equipment", f"{sorted(missing)} not in {name}")
+        unknown = {c.area for c in exercise.areas} - set(catalogue.areas)
+        if unknown:
+            raise ContentError(where, "areas", f"{sorted(unknown)} not in {name}")
+    return catalogue
 
 
 def _check_variations(timing: Timing, known: set[str], file: str, field_name: str) -> None:
@@ -334,4 +549,5 @@ def load_library(root: Path | None = None) -> Library:
         )
     _check_unique_aliases(exercises.values(), "exercises")
     _check_unique_aliases(routines.values(), "routines")
-    return Library(exercises=exercises, routines=routines)
+    catalogue = _load_catalogue(root, validators, exercises)
+    return Library(exercises=exercises, routines=routines, catalogue=catalogue)

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from skill.engine.coaching import NEXT_REPROMPT, PartContext, part_segments, plural
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Turn, say
-from skill.library import Library, Routine
+from skill.library import Library, Routine, RoutineItem
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,10 @@ class Coach:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._totals: dict[str, float] = {}  # routine id -> seconds, computed once
-        self._parts: dict[tuple[str, int], tuple[Part, ...]] = {}  # (routine id, item) -> parts
+        self._totals: dict[str, float] = {}  # named routine id -> seconds, computed once
+        # item -> parts: keyed by the item itself (exercise and dose), so the cache stays as
+        # small as the content however many planned or levelled routines are played
+        self._parts: dict[RoutineItem, tuple[Part, ...]] = {}
 
     # -- structure ---------------------------------------------------------------------
 
@@ -88,9 +90,9 @@ class Coach:
 
     def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
         """The item's turns, split once per routine item (content does not change)."""
-        key = (routine.id, item)
+        key = routine.items[item]
         if key not in self._parts:
-            self._parts[key] = split_parts(routine.items[item])
+            self._parts[key] = split_parts(key)
         return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
@@ -242,13 +244,17 @@ class Coach:
         yield step
 
     def total_seconds(self, routine_id: str) -> float:
-        """How long the whole routine plays, first-time instructions included."""
-        if routine_id not in self._totals:
-            first = self._part_turn(Position(routine_id))
-            self._totals[routine_id] = first.turn.estimated_seconds + self.remaining_seconds(
-                first.position
-            )
-        return self._totals[routine_id]
+        """How long the whole routine plays, first-time instructions included.
+
+        Kept only for the content's own routines: planned ones are too many to keep.
+        """
+        if routine_id in self._totals:
+            return self._totals[routine_id]
+        first = self._part_turn(Position(routine_id))
+        total = first.turn.estimated_seconds + self.remaining_seconds(first.position)
+        if routine_id in self.library.routines:
+            self._totals[routine_id] = total
+        return total
 
     def remaining_seconds(self, position: Position) -> float:
         """How long the parts after this one play, with what this session has learnt."""
