@@ -14,12 +14,12 @@ from collections.abc import Iterator
 import click
 
 from skill.console.command import chat
-from skill.deploy.commands import build_lambda, package
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import write_models
 from skill.library import ContentError, Library, Routine, load_library
+from skill.packaging.commands import build_lambda, package
 
 
 def _load() -> Library:
@@ -105,7 +105,7 @@ def say(routine: str, exercise_number: int | None) -> None:
 @main.command()
 def models() -> None:
     """Regenerate interaction_models/<locale>.json from content, and the skill package's copies."""
-    from skill.deploy.skill_package import copy_interaction_models
+    from skill.packaging.skill_package import copy_interaction_models
 
     for path in [*write_models(_load()), *copy_interaction_models()]:
         click.echo(f"wrote {path}")

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from skill.people import by_person
+
 SCHEMA_VERSION = 2
 #: Enough history for streaks and counts while keeping a stored item small.
 MAX_COMPLETIONS = 1000
@@ -198,11 +200,11 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What to store when ``new`` is saved over ``stored``: the union of what both finished.
 
-    Position, last routine and settings come from the newer turn; completions and session days are
-    unioned by id, so a completion saved by a concurrent turn survives this save.
+    Position, last routine and settings come from the newer turn; completions and session
+    days are unioned by id, so a completion saved by a concurrent turn survives this save.
     """
     old, fresh = Progress.from_json(stored), Progress.from_json(new)
     by_id = {c.id: c for c in old.completions}
@@ -211,3 +213,8 @@ def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     fresh.session_days = sorted({*old.session_days, *fresh.session_days})
     fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
     return fresh.to_json()
+
+
+#: What storage runs inside its write: ``merge_record`` for the account's own record and for
+#: each recognised person's record in it (``skill.people``), each apart from the others.
+merge = by_person(merge_record)

@@ -24,8 +24,8 @@ from click.testing import CliRunner
 from dynamo_server import FAKE_AWS_ENVIRONMENT, running_dynamodb
 
 from skill.cli import main
-from skill.deploy import lambda_zip
-from skill.deploy.lambda_zip import DEFAULT_OUT, LAMBDA_PYTHON, BuildError, build_lambda_zip
+from skill.packaging import lambda_zip
+from skill.packaging.lambda_zip import DEFAULT_OUT, LAMBDA_PYTHON, BuildError, build_lambda_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "deploy" / "template.yaml"

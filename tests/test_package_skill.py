@@ -21,9 +21,9 @@ from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManif
 from click.testing import CliRunner
 
 from skill.cli import main
-from skill.deploy import skill_package
-from skill.deploy.skill_package import SKILL_PACKAGE_DIR, copy_interaction_models
 from skill.interaction_model import MODELS_DIR, load_intents
+from skill.packaging import skill_package
+from skill.packaging.skill_package import SKILL_PACKAGE_DIR, copy_interaction_models
 
 MANIFEST_PATH = SKILL_PACKAGE_DIR / "skill.json"
 LOCALES = load_intents()["locales"]

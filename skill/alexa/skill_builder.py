@@ -14,6 +14,7 @@ from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.interceptors import LoadProgress, SaveProgress
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
+from skill.storage.people import PeopleStore
 
 
 def build_skill(
@@ -22,7 +23,9 @@ def build_skill(
     skill_id: str | None = None,
 ) -> CustomSkill:
     coach = Coach(library or load_library())
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    # progress, streak and settings belong to the recognised speaker, else to the account
+    store = PeopleStore(persistence_adapter) if persistence_adapter is not None else None
+    builder = CustomSkillBuilder(persistence_adapter=store)
     builder.skill_id = skill_id
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)

@@ -30,8 +30,8 @@ def build_lambda(out: Path, arch: str) -> None:
 
     pip installs the runtime dependencies for Lambda's platform, so this needs the package index.
     """
-    from skill.deploy.lambda_zip import BuildError, build_lambda_zip
     from skill.library import ContentError
+    from skill.packaging.lambda_zip import BuildError, build_lambda_zip
 
     try:
         path = build_lambda_zip(out, architecture=arch)
@@ -44,7 +44,7 @@ def build_lambda(out: Path, arch: str) -> None:
 @click.command("package")
 def package() -> None:
     """Copy the interaction models into deploy/skill-package/ for `ask deploy`."""
-    from skill.deploy.skill_package import copy_interaction_models
+    from skill.packaging.skill_package import copy_interaction_models
 
     try:
         written = copy_interaction_models()
