@@ -184,7 +184,7 @@ class Posture:
 
 @dataclass(frozen=True)
 class PlanCatalogue:
-    """content/plans.json: what the planner knows beyond the exercises."""
+    """content/planning.json: what the planner knows beyond the exercises."""
 
     equipment: tuple[Equipment, ...] = ()
     postures: tuple[Posture, ...] = ()
@@ -203,7 +203,9 @@ class PlanCatalogue:
     def posture(self, exercise: Exercise) -> int:
         """The exercise's posture as an index into ``postures`` (the order plans follow)."""
         return next(
-            i for i, p in enumerate(self.postures) if exercise.starting_position in p.starting_positions
+            i
+            for i, p in enumerate(self.postures)
+            if exercise.starting_position in p.starting_positions
         )
 
 
@@ -266,7 +268,9 @@ class Library:
         chosen = parse_levels(levels)
         if not chosen.keys() <= {item.exercise.id for item in routine.items}:
             raise KeyError(routine_id)
-        items = tuple(at_level(item, chosen.get(item.exercise.id, "standard")) for item in routine.items)
+        items = tuple(
+            at_level(item, chosen.get(item.exercise.id, "standard")) for item in routine.items
+        )
         return replace(routine, id=routine_id, items=items)
 
 
@@ -417,8 +421,10 @@ def _load_levels(name: str, data: dict[str, Any], timing: Timing) -> dict[str, L
     return levels
 
 
-def _load_catalogue(root: Path, validators: dict, exercises: Mapping[str, Exercise]) -> PlanCatalogue:
-    name, data = _read_json(root / "plans.json", root)
+def _load_catalogue(
+    root: Path, validators: dict, exercises: Mapping[str, Exercise]
+) -> PlanCatalogue:
+    name, data = _read_json(root / "planning.json", root)
     _validate(validators["plans"], data, name)
     catalogue = PlanCatalogue(
         equipment=tuple(

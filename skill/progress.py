@@ -3,8 +3,9 @@
 Stored as plain JSON (never model objects) with a schema version, so older records can be
 migrated and a record edited by hand or by an older skill version is repaired rather than
 crashing a turn. Settings are what a person told the skill about themselves that is not
-health data: equipment they have or lack, their level, and how they like it to talk. ``merge`` is what storage runs inside its write transaction, so two turns
-saving at once (two devices on one account) never lose a completed routine.
+health data: equipment they have or lack, their level, and how they like it to talk.
+``merge`` is what storage runs inside its write transaction, so two turns saving at once
+(two devices on one account) never lose a completed routine.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from skill import replies
 from skill.alexa.conversation import PROMPT, Conversation
 from skill.engine.navigation import Coach
 from skill.engine.ssml import is_playable
+from skill.library import base_routine_id
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,8 @@ class StartRoutineHandler(ConversationHandler):
                 if last in self.coach.library.routines
                 else self.coach.library.default_routine.id
             )
-        return conversation.speak_step(self.coach.start(routine_id))
+        routine_id = conversation.levelled(routine_id)
+        return conversation.speak_step(self.coach.start(routine_id, conversation.known))
 
 
 class DoExerciseHandler(ConversationHandler):
@@ -102,7 +104,8 @@ class DoExerciseHandler(ConversationHandler):
         exercise_id, _ = conversation.slot("exercise")
         if exercise_id not in self.coach.library.exercises:
             return conversation.ask(replies.unknown_exercise(self.coach.library))
-        return conversation.speak_step(self.coach.start_exercise(exercise_id))
+        routine_id = conversation.levelled(f"exercise:{exercise_id}")
+        return conversation.speak_step(self.coach.start(routine_id, conversation.known))
 
 
 class HowToHandler(ConversationHandler):
@@ -129,7 +132,8 @@ class YesHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         offer = conversation.offer or {}
         if offer.get("kind") == "exercise" and offer.get("id") in self.coach.library.exercises:
-            return conversation.speak_step(self.coach.start_exercise(offer["id"]))
+            routine_id = conversation.levelled(f"exercise:{offer['id']}")
+            return conversation.speak_step(self.coach.start(routine_id, conversation.known))
         if offer.get("kind") == "resume" and conversation.unfinished:
             return conversation.speak_step(self.coach.resume(conversation.unfinished))
         return conversation.ask(replies.WHAT_NOW)
@@ -156,7 +160,7 @@ class NextHandler(ConversationHandler):
         if step.position.finished and not position.finished:
             progress = conversation.progress
             if not position.routine_id.startswith("exercise:"):
-                progress.record_completion(position.routine_id, conversation.today)
+                progress.record_completion(base_routine_id(position.routine_id), conversation.today)
             streak = replies.finished_praise(progress.streak_days(conversation.today))
             return conversation.speak_step(step, remark=streak)
         return conversation.speak_step(step)

@@ -10,8 +10,11 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.alexa.conversation_handlers import conversation_handlers
 from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.interceptors import LoadProgress, SaveProgress
+from skill.alexa.plan_handlers import plan_handlers
+from skill.alexa.talk import SpeakSlower
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
 from skill.storage.people import PeopleStore
@@ -27,9 +30,11 @@ def build_skill(
     store = PeopleStore(persistence_adapter) if persistence_adapter is not None else None
     builder = CustomSkillBuilder(persistence_adapter=store)
     builder.skill_id = skill_id
-    for handler in request_handlers(coach):
+    # plans and conversation first: "yes" to an offered plan is theirs, not the general yes
+    for handler in [*plan_handlers(coach), *conversation_handlers(coach), *request_handlers(coach)]:
         builder.add_request_handler(handler)
     builder.add_exception_handler(ErrorHandler())
     builder.add_global_request_interceptor(LoadProgress(coach))
+    builder.add_global_response_interceptor(SpeakSlower())  # before the prompt is kept
     builder.add_global_response_interceptor(SaveProgress())
     return builder.create()

@@ -16,6 +16,7 @@ from skill.engine.navigation import Coach
 from skill.library import (
     ANY_AREA,
     EXERCISE_PREFIX,
+    LEVEL_MARK,
     LEVELS,
     PLAN_PREFIX,
     Exercise,
@@ -98,9 +99,16 @@ class Planner:
         base = f"{PLAN_PREFIX}{request.area or ANY_AREA}:{','.join(ids)}"
         return with_levels(base, {i: self._level(request, i) for i in ids})
 
+    def spoken_seconds(self, routine_id: str) -> float:
+        """How long the routine plays from 'start' to its last turn, its opening included."""
+        first = self.coach.start(routine_id)
+        return first.turn.estimated_seconds + self.coach.remaining_seconds(first.position)
+
     def _alone_seconds(self, request: PlanRequest, exercise_id: str) -> float:
-        single = with_levels(f"{EXERCISE_PREFIX}{exercise_id}", {exercise_id: self._level(request, exercise_id)})
-        return self.coach.total_seconds(single)
+        single = with_levels(
+            f"{EXERCISE_PREFIX}{exercise_id}", {exercise_id: self._level(request, exercise_id)}
+        )
+        return self.spoken_seconds(single)
 
     def plan(self, request: PlanRequest) -> Plan | None:
         """The routine that fits, or the shortest possible one; None if no exercise is allowed.
@@ -108,7 +116,11 @@ class Planner:
         Exercises are tried best first (most said to help the area, then shortest), and each
         is kept only if the whole routine, played as the Coach plays it, still fits.
         """
-        minutes = request.minutes if request.minutes is not None else self.library.catalogue.default_minutes
+        minutes = (
+            request.minutes
+            if request.minutes is not None
+            else self.library.catalogue.default_minutes
+        )
         minutes = min(max(minutes, 0), MAX_MINUTES)
         budget = minutes * 60
         allowed = allowed_exercises(self.library, request.have, request.lack)
@@ -118,7 +130,11 @@ class Planner:
         order = list(self.library.exercises)
         ranked = sorted(
             allowed,
-            key=lambda i: (-area_score(self.library.exercises[i], request.area), alone[i], order.index(i)),
+            key=lambda i: (
+                -area_score(self.library.exercises[i], request.area),
+                alone[i],
+                order.index(i),
+            ),
         )
         chosen: list[str] = []
         seconds = 0.0
@@ -126,7 +142,7 @@ class Planner:
             if alone[exercise_id] > budget:
                 continue
             trial = self.routine_id(request, [*chosen, exercise_id])
-            trial_seconds = self.coach.total_seconds(trial)
+            trial_seconds = self.spoken_seconds(trial)
             if trial_seconds <= budget:
                 chosen.append(exercise_id)
                 seconds = trial_seconds
@@ -135,9 +151,18 @@ class Planner:
             return Plan(routine_id, self._ids(routine_id), seconds, minutes, fits=True)
         shortest = min(ranked, key=lambda i: (alone[i], order.index(i)))
         routine_id = self.routine_id(request, [shortest])
-        return Plan(routine_id, (shortest,), self.coach.total_seconds(routine_id), minutes, fits=False)
+        return Plan(
+            routine_id, (shortest,), self.spoken_seconds(routine_id), minutes, fits=False
+        )
+
+    @staticmethod
+    def unnamed(routine_id: str) -> str:
+        """The same plan named for no area: for a plan offered because something hurts."""
+        base, mark, levels = routine_id.partition(LEVEL_MARK)
+        listed = base.removeprefix(PLAN_PREFIX).partition(":")[2]
+        return f"{PLAN_PREFIX}{ANY_AREA}:{listed}{mark}{levels}"
 
     @staticmethod
     def _ids(routine_id: str) -> tuple[str, ...]:
-        listed = routine_id.partition("@")[0].removeprefix(PLAN_PREFIX).partition(":")[2]
+        listed = routine_id.partition(LEVEL_MARK)[0].removeprefix(PLAN_PREFIX).partition(":")[2]
         return tuple(listed.split(","))

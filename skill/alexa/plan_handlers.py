@@ -1,0 +1,236 @@
+"""Handlers for routines made to fit: time, equipment, body area and level.
+
+"I have ten minutes", "something for my knees", "I don't have a band", "something easier":
+each updates what is remembered about the person (equipment and level, never health) and,
+outside a routine, offers a plan made by the engine; "yes" starts it. Mid-routine, "too hard"
+or "too easy" changes the current exercise's dose from the next turn and remembers it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import ClassVar
+
+import isodate
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill import plan_replies
+from skill.alexa.conversation import Conversation
+from skill.alexa.handlers import ConversationHandler
+from skill.engine.coaching import capitalize, dose_summary
+from skill.engine.navigation import Coach
+from skill.engine.planning import MAX_MINUTES, Planner, PlanRequest
+from skill.library import LEVEL_MARK, LEVELS, parse_levels, with_levels
+
+PLAN_OFFER = "plan"
+
+
+class PlanningHandler(ConversationHandler):
+    """Base: a handler with the planner at hand."""
+
+    def __init__(self, coach: Coach) -> None:
+        super().__init__(coach)
+        self.planner = Planner(coach)
+
+
+# -- reading what was said ------------------------------------------------------------
+
+
+def minutes_asked(conversation: Conversation) -> float | None:
+    """Minutes from the duration slot ("PT10M") or the number slot ("10"), if either is usable."""
+    duration = conversation.slot_value("duration")
+    if duration is not None:
+        try:
+            parsed = isodate.parse_duration(duration)
+        except (ValueError, isodate.ISO8601Error):
+            parsed = None
+        if isinstance(parsed, isodate.Duration):  # years or months: more than anyone needs
+            return MAX_MINUTES
+        if parsed is not None:
+            return parsed.total_seconds() / 60
+    number = conversation.slot_value("minutes")
+    try:
+        value = float(number) if number is not None else math.nan
+    except ValueError:
+        value = math.nan
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def slot_id(conversation: Conversation, name: str, known: tuple[str, ...]) -> str | None:
+    value, _ = conversation.slot(name)
+    return value if value in known else None
+
+
+def remember_equipment(conversation: Conversation) -> tuple[str | None, str | None]:
+    """Equipment the person says they have or lack, remembered; (have, lack) ids."""
+    known = tuple(e.id for e in conversation.coach.library.catalogue.equipment)
+    have, lack = slot_id(conversation, "have", known), slot_id(conversation, "lack", known)
+    if have:
+        conversation.settings.gets(have)
+    if lack:
+        conversation.settings.lacks(lack)
+    return have, lack
+
+
+def plan_request(
+    conversation: Conversation,
+    minutes: float | None = None,
+    area: str | None = None,
+    level: str | None = None,
+) -> PlanRequest:
+    """A request from what was just said and what is remembered about the person."""
+    settings = conversation.settings
+    return PlanRequest(
+        minutes=minutes,
+        have=frozenset(settings.have),
+        lack=frozenset(settings.lack),
+        area=area,
+        level=level or settings.level,
+        exercise_levels=dict(settings.exercise_levels),
+    )
+
+
+def offer_plan(
+    conversation: Conversation, planner: Planner, request: PlanRequest, lead: str = ""
+) -> Response:
+    """Say what plan was made and ask; 'yes' starts it (PlanYesHandler)."""
+    words = conversation.coach.words
+    plan = planner.plan(request)
+    if plan is None:
+        sorry = plan_replies.nothing_possible(request, words)
+        return conversation.ask(" ".join(p for p in (lead, sorry) if p))
+    text, reprompt = plan_replies.offer(planner.library, plan, request, words)
+    conversation.make_offer(PLAN_OFFER, plan.routine_id)
+    return conversation.ask(" ".join(p for p in (lead, text) if p), reprompt)
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+
+class PlanRoutineHandler(PlanningHandler):
+    """'I have ten minutes', 'something for my knees without a band': offer a plan."""
+
+    intents = ("PlanRoutineIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        remember_equipment(conversation)
+        level = slot_id(conversation, "level", LEVELS)
+        if level:
+            conversation.settings.level = level
+        area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
+        request = plan_request(conversation, minutes_asked(conversation), area)
+        return offer_plan(conversation, self.planner, request)
+
+
+class PlanYesHandler(PlanningHandler):
+    """'Yes' to an offered plan: start it (with remembered levels, in concise mode if set)."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_intent_name("AMAZON.YesIntent")(handler_input):
+            return False
+        offer = Conversation(handler_input, self.coach).offer
+        return offer is not None and offer["kind"] == PLAN_OFFER
+
+    def reply(self, conversation: Conversation) -> Response:
+        routine_id = (conversation.offer or {}).get("id", "")
+        try:
+            self.coach.library.plan(routine_id)
+        except (KeyError, ValueError):
+            conversation.session.pop("offer", None)
+            return conversation.ask(conversation.next_step())
+        return conversation.speak_step(self.coach.start(routine_id, conversation.known))
+
+
+class EquipmentHandler(PlanningHandler):
+    """'I have a band now', 'no towel': remember it; outside a routine, offer a plan with it."""
+
+    intents = ("EquipmentIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        words = self.coach.words
+        have, lack = remember_equipment(conversation)
+        said = [
+            words.say(f"conversation.{key}", thing=words.say(f"plans.equipment_{thing}"))
+            for key, thing in (("have_equipment", have), ("lack_equipment", lack))
+            if thing
+        ]
+        if not said:
+            return conversation.ask(words.say("conversation.equipment_not_understood"))
+        lead = " ".join(said)
+        if conversation.in_routine:
+            return conversation.ask(f"{lead} {conversation.next_step()}")
+        return offer_plan(conversation, self.planner, plan_request(conversation), lead)
+
+
+class LevelHandler(PlanningHandler):
+    """'Something easier', 'this is too hard', 'too easy', 'normal level'.
+
+    In a routine: one step easier or harder for the current exercise, from the next turn,
+    remembered for that exercise. Outside one: the person's level, remembered, and a plan.
+    """
+
+    intents = ("LevelIntent",)
+    steps: ClassVar[dict[str, int]] = {"gentle": -1, "harder": 1}
+
+    def reply(self, conversation: Conversation) -> Response:
+        words = self.coach.words
+        level = slot_id(conversation, "level", LEVELS)
+        if level is None:
+            return conversation.ask(words.say("conversation.level_not_understood"))
+        if conversation.in_routine:
+            return self._change_exercise(conversation, level)
+        conversation.settings.level = level
+        lead = words.say(f"conversation.level_set_{level}")
+        return offer_plan(conversation, self.planner, plan_request(conversation), lead)
+
+    def _change_exercise(self, conversation: Conversation, asked: str) -> Response:
+        words, library = self.coach.words, self.coach.library
+        position = conversation.in_routine
+        assert position is not None
+        item = self.coach.routine(position).items[position.item]
+        exercise_id = item.exercise.id
+        levels = _levels_of(position.routine_id)
+        current = levels.get(exercise_id, "standard")
+        step = self.steps.get(asked)
+        level = (
+            LEVELS[min(max(LEVELS.index(current) + step, 0), len(LEVELS) - 1)]
+            if step
+            else "standard"
+        )
+        routine_id = with_levels(position.routine_id, {**levels, exercise_id: level})
+        changed = library.plan(routine_id).items[position.item]
+        name = item.exercise.name
+        if changed == item:
+            key = f"conversation.level_exercise_same_{asked}"
+            said = capitalize(words.say(key, exercise=name))
+            return conversation.ask(f"{said} {conversation.next_step()}")
+        last_part = len(self.coach.parts(library.plan(routine_id), position.item)) - 1
+        conversation.set_position(
+            replace(position, routine_id=routine_id, part=min(position.part, last_part))
+        )
+        remembered = conversation.settings.exercise_levels
+        remembered.pop(exercise_id, None)
+        if level != "standard":
+            remembered[exercise_id] = level
+        dose = dose_summary(changed.timing, changed.exercise, words)
+        supported = library.exercises[exercise_id].levels.get(level)
+        extra = supported.supported if supported and supported.supported else ""
+        text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
+        return conversation.ask(" ".join(p for p in (text, extra, conversation.next_step()) if p))
+
+
+def _levels_of(routine_id: str) -> dict[str, str]:
+    _, mark, text = routine_id.partition(LEVEL_MARK)
+    return parse_levels(text) if mark else {}
+
+
+def plan_handlers(coach: Coach) -> list[ConversationHandler]:
+    """Registered before the general handlers: PlanYesHandler takes 'yes' to a plan offer."""
+    return [
+        kind(coach) for kind in (PlanRoutineHandler, PlanYesHandler, EquipmentHandler, LevelHandler)
+    ]
