@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from skill.cli import main
-from skill.library import DEFAULT_CONTENT_DIR, ContentError, load_library
+from skill.library import ContentError, load_library
 
 SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, root)
-    return root
 
 
 def edit(path: Path, change) -> None:

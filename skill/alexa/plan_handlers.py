@@ -21,7 +21,7 @@ from skill import plan_replies
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
 from skill.engine.coaching import capitalize, dose_summary
-from skill.engine.navigation import Coach
+from skill.engine.navigation import Coach, Position
 from skill.engine.planning import MAX_MINUTES, Planner, PlanRequest
 from skill.library import LEVEL_MARK, LEVELS, parse_levels, with_levels
 
@@ -209,10 +209,6 @@ class LevelHandler(PlanningHandler):
             key = f"conversation.level_exercise_same_{asked}"
             said = capitalize(words.say(key, exercise=name))
             return conversation.ask(f"{said} {conversation.next_step()}")
-        last_part = len(self.coach.parts(library.plan(routine_id), position.item)) - 1
-        conversation.set_position(
-            replace(position, routine_id=routine_id, part=min(position.part, last_part))
-        )
         remembered = conversation.settings.exercise_levels
         remembered.pop(exercise_id, None)
         if level != "standard":
@@ -221,7 +217,35 @@ class LevelHandler(PlanningHandler):
         supported = library.exercises[exercise_id].levels.get(level)
         extra = supported.supported if supported and supported.supported else ""
         text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
-        return conversation.ask(" ".join(p for p in (text, extra, conversation.next_step()) if p))
+        said = " ".join(p for p in (text, extra) if p)
+        part = self._next_part(position, routine_id)
+        if part is None:  # the rest of this exercise starts over at the new dose, now
+            step = self.coach.resume(replace(position, routine_id=routine_id, part=0))
+            return conversation.speak_step(step, before=said)
+        conversation.set_position(replace(position, routine_id=routine_id, part=part))
+        return conversation.ask(f"{said} {conversation.next_step()}")
+
+    def _next_part(self, position: Position, routine_id: str) -> int | None:
+        """Where to stand in the new dose so that 'next' plays what comes after this turn.
+
+        None when what comes next is in the new dose's first part: it is coached now.
+        """
+        old_routine, new_routine = self.coach.routine(position), self.coach.library.plan(routine_id)
+        old_parts = self.coach.parts(old_routine, position.item)
+        new_parts = self.coach.parts(new_routine, position.item)
+        if position.part + 1 >= len(old_parts):  # this exercise is done: next is the next one
+            return len(new_parts) - 1
+        following = old_parts[position.part + 1][0]
+        block = (following.set_number, following.side, following.variation)
+        index = next(
+            (
+                i
+                for i, part in enumerate(new_parts)
+                if any((s.set_number, s.side, s.variation) == block for s in part)
+            ),
+            0,
+        )
+        return index - 1 if index > 0 else None
 
 
 def _levels_of(routine_id: str) -> dict[str, str]:
