@@ -18,13 +18,20 @@ from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import write_models
-from skill.library import LEVELS, ContentError, Library, Routine, load_library, with_levels
-from skill.packaging.commands import build_lambda, package
+from skill.library import (
+    LEVELS,
+    ContentError,
+    Library,
+    Routine,
+    load_library,
+    record_validated,
+)
+from skill.packaging.commands import build_lambda, icons, package, pages
 
 
-def _load() -> Library:
+def _load(full: bool = False) -> Library:
     try:
-        return load_library()
+        return load_library(full=full)
     except ContentError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
 
@@ -60,13 +67,17 @@ def main() -> None:
 
 @main.command()
 def check() -> None:
-    """Validate all content and print each routine with its computed length."""
-    library = _load()
+    """Validate all content and print each routine with its computed length.
+
+    Content that passes is fingerprinted (content/.validated), so the skill's start-up can
+    skip the schema checks for exactly this content.
+    """
+    library = _load(full=True)
     coach = Coach(library)
     try:
         for exercise_id in library.exercises:
             for level in LEVELS:  # every exercise at every level a plan may ask for
-                levelled = with_levels(f"exercise:{exercise_id}", {exercise_id: level})
+                levelled = library.with_levels(f"exercise:{exercise_id}", {exercise_id: level})
                 for _ in checked_steps(coach, levelled):
                     pass
         for routine in library.routines.values():
@@ -80,6 +91,10 @@ def check() -> None:
     except ExerciseTooLongError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
+    try:
+        record_validated()
+    except OSError as exc:
+        click.echo(f"note: could not record the content's fingerprint: {exc}", err=True)
 
 
 @main.command()
@@ -195,6 +210,8 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
 
 main.add_command(build_lambda)
 main.add_command(package)
+main.add_command(icons)
+main.add_command(pages)
 main.add_command(chat)
 
 

@@ -4,23 +4,35 @@ Content is data. Nothing in code knows an exercise by name; everything the engin
 skill say comes from these records. Loading is strict because a typo in a JSON file must stop
 start-up with a message naming the file and the field, not surface as a wrong silence length
 in someone's living room.
+
+The JSON Schema checks (and importing ``jsonschema``) were most of a cold start, so they run
+in full at ``footcoach check`` and ``footcoach build-lambda``, which then write a fingerprint
+of exactly what passed (this module's code and every content file) beside the content. At
+start-up the content is fingerprinted again: the same fingerprint skips the schema checks,
+anything else (an edited file, a new one, no fingerprint) runs them all, so broken content
+still stops start-up naming its file and field. The meaning checks always run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 CONTENT_DIR_ENV = "FOOTCOACH_CONTENT"
+#: Beside the content: the fingerprint of the content that last passed every check.
+VALIDATED_FILE = ".validated"
 
 Sides = Literal["each", "both", "none"]
 
@@ -232,31 +244,47 @@ class Library:
             items=(RoutineItem(exercise=exercise, timing=exercise.timing),),
         )
 
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Exercise id -> its short code in planned and levelled routine ids ('tp').
+
+        Ids are kept short because a position travels in the session, which stays small.
+        """
+        return {i: "".join(word[0] for word in i.split("_")) for i in self.exercises}
+
+    @cached_property
+    def _by_code(self) -> dict[str, str]:
+        return {code: i for i, code in self.codes.items()}
+
+    def plan_id(self, area: str | None, exercise_ids: Iterable[str]) -> str:
+        """'plan:knees:tp.ac': the routine id of these exercises, planned for an area."""
+        codes = ".".join(self.codes[i] for i in exercise_ids)
+        return f"{PLAN_PREFIX}{area or ANY_AREA}:{codes}"
+
     def planned_routine(self, routine_id: str) -> Routine:
-        """The routine a 'plan:<area>:<exercise>,...' id names, each at its own dose.
+        """The routine a 'plan:<area>:<code>.<code>...' id names, each at its own dose.
 
         KeyError for anything that is not a well-formed plan of known exercises, so a
         position naming a broken plan is treated as no position at all.
         """
         area, _, listed = routine_id.removeprefix(PLAN_PREFIX).partition(":")
-        ids = listed.split(",")
+        codes = listed.split(".")
         if area != ANY_AREA and area not in self.catalogue.areas:
             raise KeyError(routine_id)
-        if not listed or len(set(ids)) != len(ids) or not set(ids) <= self.exercises.keys():
+        if not listed or len(set(codes)) != len(codes) or not set(codes) <= self._by_code.keys():
             raise KeyError(routine_id)
         from skill.words import load_words  # late: words are only needed to name a plan
 
-        return Routine(
-            id=routine_id,
-            name=load_words().say(f"plans.routine_name_{area}"),
-            aliases=(),
-            description="",
-            items=tuple(RoutineItem(self.exercises[i], self.exercises[i].timing) for i in ids),
+        items = tuple(
+            RoutineItem(self.exercises[i], self.exercises[i].timing)
+            for i in (self._by_code[c] for c in codes)
         )
+        name = load_words().say(f"plans.routine_name_{area}")
+        return Routine(id=routine_id, name=name, aliases=(), description="", items=items)
 
     def plan(self, routine_id: str) -> Routine:
         """The routine for a position's routine id: named, one exercise, or planned, at levels."""
-        base, mark, levels = routine_id.partition(LEVEL_MARK)
+        base, mark, _ = routine_id.partition(LEVEL_MARK)
         if base.startswith(EXERCISE_PREFIX):
             routine = self.single_exercise_routine(base.removeprefix(EXERCISE_PREFIX))
         elif base.startswith(PLAN_PREFIX):
@@ -265,33 +293,62 @@ class Library:
             routine = self.routines[base]
         if not mark:
             return routine
-        chosen = parse_levels(levels)
-        if not chosen.keys() <= {item.exercise.id for item in routine.items}:
-            raise KeyError(routine_id)
-        items = tuple(
-            at_level(item, chosen.get(item.exercise.id, "standard")) for item in routine.items
-        )
+        chosen = self.levels_of(routine_id, routine)
+        items = tuple(at_level(item, chosen[item.exercise.id]) for item in routine.items)
         return replace(routine, id=routine_id, items=items)
 
+    def levels_of(self, routine_id: str, routine: Routine | None = None) -> dict[str, str]:
+        """Exercise id -> level for every exercise of a routine id; KeyError if malformed.
 
-def parse_levels(text: str) -> dict[str, str]:
-    """'toe_press=gentle,tiptoe_stand=harder' -> {exercise id: level}; KeyError if malformed."""
-    chosen: dict[str, str] = {}
-    for pair in text.split(","):
-        exercise_id, _, level = pair.partition("=")
-        if level not in LEVELS or level == "standard" or exercise_id in chosen:
-            raise KeyError(text)
-        chosen[exercise_id] = level
-    if not chosen:
-        raise KeyError(text)
-    return chosen
+        After '@': 'g' or 'h' sets every exercise's level, 'tp=g' one exercise's (codes).
+        """
+        base, mark, text = routine_id.partition(LEVEL_MARK)
+        ids = [item.exercise.id for item in (routine or self.plan(base)).items]
+        levels = dict.fromkeys(ids, "standard")
+        if not mark:
+            return levels
+        entries = text.split(",")
+        if entries[0] in LEVEL_LETTERS.values():
+            levels = dict.fromkeys(ids, _LEVEL_BY_LETTER[entries[0]])
+            entries = entries[1:]
+        seen = set()
+        for entry in entries:
+            code, _, letter = entry.partition("=")
+            exercise_id = self._by_code.get(code)
+            if exercise_id not in levels or letter not in _LEVEL_BY_LETTER or code in seen:
+                raise KeyError(routine_id)
+            seen.add(code)
+            levels[exercise_id] = _LEVEL_BY_LETTER[letter]
+        if with_levels_text(self, levels) != text:  # one spelling per routine: ids stay few
+            raise KeyError(routine_id)
+        return levels
+
+    def with_levels(self, routine_id: str, levels: Mapping[str, str]) -> str:
+        """The routine id with its exercises at ``levels`` (others standard), canonically."""
+        base = routine_id.partition(LEVEL_MARK)[0]
+        ids = [item.exercise.id for item in self.plan(base).items]
+        text = with_levels_text(self, {i: levels.get(i, "standard") for i in ids})
+        return f"{base}{LEVEL_MARK}{text}" if text else base
 
 
-def with_levels(routine_id: str, levels: Mapping[str, str]) -> str:
-    """A routine id whose exercises play at ``levels`` (standard ones left out), canonically."""
-    base = routine_id.partition(LEVEL_MARK)[0]
-    pairs = [f"{e}={lvl}" for e, lvl in sorted(levels.items()) if lvl != "standard"]
-    return f"{base}{LEVEL_MARK}{','.join(pairs)}" if pairs else base
+#: Levels as they are written in routine ids.
+LEVEL_LETTERS = {"gentle": "g", "standard": "s", "harder": "h"}
+_LEVEL_BY_LETTER = {letter: level for level, letter in LEVEL_LETTERS.items()}
+
+
+def with_levels_text(library: Library, levels: Mapping[str, str]) -> str:
+    """'g', 'g,tp=h', 'tp=g': the most common non-standard level for all, then exceptions."""
+    counts = Counter(levels.values())
+    default = max(
+        (lvl for lvl in LEVELS if lvl != "standard" and counts[lvl] > counts["standard"]),
+        key=lambda lvl: (counts[lvl], lvl),
+        default="standard",
+    )
+    entries = [] if default == "standard" else [LEVEL_LETTERS[default]]
+    entries += [
+        f"{library.codes[i]}={LEVEL_LETTERS[lvl]}" for i, lvl in levels.items() if lvl != default
+    ]
+    return ",".join(entries)
 
 
 def base_routine_id(routine_id: str) -> str:
@@ -328,8 +385,41 @@ def content_dir() -> Path:
     return Path(os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR)
 
 
+def content_fingerprint(root: Path) -> str:
+    """SHA-256 of the checking code and every content file under ``root``, names and bytes."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(root.rglob("*.json")):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _validated_before(root: Path) -> bool:
+    try:
+        recorded = (root / VALIDATED_FILE).read_text(encoding="utf-8").strip()
+        return recorded == content_fingerprint(root)
+    except OSError:
+        return False
+
+
+def record_validated(root: Path | None = None, into: Path | None = None) -> Path:
+    """Check everything under ``root`` in full, then write its fingerprint (to ``into``).
+
+    :raises ContentError: if anything is broken; nothing is written then.
+    :raises OSError: if the fingerprint cannot be written.
+    """
+    root = Path(root) if root else content_dir()
+    load_library(root, full=True)
+    target = Path(into or root) / VALIDATED_FILE
+    target.write_text(content_fingerprint(root) + "\n", encoding="utf-8")
+    return target
+
+
 @cache
 def _validators(schema_path: Path) -> dict[str, Draft202012Validator]:
+    from jsonschema import Draft202012Validator  # here: a validated start never imports it
+
     root = json.loads(schema_path.read_text(encoding="utf-8"))
     return {
         kind: Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
@@ -344,7 +434,11 @@ def _field_path(path: Iterable[Any]) -> str:
     return text
 
 
-def _validate(validator: Draft202012Validator, data: Any, file: str, prefix: str = "") -> None:
+def _validate(
+    validator: Draft202012Validator | None, data: Any, file: str, prefix: str = ""
+) -> None:
+    if validator is None:  # this exact content passed the schema before (see the docstring)
+        return
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.message))
     if errors:
         error = errors[0]
@@ -528,10 +622,16 @@ def _check_unique_aliases(records: Iterable[Exercise | Routine], kind: str) -> N
                 )
 
 
-def load_library(root: Path | None = None) -> Library:
-    """Load and check every content file under ``root`` (default: the repository's content/)."""
+def load_library(root: Path | None = None, *, full: bool = False) -> Library:
+    """Load and check every content file under ``root`` (default: the repository's content/).
+
+    The schema checks are skipped when ``root`` holds the fingerprint of this very content
+    (``record_validated``), unless ``full``.
+    """
     root = Path(root) if root else content_dir()
-    validators = _validators(root / "schema" / "content.schema.json")
+    schema = root / "schema" / "content.schema.json"
+    skip_schema = not full and _validated_before(root)
+    validators = defaultdict(lambda: None) if skip_schema else _validators(schema)
     exercises: dict[str, Exercise] = {}
     for path in sorted((root / "exercises").glob("*.json")):
         name, data = _read_json(path, root)
@@ -556,4 +656,14 @@ def load_library(root: Path | None = None) -> Library:
     _check_unique_aliases(exercises.values(), "exercises")
     _check_unique_aliases(routines.values(), "routines")
     catalogue = _load_catalogue(root, validators, exercises)
-    return Library(exercises=exercises, routines=routines, catalogue=catalogue)
+    library = Library(exercises=exercises, routines=routines, catalogue=catalogue)
+    owners: dict[str, str] = {}
+    for exercise_id, code in library.codes.items():
+        owner = owners.setdefault(code, exercise_id)
+        if owner != exercise_id:
+            raise ContentError(
+                f"content/exercises/{exercise_id}.json",
+                "id",
+                f"its initials {code!r} are {owner!r}'s too: plans name exercises by initials",
+            )
+    return library

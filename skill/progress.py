@@ -111,6 +111,9 @@ class Progress:
     completions: list[Completion] = field(default_factory=list)
     session_days: list[str] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
+    #: On a screen, the document speaks and moves on by itself ("keep going"); False after
+    #: "wait for me", until "keep going" again.
+    hands_free: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,6 +124,7 @@ class Progress:
             "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
             "settings": self.settings.to_json(),
+            "hands_free": self.hands_free,
         }
 
     @classmethod
@@ -144,6 +148,7 @@ class Progress:
             completions=completions,
             session_days=days,
             settings=Settings.from_json(data.get("settings")),
+            hands_free=data.get("hands_free") is not False,
         )
 
     def record_session(self, today: date) -> None:

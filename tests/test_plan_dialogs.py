@@ -239,9 +239,9 @@ def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo,
     assert "10." in first.text
     reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
     assert reply.text.startswith(f"All right, {curls.name} will be gentler: 5 sets of 5 counted")
-    # what comes next falls in the gentler dose's first turn: it is coached at once
-    assert reply.pauses_ms and " 5." in reply.text and " 6." not in reply.text
-    following = say(echo, "AMAZON.NextIntent")
+    # what comes next falls in the gentler dose's first turn: resume plays it from there
+    assert reply.text.endswith("Say resume when you're ready.") and not reply.pauses_ms
+    following = echo.say("AMAZON.ResumeIntent")
     assert " 5." in following.text and " 6." not in following.text
     assert stored(db)["settings"]["exercise_levels"] == {"towel_toe_curls": "gentle"}
     # remembered for that exercise, in any later routine
@@ -250,13 +250,14 @@ def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo,
     assert "5 sets of 5 counted reps" in again.text and " 6." not in again.text
 
 
-def test_too_hard_when_the_rest_would_merge_coaches_it_again_at_once(echo):
+def test_too_hard_when_the_rest_would_merge_waits_to_resume_at_the_new_dose(echo):
     say(echo, "DoExerciseIntent", exercise=("pencil lift", "toe_pencil_grasp"))
     assert "5 reps" in echo.last.text
     reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
     assert reply.text.startswith("All right, toe pencil grasp will be gentler: 3 reps")
-    assert "3, and hold." in reply.text and "4, and hold." not in reply.text
-    assert reply.pauses_ms, "the rest of the exercise is coached now, at the gentler dose"
+    assert reply.text.endswith("Say resume when you're ready.")
+    resumed = echo.say("AMAZON.ResumeIntent")
+    assert "3, and hold." in resumed.text and "4, and hold." not in resumed.text
 
 
 def test_too_easy_applies_from_the_next_turn_and_next_time(echo, db):
@@ -398,3 +399,56 @@ def test_less_talking_gives_the_cue_and_more_detail_the_instructions(echo, libra
     say(echo, "TalkSettingIntent", setting=("more detail", "detailed"))
     detailed = say(echo, "AMAZON.NextIntent")
     assert "Here's how." in detailed.text
+
+
+# -- repeat, and a session that stays small ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots"),
+    [
+        ("PlanRoutineIntent", {"minutes": "10", "area": ("my knees", "knees")}),
+        ("EquipmentIntent", {"have": ("a band", "band"), "lack": ("a towel", "towel")}),
+        ("LevelIntent", {"level": ("easier", "gentle")}),
+        ("PainIntent", {"area": ("my back", "back")}),
+        ("WhereWasIIntent", {}),
+        ("TalkSettingIntent", {"setting": ("less talking", "concise")}),
+        ("ForgetSettingsIntent", {}),
+    ],
+)
+def test_repeat_says_every_answer_again_exactly(echo, intent, slots):
+    said = say(echo, intent, **slots)
+    again = echo.say("AMAZON.RepeatIntent")
+    assert (again.ssml, again.reprompt) == (said.ssml, said.reprompt)
+
+
+def test_repeat_after_a_level_change_in_a_routine(echo):
+    echo.say("StartRoutineIntent", routine="classic")
+    said = say(echo, "LevelIntent", level=("too easy", "harder"))
+    assert echo.say("AMAZON.RepeatIntent").ssml == said.ssml
+
+
+SESSION_BYTES = 512  # issue 12: the session attributes at any turn
+
+
+def session_bytes(echo: Echo) -> int:
+    return len(json.dumps(echo.attributes, separators=(",", ":")).encode())
+
+
+@pytest.mark.parametrize("minutes", ["10", "30", "60"])
+def test_a_plan_keeps_the_session_small_at_every_turn(echo, minutes):
+    say(echo, "EquipmentIntent", have=("a band", "band"))
+    say(echo, "TalkSettingIntent", setting=("less talking", "concise"))
+    say(echo, "PlanRoutineIntent", minutes=minutes, level=("gentle", "gentle"))
+    largest = session_bytes(echo)
+    say(echo, "AMAZON.YesIntent")
+    for _ in range(100):
+        largest = max(largest, session_bytes(echo))
+        say(echo, "LevelIntent", level=("too easy", "harder"))
+        largest = max(largest, session_bytes(echo))
+        say(echo, "PlanRoutineIntent", minutes="60", lack=("a towel", "towel"))
+        largest = max(largest, session_bytes(echo))
+        say(echo, "AMAZON.NoIntent")
+        if "That's the end" in say(echo, "AMAZON.NextIntent").text:
+            break
+    assert largest <= SESSION_BYTES

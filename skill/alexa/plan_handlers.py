@@ -17,13 +17,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from skill import plan_replies
+from skill.alexa import plan_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
-from skill.engine.coaching import capitalize, dose_summary
 from skill.engine.navigation import Coach, Position
 from skill.engine.planning import MAX_MINUTES, Planner, PlanRequest
-from skill.library import LEVEL_MARK, LEVELS, parse_levels, with_levels
+from skill.library import LEVELS
 
 PLAN_OFFER = "plan"
 
@@ -96,15 +95,24 @@ def plan_request(
 def offer_plan(
     conversation: Conversation, planner: Planner, request: PlanRequest, lead: str = ""
 ) -> Response:
-    """Say what plan was made and ask; 'yes' starts it (PlanYesHandler)."""
-    words = conversation.coach.words
+    """Say what plan was made and ask; 'yes' starts it (PlanYesHandler).
+
+    ``lead`` acknowledges what was just said ('have:band', 'level:gentle'; see plan_said).
+    """
     plan = planner.plan(request)
+    lack = ",".join(sorted(request.lack))
     if plan is None:
-        sorry = plan_replies.nothing_possible(request, words)
-        return conversation.ask(" ".join(p for p in (lead, sorry) if p))
-    text, reprompt = plan_replies.offer(planner.library, plan, request, words)
+        return conversation.say("plan_impossible", lack=lack, lead=lead)
     conversation.make_offer(PLAN_OFFER, plan.routine_id)
-    return conversation.ask(" ".join(p for p in (lead, text) if p), reprompt)
+    said = {"area": request.area or "", "level": request.level, "lack": lack, "lead": lead}
+    defaults = {"area": "", "level": "standard", "lack": "", "lead": ""}
+    return conversation.say(
+        "plan_offer",
+        minutes=f"{plan.minutes_asked:g}",
+        seconds=round(plan.seconds),
+        fits=plan.fits,
+        **{k: v for k, v in said.items() if v != defaults[k]},  # the descriptor stays small
+    )
 
 
 # -- handlers ---------------------------------------------------------------------------
@@ -140,10 +148,10 @@ class PlanYesHandler(PlanningHandler):
         routine_id = (conversation.offer or {}).get("id", "")
         try:
             self.coach.library.plan(routine_id)
-        except (KeyError, ValueError):
+        except KeyError:
             conversation.session.pop("offer", None)
-            return conversation.ask(conversation.next_step())
-        return conversation.speak_step(self.coach.start(routine_id, conversation.known))
+            return conversation.say("what_now")
+        return conversation.speak_step(conversation.start(routine_id))
 
 
 class EquipmentHandler(PlanningHandler):
@@ -152,18 +160,14 @@ class EquipmentHandler(PlanningHandler):
     intents = ("EquipmentIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        words = self.coach.words
         have, lack = remember_equipment(conversation)
-        said = [
-            words.say(f"conversation.{key}", thing=words.say(f"plans.equipment_{thing}"))
-            for key, thing in (("have_equipment", have), ("lack_equipment", lack))
-            if thing
-        ]
-        if not said:
-            return conversation.ask(words.say("conversation.equipment_not_understood"))
-        lead = " ".join(said)
+        lead = ",".join(
+            f"{what}:{thing}" for what, thing in (("have", have), ("lack", lack)) if thing
+        )
+        if not lead:
+            return conversation.say("conversation", key="equipment_not_understood")
         if conversation.in_routine:
-            return conversation.ask(f"{lead} {conversation.next_step()}")
+            return conversation.say("settings_noted", lead=lead)
         return offer_plan(conversation, self.planner, plan_request(conversation), lead)
 
 
@@ -178,23 +182,22 @@ class LevelHandler(PlanningHandler):
     steps: ClassVar[dict[str, int]] = {"gentle": -1, "harder": 1}
 
     def reply(self, conversation: Conversation) -> Response:
-        words = self.coach.words
         level = slot_id(conversation, "level", LEVELS)
         if level is None:
-            return conversation.ask(words.say("conversation.level_not_understood"))
+            return conversation.say("conversation", key="level_not_understood")
         if conversation.in_routine:
             return self._change_exercise(conversation, level)
         conversation.settings.level = level
-        lead = words.say(f"conversation.level_set_{level}")
+        lead = f"level:{level}"
         return offer_plan(conversation, self.planner, plan_request(conversation), lead)
 
     def _change_exercise(self, conversation: Conversation, asked: str) -> Response:
-        words, library = self.coach.words, self.coach.library
+        library = self.coach.library
         position = conversation.in_routine
         assert position is not None
         item = self.coach.routine(position).items[position.item]
         exercise_id = item.exercise.id
-        levels = _levels_of(position.routine_id)
+        levels = library.levels_of(position.routine_id)
         current = levels.get(exercise_id, "standard")
         step = self.steps.get(asked)
         level = (
@@ -202,33 +205,27 @@ class LevelHandler(PlanningHandler):
             if step
             else "standard"
         )
-        routine_id = with_levels(position.routine_id, {**levels, exercise_id: level})
-        changed = library.plan(routine_id).items[position.item]
-        name = item.exercise.name
-        if changed == item:
-            key = f"conversation.level_exercise_same_{asked}"
-            said = capitalize(words.say(key, exercise=name))
-            return conversation.ask(f"{said} {conversation.next_step()}")
+        routine_id = library.with_levels(position.routine_id, {**levels, exercise_id: level})
+        if library.plan(routine_id).items[position.item] == item:
+            return conversation.say("level_exercise", level=asked, changed=False)
         remembered = conversation.settings.exercise_levels
         remembered.pop(exercise_id, None)
         if level != "standard":
             remembered[exercise_id] = level
-        dose = dose_summary(changed.timing, changed.exercise, words)
-        supported = library.exercises[exercise_id].levels.get(level)
-        extra = supported.supported if supported and supported.supported else ""
-        text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
-        said = " ".join(p for p in (text, extra) if p)
         part = self._next_part(position, routine_id)
-        if part is None:  # the rest of this exercise starts over at the new dose, now
-            step = self.coach.resume(replace(position, routine_id=routine_id, part=0))
-            return conversation.speak_step(step, before=said)
-        conversation.set_position(replace(position, routine_id=routine_id, part=part))
-        return conversation.ask(f"{said} {conversation.next_step()}")
+        # what comes next is in the new dose's first turn: wait there, 'resume' coaches it
+        moved = (
+            replace(position, routine_id=routine_id, part=0, paused=True)
+            if part is None
+            else replace(position, routine_id=routine_id, part=part)
+        )
+        conversation.set_position(moved)
+        return conversation.say("level_exercise", level=level, changed=True)
 
     def _next_part(self, position: Position, routine_id: str) -> int | None:
         """Where to stand in the new dose so that 'next' plays what comes after this turn.
 
-        None when what comes next is in the new dose's first part: it is coached now.
+        None when what comes next is in the new dose's first part.
         """
         old_routine, new_routine = self.coach.routine(position), self.coach.library.plan(routine_id)
         old_parts = self.coach.parts(old_routine, position.item)
@@ -246,11 +243,6 @@ class LevelHandler(PlanningHandler):
             0,
         )
         return index - 1 if index > 0 else None
-
-
-def _levels_of(routine_id: str) -> dict[str, str]:
-    _, mark, text = routine_id.partition(LEVEL_MARK)
-    return parse_levels(text) if mark else {}
 
 
 def plan_handlers(coach: Coach) -> list[ConversationHandler]:

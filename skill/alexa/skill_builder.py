@@ -11,10 +11,12 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.alexa.conversation_handlers import conversation_handlers
+from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
-from skill.alexa.interceptors import LoadProgress, SaveProgress
+from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
 from skill.alexa.plan_handlers import plan_handlers
 from skill.alexa.talk import SpeakSlower
+from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
 from skill.storage.people import PeopleStore
@@ -34,7 +36,10 @@ def build_skill(
     for handler in [*plan_handlers(coach), *conversation_handlers(coach), *request_handlers(coach)]:
         builder.add_request_handler(handler)
     builder.add_exception_handler(ErrorHandler())
+    builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
+    builder.add_global_request_interceptor(KeepOwnSessionAttributes())
     builder.add_global_request_interceptor(LoadProgress(coach))
     builder.add_global_response_interceptor(SpeakSlower())  # before the prompt is kept
     builder.add_global_response_interceptor(SaveProgress())
+    builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
     return builder.create()

@@ -9,10 +9,11 @@ minutes" is what the person will actually hear.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from skill.engine.navigation import Coach
+from skill.engine.navigation import Coach, Position
 from skill.library import (
     ANY_AREA,
     EXERCISE_PREFIX,
@@ -21,11 +22,13 @@ from skill.library import (
     PLAN_PREFIX,
     Exercise,
     Library,
-    with_levels,
 )
 
 #: The longest plan anyone can ask for; more than every exercise takes anyway.
 MAX_MINUTES = 180
+#: A plan's position (its id and every exercise taught) travels in the session, whose
+#: attributes stay within 512 bytes at any turn (issue 12): a plan stops growing here.
+MAX_POSITION_BYTES = 260
 #: How much an article's word counts towards picking an exercise for an area.
 SCOPE_SCORE = {"exercise": 2, "article": 1}
 
@@ -76,6 +79,12 @@ def area_score(exercise: Exercise, area: str | None) -> int:
     return max((SCOPE_SCORE[c.scope] for c in exercise.areas if c.area == area), default=0)
 
 
+def position_bytes(routine_id: str, exercise_ids: Collection[str]) -> int:
+    """The size of the largest position in this routine, as the session keeps it."""
+    largest = Position(routine_id, 99, 99, coached=tuple(exercise_ids)).to_json()
+    return len(json.dumps(largest, separators=(",", ":")))
+
+
 class Planner:
     """Builds plans with one Coach, whose timings are the ones the person will hear."""
 
@@ -96,8 +105,8 @@ class Planner:
             exercise_ids,
             key=lambda i: (catalogue.posture(self.library.exercises[i]), order.index(i)),
         )
-        base = f"{PLAN_PREFIX}{request.area or ANY_AREA}:{','.join(ids)}"
-        return with_levels(base, {i: self._level(request, i) for i in ids})
+        base = self.library.plan_id(request.area, ids)
+        return self.library.with_levels(base, {i: self._level(request, i) for i in ids})
 
     def spoken_seconds(self, routine_id: str) -> float:
         """How long the routine plays from 'start' to its last turn, its opening included."""
@@ -105,7 +114,7 @@ class Planner:
         return first.turn.estimated_seconds + self.coach.remaining_seconds(first.position)
 
     def _alone_seconds(self, request: PlanRequest, exercise_id: str) -> float:
-        single = with_levels(
+        single = self.library.with_levels(
             f"{EXERCISE_PREFIX}{exercise_id}", {exercise_id: self._level(request, exercise_id)}
         )
         return self.spoken_seconds(single)
@@ -142,6 +151,8 @@ class Planner:
             if alone[exercise_id] > budget:
                 continue
             trial = self.routine_id(request, [*chosen, exercise_id])
+            if position_bytes(trial, [*chosen, exercise_id]) > MAX_POSITION_BYTES:
+                continue
             trial_seconds = self.spoken_seconds(trial)
             if trial_seconds <= budget:
                 chosen.append(exercise_id)
@@ -151,9 +162,7 @@ class Planner:
             return Plan(routine_id, self._ids(routine_id), seconds, minutes, fits=True)
         shortest = min(ranked, key=lambda i: (alone[i], order.index(i)))
         routine_id = self.routine_id(request, [shortest])
-        return Plan(
-            routine_id, (shortest,), self.spoken_seconds(routine_id), minutes, fits=False
-        )
+        return Plan(routine_id, (shortest,), self.spoken_seconds(routine_id), minutes, fits=False)
 
     @staticmethod
     def unnamed(routine_id: str) -> str:
@@ -162,7 +171,5 @@ class Planner:
         listed = base.removeprefix(PLAN_PREFIX).partition(":")[2]
         return f"{PLAN_PREFIX}{ANY_AREA}:{listed}{mark}{levels}"
 
-    @staticmethod
-    def _ids(routine_id: str) -> tuple[str, ...]:
-        listed = routine_id.partition(LEVEL_MARK)[0].removeprefix(PLAN_PREFIX).partition(":")[2]
-        return tuple(listed.split(","))
+    def _ids(self, routine_id: str) -> tuple[str, ...]:
+        return tuple(item.exercise.id for item in self.library.plan(routine_id).items)

@@ -22,6 +22,7 @@ from flask import Flask, Response, jsonify, request
 from skill.alexa.skill_builder import build_skill
 from skill.storage import open_storage
 from skill.web.envelope import MalformedRequest, is_known_request_type, parse_body
+from skill.web.pages import pages
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["footcoach_skill"] = skill
+    app.register_blueprint(pages)  # GET /privacy and /terms
 
     @app.get("/health")
     def health() -> Response:
