@@ -40,6 +40,9 @@ class Progress:
     last_routine: str | None = None
     completions: list[Completion] = field(default_factory=list)
     session_days: list[str] = field(default_factory=list)
+    #: On a screen, the document speaks and moves on by itself ("keep going"); False after
+    #: "wait for me", until "keep going" again.
+    hands_free: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,7 @@ class Progress:
             "last_routine": self.last_routine,
             "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
+            "hands_free": self.hands_free,
         }
 
     @classmethod
@@ -71,6 +75,7 @@ class Progress:
             last_routine=last if isinstance(last, str) else None,
             completions=completions,
             session_days=days,
+            hands_free=data.get("hands_free") is not False,
         )
 
     def record_session(self, today: date) -> None:

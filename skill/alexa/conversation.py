@@ -46,6 +46,8 @@ OFFER = "offer"
 SESSION_KEYS = frozenset({POSITION, OFFER, LAST})
 PROGRESS = "progress"
 STORAGE_OK = "storage_ok"
+#: Request attribute: the Step this turn spoke, for whatever shows it (a screen).
+SPOKEN_STEP = "spoken_step"
 
 
 class Conversation:
@@ -180,6 +182,7 @@ class Conversation:
         return self._speak_turn(step, disclaimer, remark)
 
     def _speak_turn(self, step: Step, disclaimer: bool, remark: Said | None) -> Response:
+        self.request_attributes[SPOKEN_STEP] = step
         segments = step.turn.segments
         if remark is not None:
             segments = (*segments[:-1], Speech(utterance(self, remark).text), *segments[-1:])

@@ -10,8 +10,10 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
+from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
 from skill.storage.people import PeopleStore
@@ -30,7 +32,9 @@ def build_skill(
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ErrorHandler())
+    builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
     builder.add_global_request_interceptor(KeepOwnSessionAttributes())
     builder.add_global_request_interceptor(LoadProgress(coach))
     builder.add_global_response_interceptor(SaveProgress())
+    builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
     return builder.create()
