@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.canfulfill import (
     CanFulfillIntent,
@@ -44,9 +44,13 @@ class ConversationHandler(AbstractRequestHandler):
         self.coach = coach
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(n)(handler_input) for n in self.intents) or any(
-            is_request_type(t)(handler_input) for t in self.request_types
-        )
+        # what ask_sdk_core.utils' is_intent_name / is_request_type test, read once: every
+        # request asks every handler in turn
+        request = handler_input.request_envelope.request
+        kind = getattr(request, "object_type", None)
+        if kind == "IntentRequest":
+            return getattr(request.intent, "name", None) in self.intents
+        return kind in self.request_types
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return self.reply(Conversation(handler_input, self.coach))
