@@ -18,7 +18,7 @@ from skill.deploy.commands import build_lambda, package
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
-from skill.interaction_model import write_models
+from skill.interaction_model import ModelError, write_models
 from skill.library import ContentError, Library, Routine, load_library
 
 
@@ -104,10 +104,16 @@ def say(routine: str, exercise_number: int | None) -> None:
 
 @main.command()
 def models() -> None:
-    """Regenerate interaction_models/<locale>.json from content, and the skill package's copies."""
+    """Regenerate interaction_models/<locale>.json from content and the grammar, and the skill
+    package's copies; fails, changing nothing, if a sample breaks Amazon's rules or belongs to
+    two intents."""
     from skill.deploy.skill_package import copy_interaction_models
 
-    for path in [*write_models(_load()), *copy_interaction_models()]:
+    try:
+        written = write_models(_load())
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in [*written, *copy_interaction_models()]:
         click.echo(f"wrote {path}")
 
 
