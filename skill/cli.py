@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -145,6 +146,34 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
         )
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
     create_app(config).run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locale", default="en-US", show_default=True, help="Whose model understands.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit non-zero when fewer than this percentage are understood right.",
+)
+def nlu(corpus: Path, locale: str, fail_under: float | None) -> None:
+    """Run a CORPUS of utterances through the console's understanding: accuracy per intent
+    and every miss (file format: tests/nlu/corpus.txt)."""
+    from skill.console.nlu import CorpusError, accuracy, evaluate, read_corpus, report
+    from skill.console.understanding import load_model, locales
+
+    if locale not in locales():
+        raise click.BadParameter(f"no model for {locale}; known: {', '.join(locales())}")
+    try:
+        cases = read_corpus(corpus.read_text(encoding="utf-8"))
+    except CorpusError as exc:
+        raise click.ClickException(f"{corpus}: {exc}") from exc
+    results = evaluate(load_model(locale), cases)
+    for line in report(results):
+        click.echo(line)
+    if fail_under is not None and accuracy(results) * 100 < fail_under:
+        raise click.ClickException(f"understood {accuracy(results):.1%}, under {fail_under}%")
 
 
 main.add_command(build_lambda)

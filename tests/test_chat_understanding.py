@@ -246,3 +246,41 @@ def test_close_paraphrases_match_the_nearest_sample(utterance, intent, value_id)
 def test_anything_else_is_the_fallback_intent(utterance):
     understood = load_model("en-US").understand(utterance)
     assert (understood.intent, understood.invoked) == (FALLBACK, False)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("um, okay so, next please", "AMAZON.NextIntent"),
+        ("please stop", "AMAZON.StopIntent"),
+        ("so what's next then", "WhatsNextIntent"),
+        ("thank you, goodbye", "AMAZON.StopIntent"),
+    ],
+)
+def test_fillers_around_a_request_do_not_hide_it(utterance, intent):
+    assert load_model("en-US").understand(utterance).intent == intent
+
+
+def test_a_sample_said_inside_a_longer_sentence_is_understood():
+    understood = load_model("en-US").understand("ten minutes is all I have, to be honest")
+    assert understood.intent == "PlanRoutineIntent"
+    assert understood.slot("duration").value == "PT10M"
+
+
+@pytest.mark.parametrize("utterance", ["don't stop", "no don't stop", "I never said next"])
+def test_a_negated_request_is_not_the_request(utterance):
+    understood = load_model("en-US").understand(utterance)
+    assert understood.intent not in ("AMAZON.StopIntent", "AMAZON.NextIntent")
+
+
+def test_a_sample_whose_slot_would_hold_more_unknown_words_than_it_says_does_not_match():
+    # "could you {setting}" would take "make me a sandwich" as a talk setting nobody listed
+    model = load_model("en-US")
+    assert model.understand("can you make me a sandwich").intent == FALLBACK
+    # ...while a sample that explains most of the words still fills an unknown value
+    understood = model.understand("could you put on the blue routine")
+    assert understood.intent == "StartRoutineIntent"
+    assert (understood.slot("routine").spoken, understood.slot("routine").resolved) == (
+        "blue",
+        (),
+    )

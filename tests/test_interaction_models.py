@@ -299,49 +299,35 @@ def test_too_many_samples_and_overlong_values_are_reported():
     assert any("samples (keep to" in p for p in check_limits(model))
 
 
-def test_a_conflict_stops_generation_naming_the_utterance(library, tmp_path):
-    grammar = tmp_path / "grammar"
+def write_grammar(root, locales, builtins, files):
+    """A tiny grammar under ``root``: ``files`` maps "en/talk.json" to its intents."""
+    grammar = root / "grammar"
     (grammar / "en").mkdir(parents=True)
-    (grammar / "locales.json").write_text('{"locales": ["en-US"]}')
-    (grammar / "en" / "skill.json").write_text(
-        '{"invocation_name": "foot coach", "builtin_intents": ["AMAZON.StopIntent"]}'
-    )
-    (grammar / "en" / "talk.json").write_text(
-        json.dumps(
-            {
-                "intents": {
-                    "AMAZON.StopIntent": {"samples": ["[i'm] done"]},
-                    "SkipIntent": {"slots": {}, "samples": ["(done|skip) [it]"]},
-                }
-            }
-        )
-    )
+    (grammar / "locales.json").write_text(json.dumps({"locales": locales}))
+    skill = {"invocation_name": "foot coach", "builtin_intents": builtins}
+    (grammar / "en" / "skill.json").write_text(json.dumps(skill))
+    for name, intents in files.items():
+        (grammar / name).parent.mkdir(exist_ok=True)
+        (grammar / name).write_text(json.dumps({"intents": intents}))
+
+
+def test_a_conflict_stops_generation_naming_the_utterance(library, tmp_path):
+    talk = {
+        "AMAZON.StopIntent": {"samples": ["[i'm] done"]},
+        "SkipIntent": {"slots": {}, "samples": ["(done|skip) [it]"]},
+    }
+    write_grammar(tmp_path, ["en-US"], ["AMAZON.StopIntent"], {"en/talk.json": talk})
     with pytest.raises(
         ModelError, match=r"'done' is a sample of AMAZON\.StopIntent and SkipIntent"
     ):
         render_models(library, root=tmp_path)
 
 
-def test_a_locale_folder_replaces_only_the_intents_it_names(library, tmp_path):
-    grammar = tmp_path / "grammar"
-    (grammar / "en").mkdir(parents=True)
-    (grammar / "en-GB").mkdir()
-    (grammar / "locales.json").write_text('{"locales": ["en-US", "en-GB"]}')
-    (grammar / "en" / "skill.json").write_text(
-        '{"invocation_name": "foot coach", "builtin_intents": []}'
-    )
-    (grammar / "en" / "talk.json").write_text(
-        json.dumps(
-            {
-                "intents": {
-                    "SkipIntent": {"samples": ["skip"]},
-                    "HowLongIntent": {"samples": ["how long"]},
-                }
-            }
-        )
-    )
-    (grammar / "en-GB" / "talk.json").write_text(
-        '{"intents": {"SkipIntent": {"samples": ["give this one a miss"]}}}'
+def test_a_locale_folder_replaces_only_the_intents_it_names(tmp_path):
+    talk = {"SkipIntent": {"samples": ["skip"]}, "HowLongIntent": {"samples": ["how long"]}}
+    british = {"SkipIntent": {"samples": ["give this one a miss"]}}
+    write_grammar(
+        tmp_path, ["en-US", "en-GB"], [], {"en/talk.json": talk, "en-GB/talk.json": british}
     )
     us, gb = (load_grammar(locale, tmp_path) for locale in ("en-US", "en-GB"))
     assert us.intents["SkipIntent"].templates == ("skip",)
@@ -350,13 +336,7 @@ def test_a_locale_folder_replaces_only_the_intents_it_names(library, tmp_path):
 
 
 def test_a_built_in_intent_the_skill_does_not_declare_is_refused(tmp_path):
-    grammar = tmp_path / "grammar"
-    (grammar / "en").mkdir(parents=True)
-    (grammar / "en" / "skill.json").write_text(
-        '{"invocation_name": "foot coach", "builtin_intents": []}'
-    )
-    (grammar / "en" / "talk.json").write_text(
-        '{"intents": {"AMAZON.StopIntent": {"samples": ["bye"]}}}'
-    )
+    talk = {"AMAZON.StopIntent": {"samples": ["bye"]}}
+    write_grammar(tmp_path, ["en-US"], [], {"en/talk.json": talk})
     with pytest.raises(ModelError, match=r"AMAZON\.StopIntent is not in skill\.json"):
         load_grammar("en-US", tmp_path)

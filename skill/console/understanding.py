@@ -83,6 +83,38 @@ SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
 
+#: Words around a request that carry no meaning for it: hesitations and discourse markers
+#: before it, politeness after it. Alexa's recogniser passes them on and its NLU ignores
+#: them, so "um, okay so, next please" is "next".
+LEADING_FILLERS = (
+    ("um",), ("uh",), ("er",), ("erm",), ("hmm",), ("oh",), ("ah",), ("well",), ("so",),
+    ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
+    ("and",), ("but",), ("now",), ("alexa",), ("please",), ("thanks",), ("thank", "you"),
+)  # fmt: skip
+#: Words that turn a request around: a sample found after them is not what was asked.
+NEGATIONS = frozenset({"don't", "dont", "not", "no", "never", "can't", "cant", "won't", "stop"})
+TRAILING_FILLERS = (
+    ("please",), ("thanks",), ("thank", "you"), ("now",), ("then",), ("for", "me"),
+    ("if", "you", "can"), ("if", "you", "could"), ("if", "possible"), ("okay",), ("ok",),
+    ("right", "now"), ("today",), ("alexa",), ("again",),
+)  # fmt: skip
+
+
+def without_fillers(spoken: list[str]) -> list[str]:
+    """The words without the fillers before and after them (never inside the request)."""
+    words_left = [w for w in spoken if w not in ("um", "uh", "er", "erm")]
+    changed = True
+    while changed and words_left:
+        changed = False
+        for filler in LEADING_FILLERS:
+            if tuple(words_left[: len(filler)]) == filler and len(words_left) > len(filler):
+                words_left, changed = words_left[len(filler) :], True
+        for filler in TRAILING_FILLERS:
+            if tuple(words_left[-len(filler) :]) == filler and len(words_left) > len(filler):
+                words_left, changed = words_left[: -len(filler)], True
+    return words_left
+
+
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
 
@@ -302,11 +334,48 @@ class InteractionModel:
         return understood
 
     def intent_for(self, spoken: list[str]) -> Understanding:
-        """The intent and slots for words said inside a session."""
+        """The intent and slots for words said inside a session.
+
+        Words as said come first; then the same words without fillers around them ("um",
+        "okay so", "... please", "... thanks"), as Alexa's recogniser ignores them; a sample
+        with every slot understood beats one that fits only with words nobody listed.
+        """
+        plain = without_fillers(spoken)
+        tries = [spoken] if plain == spoken or not plain else [spoken, plain]
+        partial: Understanding | None = None
+        for said in tries:
+            full, fits = self._match(said)
+            if full is not None:
+                return full
+            partial = partial or fits
+        return (
+            partial
+            or self._inside(plain or spoken)
+            or self._nearest(key(spoken))
+            or self._understood(FALLBACK)
+        )
+
+    def _inside(self, spoken: list[str]) -> Understanding | None:
+        """A sample said whole, with every slot understood, inside a longer sentence: "ten
+        minutes is all I have". It must be at least half the words, and nothing before it may
+        negate it ("don't stop" is not "stop")."""
+        size = len(spoken)
+        for length in range(size - 1, max(1, (size + 1) // 2) - 1, -1):
+            for start in range(size - length + 1):
+                if NEGATIONS & set(spoken[:start]):
+                    continue
+                full, _ = self._match(spoken[start : start + length])
+                if full is not None:
+                    return full
+        return None
+
+    def _match(self, spoken: list[str]) -> tuple[Understanding | None, Understanding | None]:
+        """(understood fully, understood with unknown slot words): a phrase said exactly or
+        the best sample whose slots hold known values; else the best sample that fits."""
         text = key(spoken)
         if text in self._phrases:
-            return self._understood(self._phrases[text])
-        best: tuple[tuple[bool, int], Understanding] | None = None
+            return self._understood(self._phrases[text]), None
+        best: tuple[tuple[bool, int, int], Understanding] | None = None
         for template in self._candidates(text):
             match = template.pattern.fullmatch(text)
             if match is None:
@@ -318,14 +387,15 @@ class InteractionModel:
             if any(v.is_builtin and v.value is None for v in filled.values()):
                 continue  # "i have {duration}" does not hear "i have a towel"
             understood = all(v.understood for v in filled.values())
-            if not understood and template.literal_words == 0:
-                continue  # a sample that is only a slot needs a value of that slot
-            rank = (understood, template.literal_words)
+            unknown = sum(len(str(v.spoken).split()) for v in filled.values() if not v.understood)
+            if not understood and unknown > template.literal_words:
+                continue  # "could you {setting}" does not hear "could you put on the quick one"
+            rank = (understood, -unknown, template.literal_words)
             if best is None or rank > best[0]:
                 best = (rank, self._understood(template.intent, filled))
-        if best is not None:
-            return best[1]
-        return self._nearest(text) or self._understood(FALLBACK)
+        if best is None:
+            return None, None
+        return (best[1], None) if best[0][0] else (None, best[1])
 
     def _slot_value(self, intent: str, name: str, spoken: list[str]) -> SlotValue:
         slot_type = self.slot_types[intent][name]
