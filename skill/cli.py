@@ -73,7 +73,23 @@ def check() -> None:
             )
     except ExerciseTooLongError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
+    _check_models(library)
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
+
+
+def _check_models(library: Library) -> None:
+    """The grammar makes valid models, and the committed ones are what it makes."""
+    from skill.interaction_model import MODELS_DIR, render_models
+
+    try:
+        rendered = render_models(library)
+    except ModelError as exc:
+        raise click.ClickException(f"grammar error: {exc}") from exc
+    for name, text in rendered.items():
+        path = MODELS_DIR / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{path} is out of date: run `footcoach models`")
+    click.echo(f"models: {len(rendered)} locales, checked and up to date")
 
 
 @main.command()

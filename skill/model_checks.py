@@ -210,6 +210,8 @@ def find_conflicts(
         )
         if len(finished) > 1:
             conflicts.append(Conflict(" ".join(said), tuple(finished)))
+        if len({samples[n][0] for n, _, _ in states}) < 2:
+            continue  # only one intent's samples go on from here: nothing more to share
         for word, moved in sorted(step(states).items()):
             following = close(moved)
             if following not in seen:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 
 import pytest
+from click.testing import CliRunner
 
+from skill.cli import main
 from skill.interaction_model import (
     MODELS_DIR,
     ModelError,
@@ -20,6 +23,7 @@ from skill.interaction_model import (
     load_locales,
     render_models,
 )
+from skill.library import content_dir
 from skill.model_checks import check_limits, check_model, find_conflicts
 
 LOCALES = load_locales()
@@ -340,3 +344,40 @@ def test_a_built_in_intent_the_skill_does_not_declare_is_refused(tmp_path):
     write_grammar(tmp_path, ["en-US"], [], {"en/talk.json": talk})
     with pytest.raises(ModelError, match=r"AMAZON\.StopIntent is not in skill\.json"):
         load_grammar("en-US", tmp_path)
+
+
+@pytest.fixture
+def content_copy(tmp_path, monkeypatch):
+    root = tmp_path / "content"
+    shutil.copytree(content_dir(), root)
+    monkeypatch.setenv("FOOTCOACH_CONTENT", str(root))
+    return root
+
+
+def test_footcoach_check_passes_with_the_committed_models():
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "models: 5 locales, checked and up to date" in result.output
+
+
+def test_footcoach_check_notices_models_content_no_longer_makes(content_copy):
+    path = content_copy / "routines" / "quick.json"
+    data = json.loads(path.read_text())
+    data["aliases"].append("the speedy one")
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code != 0
+    assert "out of date: run `footcoach models`" in result.output
+
+
+def test_footcoach_check_and_models_refuse_a_grammar_that_gives_two_intents_one_utterance(
+    content_copy,
+):
+    path = content_copy / "grammar" / "en" / "during.json"
+    data = json.loads(path.read_text())
+    data["intents"]["SkipIntent"]["samples"].append("what's next")
+    path.write_text(json.dumps(data))
+    for command in ("check", "models"):
+        result = CliRunner().invoke(main, [command])
+        assert result.exit_code != 0
+        assert "'whats next' is a sample of SkipIntent and WhatsNextIntent" in result.output

@@ -89,6 +89,7 @@ WAKE_WORD = "alexa"
 LEADING_FILLERS = (
     ("um",), ("uh",), ("er",), ("erm",), ("hmm",), ("oh",), ("ah",), ("well",), ("so",),
     ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
+    ("okay",), ("ok",), ("alright",), ("right",),
     ("and",), ("but",), ("now",), ("alexa",), ("please",), ("thanks",), ("thank", "you"),
 )  # fmt: skip
 #: Words that turn a request around: a sample found after them is not what was asked.
@@ -388,7 +389,7 @@ class InteractionModel:
                 continue  # "i have {duration}" does not hear "i have a towel"
             understood = all(v.understood for v in filled.values())
             unknown = sum(len(str(v.spoken).split()) for v in filled.values() if not v.understood)
-            if not understood and unknown > template.literal_words:
+            if not understood and unknown >= template.literal_words:
                 continue  # "could you {setting}" does not hear "could you put on the quick one"
             rank = (understood, -unknown, template.literal_words)
             if best is None or rank > best[0]:
