@@ -3,7 +3,8 @@
 Each command exists so a person can see what the skill will do without an Echo: ``check``
 proves every routine is playable within Alexa's limits, ``say`` prints exactly the SSML
 Alexa would speak, ``models`` regenerates the interaction models from content, and
-``serve`` runs the web endpoint locally.
+``serve`` runs the web endpoint locally (the development server; production is gunicorn
+behind nginx, see deploy/).
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from pathlib import Path
 import click
 
 from skill.console.command import chat
-from skill.deploy.commands import build_lambda, package
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import ModelError, write_models
-from skill.library import ContentError, Library, Routine, load_library
+from skill.library import ContentError, Library, Routine, load_library, record_validated
+from skill.packaging.commands import build_lambda, icons, package, pages
 
 
-def _load() -> Library:
+def _load(full: bool = False) -> Library:
     try:
-        return load_library()
+        return load_library(full=full)
     except ContentError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
 
@@ -56,8 +57,12 @@ def main() -> None:
 
 @main.command()
 def check() -> None:
-    """Validate all content and print each routine with its computed length."""
-    library = _load()
+    """Validate all content and print each routine with its computed length.
+
+    Content that passes is fingerprinted (content/.validated), so the skill's start-up can
+    skip the schema checks for exactly this content.
+    """
+    library = _load(full=True)
     coach = Coach(library)
     try:
         for exercise_id in library.exercises:
@@ -75,6 +80,10 @@ def check() -> None:
         raise click.ClickException(f"content error: {exc}") from exc
     _check_models(library)
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
+    try:
+        record_validated()
+    except OSError as exc:
+        click.echo(f"note: could not record the content's fingerprint: {exc}", err=True)
 
 
 def _check_models(library: Library) -> None:
@@ -124,7 +133,7 @@ def models() -> None:
     """Regenerate interaction_models/<locale>.json from content and the grammar, and the skill
     package's copies; fails, changing nothing, if a sample breaks Amazon's rules or belongs to
     two intents."""
-    from skill.deploy.skill_package import copy_interaction_models
+    from skill.packaging.skill_package import copy_interaction_models
 
     try:
         written = write_models(_load())
@@ -138,13 +147,23 @@ def models() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--db", help="Progress storage: a SQLite file path (default var/footcoach.sqlite3).")
-@click.option("--skill-id", help="Only accept requests for this Alexa skill id.")
+@click.option(
+    "--skill-id",
+    help="Only accept requests for this Alexa skill id (default FOOTCOACH_SKILL_ID);"
+    " required unless --no-verify.",
+)
 @click.option(
     "--no-verify", is_flag=True, help="Skip Alexa request verification (local testing only)."
 )
 def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify: bool) -> None:
-    """Run the Alexa web endpoint (POST /alexa, GET /health) with SQLite storage."""
-    from skill.web.app import WebConfig, create_app
+    """Run the Alexa endpoint locally (POST /alexa, GET /health): the development server.
+
+    One process, no TLS, no protection against slow or many connections: for trying the skill
+    on this machine. In production run gunicorn (deploy/gunicorn.conf.py) behind the nginx
+    configuration in deploy/nginx/, as the README's deployment section describes.
+    """
+    from skill.web.app import MissingSkillId, WebConfig, create_app
+    from skill.web.logs import log_to_stderr
 
     _load()  # broken content stops start-up here, with the file and field named
     config = WebConfig()
@@ -160,8 +179,13 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
             fg="yellow",
             err=True,
         )
+    try:
+        app = create_app(config)
+    except MissingSkillId as exc:
+        raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
-    create_app(config).run(host=host, port=port, threaded=True)
+    log_to_stderr()
+    app.run(host=host, port=port, threaded=True)
 
 
 @main.command()
@@ -194,6 +218,8 @@ def nlu(corpus: Path, locale: str, fail_under: float | None) -> None:
 
 main.add_command(build_lambda)
 main.add_command(package)
+main.add_command(icons)
+main.add_command(pages)
 main.add_command(chat)
 
 

@@ -4,23 +4,35 @@ Content is data. Nothing in code knows an exercise by name; everything the engin
 skill say comes from these records. Loading is strict because a typo in a JSON file must stop
 start-up with a message naming the file and the field, not surface as a wrong silence length
 in someone's living room.
+
+The JSON Schema checks (and importing ``jsonschema``) were most of a cold start, so they run
+in full at ``footcoach check`` and ``footcoach build-lambda``, which then write a fingerprint
+of exactly what passed (this module's code and every content file) beside the content. At
+start-up the content is fingerprinted again: the same fingerprint skips the schema checks,
+anything else (an edited file, a new one, no fingerprint) runs them all, so broken content
+still stops start-up naming its file and field. The meaning checks always run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 CONTENT_DIR_ENV = "FOOTCOACH_CONTENT"
+#: Beside the content: the fingerprint of the content that last passed every check.
+VALIDATED_FILE = ".validated"
 
 Sides = Literal["each", "both", "none"]
 
@@ -167,8 +179,41 @@ def content_dir() -> Path:
     return Path(os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR)
 
 
+def content_fingerprint(root: Path) -> str:
+    """SHA-256 of the checking code and every content file under ``root``, names and bytes."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(root.rglob("*.json")):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _validated_before(root: Path) -> bool:
+    try:
+        recorded = (root / VALIDATED_FILE).read_text(encoding="utf-8").strip()
+        return recorded == content_fingerprint(root)
+    except OSError:
+        return False
+
+
+def record_validated(root: Path | None = None, into: Path | None = None) -> Path:
+    """Check everything under ``root`` in full, then write its fingerprint (to ``into``).
+
+    :raises ContentError: if anything is broken; nothing is written then.
+    :raises OSError: if the fingerprint cannot be written.
+    """
+    root = Path(root) if root else content_dir()
+    load_library(root, full=True)
+    target = Path(into or root) / VALIDATED_FILE
+    target.write_text(content_fingerprint(root) + "\n", encoding="utf-8")
+    return target
+
+
 @cache
 def _validators(schema_path: Path) -> dict[str, Draft202012Validator]:
+    from jsonschema import Draft202012Validator  # here: a validated start never imports it
+
     root = json.loads(schema_path.read_text(encoding="utf-8"))
     return {
         kind: Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
@@ -183,7 +228,11 @@ def _field_path(path: Iterable[Any]) -> str:
     return text
 
 
-def _validate(validator: Draft202012Validator, data: Any, file: str, prefix: str = "") -> None:
+def _validate(
+    validator: Draft202012Validator | None, data: Any, file: str, prefix: str = ""
+) -> None:
+    if validator is None:  # this exact content passed the schema before (see the docstring)
+        return
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.message))
     if errors:
         error = errors[0]
@@ -307,10 +356,16 @@ def _check_unique_aliases(records: Iterable[Exercise | Routine], kind: str) -> N
                 )
 
 
-def load_library(root: Path | None = None) -> Library:
-    """Load and check every content file under ``root`` (default: the repository's content/)."""
+def load_library(root: Path | None = None, *, full: bool = False) -> Library:
+    """Load and check every content file under ``root`` (default: the repository's content/).
+
+    The schema checks are skipped when ``root`` holds the fingerprint of this very content
+    (``record_validated``), unless ``full``.
+    """
     root = Path(root) if root else content_dir()
-    validators = _validators(root / "schema" / "content.schema.json")
+    schema = root / "schema" / "content.schema.json"
+    skip_schema = not full and _validated_before(root)
+    validators = defaultdict(lambda: None) if skip_schema else _validators(schema)
     exercises: dict[str, Exercise] = {}
     for path in sorted((root / "exercises").glob("*.json")):
         name, data = _read_json(path, root)

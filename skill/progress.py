@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from skill.people import by_person
+
 SCHEMA_VERSION = 1
 #: Enough history for streaks and counts while keeping a stored item small.
 MAX_COMPLETIONS = 1000
@@ -38,6 +40,9 @@ class Progress:
     last_routine: str | None = None
     completions: list[Completion] = field(default_factory=list)
     session_days: list[str] = field(default_factory=list)
+    #: On a screen, the document speaks and moves on by itself ("keep going"); False after
+    #: "wait for me", until "keep going" again.
+    hands_free: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +52,7 @@ class Progress:
             "last_routine": self.last_routine,
             "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
+            "hands_free": self.hands_free,
         }
 
     @classmethod
@@ -69,6 +75,7 @@ class Progress:
             last_routine=last if isinstance(last, str) else None,
             completions=completions,
             session_days=days,
+            hands_free=data.get("hands_free") is not False,
         )
 
     def record_session(self, today: date) -> None:
@@ -123,7 +130,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What to store when ``new`` is saved over ``stored``: the union of what both finished.
 
     Position and last routine come from the newer turn; completions and session days are
@@ -136,3 +143,8 @@ def merge(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     fresh.session_days = sorted({*old.session_days, *fresh.session_days})
     fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
     return fresh.to_json()
+
+
+#: What storage runs inside its write: ``merge_record`` for the account's own record and for
+#: each recognised person's record in it (``skill.people``), each apart from the others.
+merge = by_person(merge_record)

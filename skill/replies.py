@@ -1,150 +1,182 @@
 """What the skill says outside coaching: welcome, disclaimer, how-to, lists, help, progress.
 
 Pure functions of content and progress, so the handlers stay thin and every sentence can be
-tested without Alexa. Each reply ends by telling the person what they can say next.
+tested without Alexa. Each reply ends by telling the person what they can say next. The
+sentences themselves are data (``content/words/<language>/replies.json``); every function
+takes the ``Words`` of the person's locale and defaults to en-US.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from skill.engine.coaching import capitalize, dose_summary, plural
+from skill.engine.coaching import capitalize, dose_summary
 from skill.engine.navigation import Coach, Position
 from skill.library import Exercise, Frequency, Library
+from skill.words import Words, load_words
 
-DISCLAIMER = (
-    "Before we start: Foot Coach gives general exercise guidance, not medical advice. "
-    "Stop if anything hurts, and see a doctor or physical therapist if your pain is severe "
-    "or doesn't go away."
-)
-WHAT_YOU_CAN_SAY = (
-    "You can say start the classic routine, start the quick routine, "
-    "or ask how to do an exercise, like ankle circles. What would you like to do?"
-)
-WHAT_NOW = "What would you like to do? You can say start, or list routines."
-IN_ROUTINE_HELP = (
-    "Say next to go on, repeat to hear that again, previous to go back, skip to move to the "
-    "next exercise, or pause. What would you like?"
-)
+_EN = load_words()
+#: en-US phrases kept as constants for callers that speak only English.
+DISCLAIMER = _EN.say("replies.disclaimer")
+WHAT_YOU_CAN_SAY = _EN.say("replies.what_you_can_say")
+WHAT_NOW = _EN.say("replies.what_now")
+IN_ROUTINE_HELP = _EN.say("replies.in_routine_help")
 
 
-def spoken_list(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" and {items[-1]}"
+def _w(words: Words | None) -> Words:
+    return words or _EN
 
 
-def welcome_first_time() -> str:
-    return (
-        "Welcome to Foot Coach. I'll talk you through short foot exercises, counting your reps "
-        f"and timing your holds. {DISCLAIMER} {WHAT_YOU_CAN_SAY}"
+def spoken_list(items: Sequence[str], words: Words | None = None) -> str:
+    return _w(words).join(items)
+
+
+def welcome_first_time(words: Words | None = None) -> str:
+    w = _w(words)
+    return w.say(
+        "replies.welcome_first_time",
+        disclaimer=w.say("replies.disclaimer"),
+        what_you_can_say=w.say("replies.what_you_can_say"),
     )
 
 
-def welcome_back() -> str:
-    return f"Welcome back to Foot Coach. {WHAT_YOU_CAN_SAY}"
+def welcome_back(words: Words | None = None) -> str:
+    w = _w(words)
+    return w.say("replies.welcome_back", what_you_can_say=w.say("replies.what_you_can_say"))
 
 
-def offer_resume(coach: Coach, position: Position) -> str:
+def offer_resume(coach: Coach, position: Position, words: Words | None = None) -> str:
+    w = _w(words)
     routine = coach.routine(position)
     exercise = routine.items[position.item].exercise
     where = (
-        f"on {exercise.name}"
+        w.say("replies.resume_where_single", exercise=exercise.name)
         if len(routine.items) == 1
-        else f"on {exercise.name} in {routine.name}"
+        else w.say("replies.resume_where_routine", exercise=exercise.name, routine=routine.name)
     )
-    return f"Welcome back. You were {where}. Say resume to continue, or start to begin again."
+    return w.say("replies.offer_resume", where=where)
 
 
-def frequency_phrase(frequency: Frequency | None) -> str:
+def times_phrase(frequency: Frequency, words: Words | None = None) -> str:
+    """'twice', '3 times', '2 to 3 times'."""
+    w = _w(words)
+    if frequency.times_max != frequency.times_min:
+        return w.say("replies.times_range", low=frequency.times_min, high=frequency.times_max)
+    key = f"replies.times_{frequency.times_min}"
+    return w.say(key) if w.has(key) else w.say("replies.times_n", count=frequency.times_min)
+
+
+def frequency_phrase(frequency: Frequency | None, words: Words | None = None) -> str:
     if frequency is None:
         return ""
-    words = {1: "once", 2: "twice"}
-    low = words.get(frequency.times_min, f"{frequency.times_min} times")
-    if frequency.times_max != frequency.times_min:
-        low = f"{frequency.times_min} to {frequency.times_max} times"
-    return f"People usually do it {low} a {frequency.per}."
+    w = _w(words)
+    return w.say("replies.frequency", times=times_phrase(frequency, w), per=frequency.per)
 
 
-def how_to(exercise: Exercise) -> str:
+def how_to(exercise: Exercise, words: Words | None = None) -> str:
+    w = _w(words)
     equipment = [e for e in exercise.equipment if e != "none"]
     needs = (
-        f"You'll need {spoken_list(['a ' + e for e in equipment])}."
+        w.say(
+            "replies.you_need",
+            things=w.join([w.say("replies.a_thing", thing=e) for e in equipment]),
+        )
         if equipment
-        else "You don't need any equipment."
+        else w.say("replies.no_equipment")
     )
     parts = [
         f"{capitalize(exercise.name)}. {exercise.helps}",
         needs,
-        f"Start {exercise.starting_position}.",
+        w.say("replies.start_position", position=exercise.starting_position),
         *exercise.instructions,
-        dose_summary(exercise.timing, exercise),
-        frequency_phrase(exercise.timing.frequency),
+        dose_summary(exercise.timing, exercise, w),
+        frequency_phrase(exercise.timing.frequency, w),
         *exercise.safety,
-        "Want to do it now?",
+        w.say("replies.want_to_do_it"),
     ]
     return " ".join(p for p in parts if p)
 
 
-def unknown_exercise(library: Library) -> str:
+def unknown_exercise(library: Library, words: Words | None = None) -> str:
+    w = _w(words)
     names = [e.name for e in list(library.exercises.values())[:4]]
-    return (
-        f"I don't know that one yet. I can teach you {spoken_list(names)}, among others. "
-        "Say list exercises to hear them all. Which would you like?"
+    return w.say("replies.unknown_exercise", names=w.join(names))
+
+
+def unknown_routine(library: Library, words: Words | None = None) -> str:
+    w = _w(words)
+    return w.say(
+        "replies.unknown_routine", names=w.join([r.name for r in library.routines.values()])
     )
 
 
-def unknown_routine(library: Library) -> str:
-    names = [r.name for r in library.routines.values()]
-    return f"I don't know that routine. You can choose {spoken_list(names)}. Which would you like?"
-
-
-def list_routines(library: Library, coach: Coach) -> str:
+def list_routines(library: Library, coach: Coach, words: Words | None = None) -> str:
+    w = _w(words)
     described = [
-        f"{r.name}, about {plural(coach.minutes(coach.total_seconds(r.id)), 'minute')}"
+        w.say(
+            "replies.routine_minutes",
+            name=r.name,
+            minutes=w.count("units.minute", coach.minutes(coach.total_seconds(r.id))),
+        )
         for r in library.routines.values()
     ]
-    return (
-        f"There are {len(described)} routines: {spoken_list(described)}. "
-        "Which would you like? Say start and its name."
-    )
+    return w.say("replies.list_routines", count=len(described), routines=w.join(described))
 
 
-def list_exercises(library: Library) -> str:
+def list_exercises(library: Library, words: Words | None = None) -> str:
+    w = _w(words)
     names = [e.name for e in library.exercises.values()]
-    return (
-        f"I know {len(names)} exercises: {spoken_list(names)}. "
-        "Ask how to do any of them, or say let's do, and its name."
-    )
+    return w.say("replies.list_exercises", count=len(names), names=w.join(names))
 
 
-def how_long(coach: Coach, position: Position | None, library: Library) -> str:
+def how_long(
+    coach: Coach, position: Position | None, library: Library, words: Words | None = None
+) -> str:
+    w = _w(words)
     if position is None or position.finished:
         routine = library.default_routine
         minutes = coach.minutes(coach.total_seconds(routine.id))
-        return f"{capitalize(routine.name)} takes about {plural(minutes, 'minute')}. {WHAT_NOW}"
+        return w.say(
+            "replies.how_long_routine",
+            routine=capitalize(routine.name),
+            minutes=w.count("units.minute", minutes),
+            what_now=w.say("replies.what_now"),
+        )
     minutes = coach.minutes(coach.remaining_seconds(position))
-    routine = coach.routine(position).name
-    return f"About {plural(minutes, 'minute')} left in {routine}. Say next when you're ready."
+    return w.say(
+        "replies.how_long_left",
+        minutes=w.count("units.minute", minutes),
+        routine=coach.routine(position).name,
+    )
 
 
-def exercises_left(coach: Coach, position: Position | None) -> str:
+def exercises_left(coach: Coach, position: Position | None, words: Words | None = None) -> str:
+    w = _w(words)
+    what_now = w.say("replies.what_now")
     if position is None:
-        return f"You're not in a routine right now. {WHAT_NOW}"
+        return w.say("replies.not_in_routine", what_now=what_now)
     left = coach.exercises_left(position)
     if left == 0:
-        return f"None, you've finished {coach.routine(position).name}. {WHAT_NOW}"
-    return f"{plural(left, 'exercise')} to go. Say next when you're ready."
+        return w.say("replies.none_left", routine=coach.routine(position).name, what_now=what_now)
+    return w.say("replies.exercises_to_go", exercises=w.count("units.exercise", left))
 
 
-def progress_report(completed: int, streak: int) -> str:
+def progress_report(completed: int, streak: int, words: Words | None = None) -> str:
+    w = _w(words)
+    what_now = w.say("replies.what_now")
     if completed == 0:
-        return f"You haven't finished a routine yet. Today's a good day to start. {WHAT_NOW}"
-    days = f" You're on a streak of {plural(streak, 'day')}." if streak else ""
-    return f"You've finished {plural(completed, 'routine')}.{days} {WHAT_NOW}"
+        return w.say("replies.no_routine_yet", what_now=what_now)
+    days = w.say("replies.streak", days=w.count("units.day", streak)) if streak else ""
+    return w.say(
+        "replies.finished_count",
+        routines=w.count("units.routine", completed),
+        streak=days,
+        what_now=what_now,
+    )
 
 
-def finished_praise(streak: int) -> str:
+def finished_praise(streak: int, words: Words | None = None) -> str:
+    w = _w(words)
     if streak > 1:
-        return f"That's {streak} days in a row. Keep it up!"
-    return "Come back tomorrow to start a streak."
+        return w.say("replies.days_in_a_row", count=streak)
+    return w.say("replies.start_a_streak")

@@ -12,7 +12,7 @@ The engine may use this module: it imports nothing from Alexa or Flask.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,6 +48,18 @@ class Words:
 
     def has(self, key: str) -> bool:
         return key in self.phrases
+
+    def count(self, key: str, count: int, /, **fields: Any) -> str:
+        """'3 minutes': ``<key>_one`` when ``count`` is 1, else ``<key>_other``."""
+        form = "one" if count == 1 else "other"
+        return self.say(f"{key}_{form}", count=count, **fields)
+
+    def join(self, items: Sequence[str]) -> str:
+        """'a, b and c': a spoken list joined with the language's own 'and'."""
+        if len(items) <= 1:
+            return "".join(items)
+        joiner = self.say("common.list_joiner")
+        return joiner.join(items[:-1]) + f" {self.say('common.and')} {items[-1]}"
 
 
 def _read_topic(path: Path) -> dict[str, str | tuple[str, ...]]:

@@ -28,12 +28,16 @@ TAMPERED_PROMPTS = {
 
 @pytest.mark.parametrize("ssml", TAMPERED_PROMPTS.values(), ids=TAMPERED_PROMPTS)
 def test_repeat_never_replays_a_prompt_alexa_would_refuse(echo, ssml):
-    """'Repeat' played whatever SSML came back in the session attributes."""
-    echo.launch()
+    """'Repeat' played whatever SSML came back in the session attributes.
+
+    The session no longer carries speech at all (see skill/alexa/said.py): a prompt sent
+    back is ignored and "repeat" rebuilds what the skill said.
+    """
+    welcome = echo.launch()
     echo.attributes["prompt"] = {"ssml": ssml, "reprompt": ssml}
     reply = echo.say("AMAZON.RepeatIntent")
     assert_playable(reply)
-    assert "nothing to repeat" in reply.text
+    assert (reply.ssml, reply.reprompt) == (welcome.ssml, welcome.reprompt)
 
 
 def test_repeat_still_replays_what_was_said(echo):
@@ -81,3 +85,12 @@ def test_a_timestamp_on_the_calendars_first_day_does_not_break_the_streak(echo):
     assert_playable(reply)
     assert "something went wrong" not in reply.text
     assert "haven't finished a routine" in reply.text
+
+
+def test_a_body_with_a_dunder_dict_key_is_refused_not_a_500(echo):
+    """The SDK's deserializer let a "__dict__" key replace the envelope's attributes."""
+    data = echo.intent_request("StartRoutineIntent", routine="quick routine")
+    data["__dict__"] = {"new": False}
+    reply = echo.post(data)
+    assert reply.status == 400
+    assert "request is missing" in reply.body["error"]

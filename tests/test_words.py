@@ -38,3 +38,33 @@ def test_missing_language_is_an_error(tmp_path):
 
 def test_shipped_english_words_load():
     assert load_words("en-US").has("common.and")
+
+
+def test_every_phrase_key_the_code_names_exists_in_english():
+    """A key typed in code but missing from content/words/en would crash a turn."""
+    import re
+    from pathlib import Path
+
+    words = load_words("en-US")
+    topics = {key.split(".")[0] for key in words.phrases}
+    alternatives = "|".join(sorted(topics))
+    pattern = re.compile(r"""["']((?:""" + alternatives + r""")\.[a-z0-9_]+)["']""")
+    named = set()
+    for path in (Path(__file__).parent.parent / "skill").rglob("*.py"):
+        if path.name == "words.py":  # its docstring's example key is not a real phrase
+            continue
+        named.update(pattern.findall(path.read_text(encoding="utf-8")))
+    counted = {k for k in named if k.startswith("units.")}
+    missing = [k for k in sorted(named - counted) if not words.has(k)] + [
+        k for k in sorted(counted) if not words.has(k) and not words.has(f"{k}_one")
+    ]
+    assert named, "the scan found no keys: the pattern is wrong"
+    assert missing == []
+
+
+def test_counted_words_take_one_and_other_forms():
+    words = load_words("en-US")
+    assert words.count("units.minute", 1) == "1 minute"
+    assert words.count("units.minute", 12) == "12 minutes"
+    assert words.join(["a", "b", "c"]) == "a, b and c"
+    assert words.join(["a"]) == "a"

@@ -10,10 +10,15 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
-from skill.alexa.interceptors import LoadProgress, SaveProgress
+from skill.alexa.hands_free import HandsFreeHandler
+from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
+from skill.alexa.skill_events import LetSkillEventsFail
+from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
+from skill.storage.people import PeopleStore
 
 
 def build_skill(
@@ -22,11 +27,18 @@ def build_skill(
     skill_id: str | None = None,
 ) -> CustomSkill:
     coach = Coach(library or load_library())
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    # progress, streak and settings belong to the recognised speaker, else to the account
+    store = PeopleStore(persistence_adapter) if persistence_adapter is not None else None
+    builder = CustomSkillBuilder(persistence_adapter=store)
     builder.skill_id = skill_id
+    builder.add_request_handler(HandsFreeHandler(coach))  # before the catch-alls
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
+    builder.add_exception_handler(LetSkillEventsFail())  # before the catch-all ErrorHandler
     builder.add_exception_handler(ErrorHandler())
+    builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
+    builder.add_global_request_interceptor(KeepOwnSessionAttributes())
     builder.add_global_request_interceptor(LoadProgress(coach))
     builder.add_global_response_interceptor(SaveProgress())
+    builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
     return builder.create()

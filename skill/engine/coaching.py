@@ -10,14 +10,12 @@ are added around the silence, never taken out of it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from skill.engine.dose import RepSlot, rest_seconds
 from skill.engine.turn import Pause, Segment, Speech, say
 from skill.library import Exercise, RoutineItem, Timing
-
-READY_QUESTION = "Say next when you're ready."
-NEXT_REPROMPT = "Say next to go on, repeat to hear that again, or stop to finish."
+from skill.words import Words, load_words
 
 
 @dataclass(frozen=True)
@@ -32,62 +30,69 @@ class PartContext:
     next_slot: RepSlot | None  # first rep of the following part of this exercise
     next_exercise: Exercise | None  # None when this is the routine's last exercise
     coached: bool  # taught in full earlier this session: give the short cue
+    words: Words = field(default_factory=load_words, compare=False)
 
 
-def seconds_phrase(seconds: float) -> str:
+def seconds_phrase(seconds: float, words: Words | None = None) -> str:
     value = f"{seconds:g}"
-    return f"{value} second" if value == "1" else f"{value} seconds"
+    words = words or load_words()
+    return words.say("units.second_one" if value == "1" else "units.second_other", count=value)
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def plural(count: int, word: str, words: Words | None = None) -> str:
+    """'1 minute', '3 minutes': the counted word from units.json."""
+    return (words or load_words()).count(f"units.{word}", count)
 
 
 def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def side_name(side: str, exercise: Exercise) -> str:
-    return f"{side} {exercise.limb}"
+def side_name(side: str, exercise: Exercise, words: Words | None = None) -> str:
+    return (words or load_words()).say("coaching.side", side=side, limb=exercise.limb)
 
 
-def dose_summary(timing: Timing, exercise: Exercise) -> str:
+def dose_summary(timing: Timing, exercise: Exercise, words: Words | None = None) -> str:
     """'10 reps, holding each for 3 seconds, on each foot, right foot first.'"""
+    w = words or load_words()
     if timing.hold_seconds:
+        seconds = seconds_phrase(timing.hold_seconds, w)
         what = (
-            f"hold for {seconds_phrase(timing.hold_seconds)}"
+            w.say("coaching.hold_once", seconds=seconds)
             if timing.reps == 1
-            else f"{timing.reps} reps, holding each for {seconds_phrase(timing.hold_seconds)}"
+            else w.say("coaching.hold_reps", reps=timing.reps, seconds=seconds)
         )
     elif timing.work_seconds:
+        seconds = seconds_phrase(timing.work_seconds, w)
         what = (
-            f"one round of {seconds_phrase(timing.work_seconds)}"
+            w.say("coaching.work_once", seconds=seconds)
             if timing.reps == 1
-            else f"{timing.reps} rounds of {seconds_phrase(timing.work_seconds)}"
+            else w.say("coaching.work_reps", reps=timing.reps, seconds=seconds)
         )
     else:
-        what = f"{timing.reps} counted reps"
+        what = w.say("coaching.counted_reps", reps=timing.reps)
         if timing.end_hold_seconds:
-            what += f", then hold for {seconds_phrase(timing.end_hold_seconds)}"
+            what += w.say("coaching.then_hold", seconds=seconds_phrase(timing.end_hold_seconds, w))
     if timing.variations:
-        what += f", {len(timing.variations)} ways"
+        what += w.say("coaching.ways", count=len(timing.variations))
     if timing.sets > 1:
-        what = f"{timing.sets} sets of {what}"
+        what = w.say("coaching.sets_of", sets=timing.sets, what=what)
     if timing.sides == "each":
-        what += f", on each {exercise.limb}, {exercise.first_side} {exercise.limb} first"
+        what += w.say("coaching.each_side", limb=exercise.limb, first=exercise.first_side)
     return capitalize(what) + "."
 
 
-def timed_silence(seconds: float, kind: str) -> list[Segment]:
+def timed_silence(seconds: float, kind: str, words: Words | None = None) -> list[Segment]:
     """A hold or work period, with 'halfway' and 'ten seconds left' for longer ones.
 
     The cues sit between pieces of silence whose sum is exactly ``seconds``.
     """
+    w = words or load_words()
     marks: list[tuple[float, str]] = []
     if seconds >= 20:
-        marks.append((seconds / 2, "Halfway."))
+        marks.append((seconds / 2, w.say("coaching.halfway")))
     if seconds >= 30:
-        marks.append((seconds - 10, "Ten seconds left."))
+        marks.append((seconds - 10, w.say("coaching.ten_seconds_left")))
     segments: list[Segment] = []
     elapsed = 0.0
     for at, cue in sorted(marks):
@@ -97,148 +102,171 @@ def timed_silence(seconds: float, kind: str) -> list[Segment]:
     return segments
 
 
-def _action(exercise: Exercise, slot: RepSlot) -> str:
+def _action(exercise: Exercise, slot: RepSlot, w: Words) -> str:
     if slot.variation is None:
         return exercise.action
-    return f"{exercise.action} {exercise.variation(slot.variation).say}"
+    variation = exercise.variation(slot.variation).say
+    return w.say("coaching.action_variation", action=exercise.action, variation=variation)
 
 
-def rep_segments(item: RoutineItem, slot: RepSlot, run_start: bool, run_end: bool) -> list[Segment]:
+def rep_segments(
+    item: RoutineItem, slot: RepSlot, run_start: bool, run_end: bool, words: Words | None = None
+) -> list[Segment]:
     """One rep. ``run_start``/``run_end``: first/last rep of this side, set and variation."""
+    w = words or load_words()
     timing, exercise = item.timing, item.exercise
-    action = capitalize(_action(exercise, slot))
+    action = capitalize(_action(exercise, slot, w))
     reps = timing.reps
-    last = " Last one." if reps > 1 and slot.rep == reps else ""
+    last = w.say("coaching.last_one") if reps > 1 and slot.rep == reps else ""
+    release = w.say("coaching.release", release=capitalize(exercise.release))
     if timing.hold_seconds:
         if run_start:
-            opening = f"{action}, and hold." if reps == 1 else f"1. {action}, and hold."
+            opening = w.say(
+                "coaching.hold_single" if reps == 1 else "coaching.hold_first", action=action
+            )
         else:
-            opening = f"{last} {slot.rep}, and hold.".strip()
+            opening = f"{last} {w.say('coaching.hold_count', count=slot.rep)}".strip()
         return [
             Speech(opening, "count" if reps > 1 else "say"),
-            *timed_silence(timing.hold_seconds, "hold"),
-            Speech(capitalize(exercise.release) + "."),
+            *timed_silence(timing.hold_seconds, "hold", w),
+            Speech(release),
         ]
     if timing.work_seconds:
         opening = (
-            f"{action}. Go." if reps == 1 else f"{last} Round {slot.rep} of {reps}. {action}. Go."
+            w.say("coaching.work_single", action=action)
+            if reps == 1
+            else f"{last} {w.say('coaching.work_round', count=slot.rep, reps=reps, action=action)}"
         )
         return [
             Speech(opening.strip(), "count" if reps > 1 else "say"),
-            *timed_silence(timing.work_seconds, "work"),
-            Speech("And stop."),
+            *timed_silence(timing.work_seconds, "work", w),
+            Speech(w.say("coaching.work_stop")),
         ]
     segments: list[Segment] = []
     if run_start:
-        segments.append(Speech(f"{action}, as I count."))
-    segments += [Speech(f"{slot.rep}.", "count"), Pause(timing.rep_seconds or 0, "tempo")]
+        segments.append(Speech(w.say("coaching.as_i_count", action=action)))
+    segments += [
+        Speech(w.say("coaching.count", count=slot.rep), "count"),
+        Pause(timing.rep_seconds or 0, "tempo"),
+    ]
     if run_end and timing.end_hold_seconds:
         segments += [
-            Speech("Now hold."),
-            *timed_silence(timing.end_hold_seconds, "hold"),
-            Speech(capitalize(exercise.release) + "."),
+            Speech(w.say("coaching.now_hold")),
+            *timed_silence(timing.end_hold_seconds, "hold", w),
+            Speech(release),
         ]
     return segments
 
 
-def transition(item: RoutineItem, before: RepSlot | None, slot: RepSlot) -> list[Segment]:
+def transition(
+    item: RoutineItem, before: RepSlot | None, slot: RepSlot, words: Words | None = None
+) -> list[Segment]:
     """Announce a new set, side or direction (and rest before it), as a coach would."""
+    w = words or load_words()
     timing, exercise = item.timing, item.exercise
     segments: list[Segment] = []
     if before is not None:
         rest = rest_seconds(timing, before, slot)
         new_block = before.side != slot.side or before.set_number != slot.set_number
         if rest and new_block:
-            segments += [Speech("Rest."), Pause(rest, "rest")]
+            segments += [Speech(w.say("coaching.rest")), Pause(rest, "rest")]
         elif rest:
             segments.append(Pause(rest, "rest"))
     announce = []
     if timing.sets > 1 and (before is None or before.set_number != slot.set_number):
-        announce.append(f"Set {slot.set_number} of {timing.sets}.")
+        announce.append(w.say("coaching.set_of", set=slot.set_number, sets=timing.sets))
     if slot.side and (before is None or before.side != slot.side):
-        lead = "Now switch to your" if before is not None else "Start with your"
-        announce.append(f"{lead} {side_name(slot.side, exercise)}.")
+        key = "coaching.switch_to" if before is not None else "coaching.start_with"
+        announce.append(w.say(key, side=side_name(slot.side, exercise, w)))
     segments += say(*announce)
     return segments
 
 
 def part_opening(context: PartContext) -> list[Segment]:
+    w = context.words
     item, exercise = context.item, context.item.exercise
     if context.part_number > 1:
-        head = f"{capitalize(exercise.name)}, part {context.part_number} of {context.part_count}."
+        head = w.say(
+            "coaching.part_head",
+            name=capitalize(exercise.name),
+            part=context.part_number,
+            parts=context.part_count,
+        )
         return [
             *say(head, exercise.cue),
-            Speech("Get ready."),
+            Speech(w.say("coaching.get_ready")),
             Pause(exercise.setup_seconds, "setup"),
         ]
     if context.item_count > 1:
-        head = f"Exercise {context.item_number} of {context.item_count}: {exercise.name}."
+        head = w.say(
+            "coaching.exercise_head",
+            number=context.item_number,
+            count=context.item_count,
+            name=exercise.name,
+        )
     else:
-        head = f"{capitalize(exercise.name)}."
+        head = w.say("coaching.single_head", name=capitalize(exercise.name))
     if context.coached:
         teach: tuple[str, ...] = (exercise.cue,)
     else:
         equipment = [e for e in exercise.equipment if e != "none"]
-        needs = f"You'll need {' and '.join('a ' + e for e in equipment)}." if equipment else ""
-        teach = (needs, "Here's how.", *exercise.instructions, *exercise.safety)
+        things = [w.say("coaching.a_thing", thing=e) for e in equipment]
+        needs = w.say("coaching.you_need", things=" and ".join(things)) if equipment else ""
+        teach = (needs, w.say("coaching.heres_how"), *exercise.instructions, *exercise.safety)
     return [
-        *say(head, *teach, dose_summary(item.timing, exercise), "Get into position."),
+        *say(
+            head,
+            *teach,
+            dose_summary(item.timing, exercise, w),
+            w.say("coaching.get_into_position"),
+        ),
         Pause(exercise.setup_seconds, "setup"),
     ]
 
 
-def _part_label(item: RoutineItem, slot: RepSlot) -> str:
+def _part_label(item: RoutineItem, slot: RepSlot, w: Words) -> str:
     timing = item.timing
     bits = []
     if slot.side:
-        bits.append(f"your {side_name(slot.side, item.exercise)}")
+        bits.append(w.say("coaching.label_side", side=side_name(slot.side, item.exercise, w)))
     if timing.sets > 1:
-        bits.append(f"set {slot.set_number} of {timing.sets}")
+        bits.append(w.say("coaching.label_set", set=slot.set_number, sets=timing.sets))
     if not bits and slot.variation:
         bits.append(item.exercise.variation(slot.variation).say)
-    return ", ".join(bits) or f"rep {slot.rep}"
+    return ", ".join(bits) or w.say("coaching.label_rep", count=slot.rep)
 
 
 def part_closing(context: PartContext) -> list[Segment]:
+    w = context.words
     exercise = context.item.exercise
     if context.next_slot is not None:
-        text = f"Well done. Next: {_part_label(context.item, context.next_slot)}."
+        text = w.say("coaching.next_part", label=_part_label(context.item, context.next_slot, w))
     elif context.next_exercise is not None:
-        text = f"Well done, that's {exercise.name} finished. Next up: {context.next_exercise.name}."
+        text = w.say("coaching.next_exercise", name=exercise.name, next=context.next_exercise.name)
     elif context.item_count > 1:
-        text = "Well done, that was the last exercise."
-        return [*say(text, "Say next to finish.")]
+        text = w.say("coaching.last_exercise")
+        return [*say(text, w.say("coaching.say_next_to_finish"))]
     else:
-        return [*say(f"Well done, that's {exercise.name} finished.", "Say next to finish.")]
-    return [*say(text, READY_QUESTION)]
+        finished = w.say("coaching.exercise_finished", name=exercise.name)
+        return [*say(finished, w.say("coaching.say_next_to_finish"))]
+    return [*say(text, w.say("coaching.ready"))]
+
+
+def _block(slot: RepSlot) -> tuple[int, str | None, str | None]:
+    return slot.set_number, slot.side, slot.variation
 
 
 def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segment, ...]:
     """The whole turn for one part: opening, every rep with its rests, closing."""
+    w = context.words
     segments = part_opening(context)
     previous: RepSlot | None = None
     for index, slot in enumerate(slots):
         following = slots[index + 1] if index + 1 < len(slots) else None
-        run_start = previous is None or (
-            previous.set_number,
-            previous.side,
-            previous.variation,
-        ) != (
-            slot.set_number,
-            slot.side,
-            slot.variation,
-        )
-        run_end = following is None or (
-            following.set_number,
-            following.side,
-            following.variation,
-        ) != (
-            slot.set_number,
-            slot.side,
-            slot.variation,
-        )
-        segments += transition(context.item, previous, slot)
-        segments += rep_segments(context.item, slot, run_start, run_end)
+        run_start = previous is None or _block(previous) != _block(slot)
+        run_end = following is None or _block(following) != _block(slot)
+        segments += transition(context.item, previous, slot, w)
+        segments += rep_segments(context.item, slot, run_start, run_end, w)
         previous = slot
     segments += part_closing(context)
     return tuple(segments)

@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from skill.engine.coaching import NEXT_REPROMPT, PartContext, part_segments, plural
+from skill.engine.coaching import PartContext, part_segments
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Turn, say
 from skill.library import Library, Routine
+from skill.words import Words, load_words
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ class Step(NamedTuple):
 class Coach:
     """The session engine: turns content and a position into the next spoken turn."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, words: Words | None = None) -> None:
         self.library = library
+        self.words = words or load_words()
         self._totals: dict[str, float] = {}  # routine id -> seconds, computed once
         self._parts: dict[tuple[str, int], tuple[Part, ...]] = {}  # (routine id, item) -> parts
 
@@ -90,7 +92,7 @@ class Coach:
         """The item's turns, split once per routine item (content does not change)."""
         key = (routine.id, item)
         if key not in self._parts:
-            self._parts[key] = split_parts(routine.items[item])
+            self._parts[key] = split_parts(routine.items[item], self.words)
         return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
@@ -131,28 +133,30 @@ class Coach:
             if following and not same_item
             else None,
             coached=item.exercise.id in position.coached,
+            words=self.words,
         )
-        turn = Turn(part_segments(context, parts[position.part]), NEXT_REPROMPT)
+        reprompt = self.words.say("coaching.next_reprompt")
+        turn = Turn(part_segments(context, parts[position.part]), reprompt)
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
         return Step(replace(position, paused=False, finished=False, coached=coached), turn)
 
     def _finished_turn(self, position: Position) -> Step:
         routine = self.routine(position)
         item, part = self._last(routine)
-        text = f"That's the end of {routine.name}. Great work, you did every exercise."
-        turn = Turn(
-            say(text, "Say start over to go again, or stop to finish."),
-            "Say start over to go again, or stop to finish.",
-        )
+        text = self.words.say("navigation.routine_end", routine=routine.name)
+        then = self.words.say("navigation.start_over_or_stop")
+        turn = Turn(say(text, then), then)
         return Step(replace(position, item=item, part=part, paused=False, finished=True), turn)
 
     def _intro(self, routine: Routine) -> Turn:
         if len(routine.items) == 1:
             return Turn((), "")
         minutes = self.minutes(self.total_seconds(routine.id))
-        text = (
-            f"Let's do {routine.name}: {plural(len(routine.items), 'exercise')}, "
-            f"about {plural(minutes, 'minute')}."
+        text = self.words.say(
+            "navigation.intro",
+            routine=routine.name,
+            exercises=self.words.count("units.exercise", len(routine.items)),
+            minutes=self.words.count("units.minute", minutes),
         )
         return Turn(say(text), "")
 
@@ -200,8 +204,8 @@ class Coach:
 
     def pause(self, position: Position) -> Step:
         turn = Turn(
-            say("Paused. Take your time, I'll keep your place.", "Say resume when you're ready."),
-            "Say resume when you're ready to carry on.",
+            say(self.words.say("navigation.paused"), self.words.say("navigation.say_resume")),
+            self.words.say("navigation.resume_reprompt"),
         )
         return Step(replace(position, paused=True), turn)
 
@@ -216,14 +220,18 @@ class Coach:
     def whats_next(self, position: Position) -> str:
         routine = self.routine(position)
         if position.finished:
-            return f"You've finished {routine.name}."
+            return self.words.say("navigation.finished_routine", routine=routine.name)
         following = self._following(routine, position.item, position.part)
         if following is None:
-            return "That was the last exercise. Say next to finish."
+            return self.words.say("navigation.last_was_last")
         item = routine.items[following[0]]
         if following[0] == position.item:
-            return f"Next is part {following[1] + 1} of {item.exercise.name}."
-        return f"Next is {item.exercise.name}. {item.exercise.helps}"
+            return self.words.say(
+                "navigation.next_part", part=following[1] + 1, name=item.exercise.name
+            )
+        return self.words.say(
+            "navigation.next_exercise", name=item.exercise.name, helps=item.exercise.helps
+        )
 
     def exercises_left(self, position: Position) -> int:
         """Exercises not yet finished, counting the current one unless its last part is done."""

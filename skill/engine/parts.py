@@ -16,6 +16,7 @@ from skill.engine.coaching import PartContext, part_segments
 from skill.engine.dose import Boundary, RepSlot, boundary, rep_slots
 from skill.engine.turn import TURN_BUDGET_SECONDS, Turn
 from skill.library import RoutineItem
+from skill.words import Words, load_words
 
 Part = tuple[RepSlot, ...]
 
@@ -58,13 +59,14 @@ def _split(
     return [piece for part in parts for piece in _split(part, measure, item, level - 1)]
 
 
-def split_parts(item: RoutineItem) -> tuple[Part, ...]:
+def split_parts(item: RoutineItem, words: Words | None = None) -> tuple[Part, ...]:
     """The exercise's reps grouped into turns that each fit Alexa's limit."""
     slots = rep_slots(item.timing, item.exercise.first_side)
+    words = words or load_words()
 
     def measure(part: Sequence[RepSlot]) -> float:
         # Worst case: first part, full instructions, a following exercise to announce.
-        context = PartContext(item, 1, 2, 1, 2, None, item.exercise, coached=False)
+        context = PartContext(item, 1, 2, 1, 2, None, item.exercise, False, words)
         return Turn(part_segments(context, part), "").estimated_seconds
 
     return tuple(_split(slots, measure, item, Boundary.OUTER))
