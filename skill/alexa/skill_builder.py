@@ -12,7 +12,9 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
+from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
+from skill.alexa.skill_events import LetSkillEventsFail
 from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
@@ -29,8 +31,10 @@ def build_skill(
     store = PeopleStore(persistence_adapter) if persistence_adapter is not None else None
     builder = CustomSkillBuilder(persistence_adapter=store)
     builder.skill_id = skill_id
+    builder.add_request_handler(HandsFreeHandler(coach))  # before the catch-alls
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
+    builder.add_exception_handler(LetSkillEventsFail())  # before the catch-all ErrorHandler
     builder.add_exception_handler(ErrorHandler())
     builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
     builder.add_global_request_interceptor(KeepOwnSessionAttributes())
