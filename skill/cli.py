@@ -3,13 +3,15 @@
 Each command exists so a person can see what the skill will do without an Echo: ``check``
 proves every routine is playable within Alexa's limits, ``say`` prints exactly the SSML
 Alexa would speak, ``models`` regenerates the interaction models from content, and
-``serve`` runs the web endpoint locally.
+``serve`` runs the web endpoint locally (the development server; production is gunicorn
+behind nginx, see deploy/).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -17,7 +19,7 @@ from skill.console.command import chat
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
-from skill.interaction_model import write_models
+from skill.interaction_model import ModelError, write_models
 from skill.library import (
     LEVELS,
     ContentError,
@@ -90,11 +92,27 @@ def check() -> None:
             )
     except ExerciseTooLongError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
+    _check_models(library)
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
     try:
         record_validated()
     except OSError as exc:
         click.echo(f"note: could not record the content's fingerprint: {exc}", err=True)
+
+
+def _check_models(library: Library) -> None:
+    """The grammar makes valid models, and the committed ones are what it makes."""
+    from skill.interaction_model import MODELS_DIR, render_models
+
+    try:
+        rendered = render_models(library)
+    except ModelError as exc:
+        raise click.ClickException(f"grammar error: {exc}") from exc
+    for name, text in rendered.items():
+        path = MODELS_DIR / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{path} is out of date: run `footcoach models`")
+    click.echo(f"models: {len(rendered)} locales, checked and up to date")
 
 
 @main.command()
@@ -171,10 +189,16 @@ def plan(
 
 @main.command()
 def models() -> None:
-    """Regenerate interaction_models/<locale>.json from content, and the skill package's copies."""
+    """Regenerate interaction_models/<locale>.json from content and the grammar, and the skill
+    package's copies; fails, changing nothing, if a sample breaks Amazon's rules or belongs to
+    two intents."""
     from skill.packaging.skill_package import copy_interaction_models
 
-    for path in [*write_models(_load()), *copy_interaction_models()]:
+    try:
+        written = write_models(_load())
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in [*written, *copy_interaction_models()]:
         click.echo(f"wrote {path}")
 
 
@@ -182,13 +206,23 @@ def models() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--db", help="Progress storage: a SQLite file path (default var/footcoach.sqlite3).")
-@click.option("--skill-id", help="Only accept requests for this Alexa skill id.")
+@click.option(
+    "--skill-id",
+    help="Only accept requests for this Alexa skill id (default FOOTCOACH_SKILL_ID);"
+    " required unless --no-verify.",
+)
 @click.option(
     "--no-verify", is_flag=True, help="Skip Alexa request verification (local testing only)."
 )
 def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify: bool) -> None:
-    """Run the Alexa web endpoint (POST /alexa, GET /health) with SQLite storage."""
-    from skill.web.app import WebConfig, create_app
+    """Run the Alexa endpoint locally (POST /alexa, GET /health): the development server.
+
+    One process, no TLS, no protection against slow or many connections: for trying the skill
+    on this machine. In production run gunicorn (deploy/gunicorn.conf.py) behind the nginx
+    configuration in deploy/nginx/, as the README's deployment section describes.
+    """
+    from skill.web.app import MissingSkillId, WebConfig, create_app
+    from skill.web.logs import log_to_stderr
 
     _load()  # broken content stops start-up here, with the file and field named
     config = WebConfig()
@@ -204,8 +238,41 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
             fg="yellow",
             err=True,
         )
+    try:
+        app = create_app(config)
+    except MissingSkillId as exc:
+        raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
-    create_app(config).run(host=host, port=port, threaded=True)
+    log_to_stderr()
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locale", default="en-US", show_default=True, help="Whose model understands.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit non-zero when fewer than this percentage are understood right.",
+)
+def nlu(corpus: Path, locale: str, fail_under: float | None) -> None:
+    """Run a CORPUS of utterances through the console's understanding: accuracy per intent
+    and every miss (file format: tests/nlu/corpus.txt)."""
+    from skill.console.nlu import CorpusError, accuracy, evaluate, read_corpus, report
+    from skill.console.understanding import load_model, locales
+
+    if locale not in locales():
+        raise click.BadParameter(f"no model for {locale}; known: {', '.join(locales())}")
+    try:
+        cases = read_corpus(corpus.read_text(encoding="utf-8"))
+    except CorpusError as exc:
+        raise click.ClickException(f"{corpus}: {exc}") from exc
+    results = evaluate(load_model(locale), cases)
+    for line in report(results):
+        click.echo(line)
+    if fail_under is not None and accuracy(results) * 100 < fail_under:
+        raise click.ClickException(f"understood {accuracy(results):.1%}, under {fail_under}%")
 
 
 main.add_command(build_lambda)

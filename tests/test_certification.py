@@ -20,13 +20,13 @@ import pytest
 from PIL import Image
 
 from skill.console.transport import InProcessSkill
-from skill.interaction_model import load_intents
+from skill.interaction_model import load_locales
 from skill.packaging import certification as cert
 from skill.packaging.certification import Failure, Package
 from skill.packaging.certification_dialogs import Certifier, check_dialogs
 from skill.packaging.skill_package import Deployment, build_package
 
-LOCALES = load_intents()["locales"]
+LOCALES = load_locales()
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:footcoach"
 
 
@@ -173,12 +173,18 @@ def test_every_sample_of_every_model_follows_the_rules(package):
         ("start & go", "special characters"),
         ("start {routine", "curly brackets"),
         ("do {nothing}", "not declared"),
-        ("{routine}", "only slots"),
         ("start  now", "stray spaces"),
     ],
 )
 def test_a_bad_sample_is_named(sample, problem):
     assert any(problem in found for found in cert.sample_problems(sample, {"routine"}))
+
+
+def test_a_sample_that_is_only_a_slot_needs_words_where_amazon_requires_them():
+    """MODEL: a phrase slot (AMAZON.SearchQuery), or any slot under a dialog model."""
+    assert "only slots" in cert.sample_problems("{query}", {"query": "AMAZON.SearchQuery"})[0]
+    assert "only slots" in cert.sample_problems("{routine}", {"routine": "R"}, dialog=True)[0]
+    assert cert.sample_problems("{routine}", {"routine": "R"}) == []
 
 
 @pytest.mark.parametrize(
@@ -249,7 +255,7 @@ class Broken:
     def send(self, envelope: dict[str, Any]) -> Any:
         body = self.skill.send(envelope)
         request = envelope["request"]
-        if request.get("intent", {}).get("name") == self.intent:
+        if self.intent in (request["type"], request.get("intent", {}).get("name")):
             self.breakage(body["response"])
         return body
 
@@ -272,6 +278,8 @@ def _say(text: str):
         ("AMAZON.HelpIntent", lambda r: r.pop("reprompt"), "session management"),
         ("ListRoutinesIntent", _say("We have three routines."), "session management"),
         ("AMAZON.HelpIntent", lambda r: r.update(outputSpeech={"type": "SSML"}), "skill response"),
+        ("Connections.Response", lambda r: r.pop("reprompt", None), "session management"),
+        ("SessionEndedRequest", _say("Bye now."), "session management"),
     ],
 )
 def test_a_skill_that_breaks_a_rule_is_named(package, tmp_path, intent, breakage, rule):

@@ -109,7 +109,7 @@ def test_the_privacy_policy_says_what_is_kept_where_and_how_to_delete_it(client)
         "SQLite",
         "DynamoDB",
         "Disable the skill",
-        "deletes your record",
+        "deletes your account's record",
         "does not sell",
         "no advertising",
     ]:

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.canfulfill import (
     CanFulfillIntent,
@@ -25,7 +25,9 @@ from ask_sdk_model.canfulfill import (
 from skill import replies
 from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
+from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
+from skill.alexa.skill_events import SkillEventNotDone
 from skill.engine.navigation import Coach
 from skill.library import base_routine_id
 
@@ -45,9 +47,13 @@ class ConversationHandler(AbstractRequestHandler):
         self.coach = coach
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(n)(handler_input) for n in self.intents) or any(
-            is_request_type(t)(handler_input) for t in self.request_types
-        )
+        # what ask_sdk_core.utils' is_intent_name / is_request_type test, read once: every
+        # request asks every handler in turn
+        request = handler_input.request_envelope.request
+        kind = getattr(request, "object_type", None)
+        if kind == "IntentRequest":
+            return getattr(request.intent, "name", None) in self.intents
+        return kind in self.request_types
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return self.reply(Conversation(handler_input, self.coach))
@@ -271,12 +277,26 @@ class SessionEndedHandler(ConversationHandler):
 
 
 class SkillDisabledHandler(ConversationHandler):
-    """The person disabled the skill: delete everything stored about them."""
+    """The person disabled the skill: delete everything stored about them.
+
+    If the delete fails, the event must come again (see ``skill_events``): it is logged with
+    the user's hash and raised, never answered as if done.
+    """
 
     request_types = ("AlexaSkillEvent.SkillDisabled",)
 
     def reply(self, conversation: Conversation) -> Response:
-        conversation.input.attributes_manager.delete_persistent_attributes()
+        try:
+            conversation.input.attributes_manager.delete_persistent_attributes()
+        except Exception as exc:
+            user = user_hash(conversation.input)
+            log.error(
+                "could not delete progress for user %s after SkillDisabled (%s);"
+                " answering with an error so Alexa delivers the event again",
+                user,
+                type(exc).__name__,
+            )
+            raise SkillEventNotDone("SkillDisabled", user) from exc
         conversation.request_attributes["deleted"] = True
         return conversation.input.response_builder.response
 

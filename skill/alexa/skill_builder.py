@@ -13,8 +13,10 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from skill.alexa.conversation_handlers import conversation_handlers
 from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
+from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
 from skill.alexa.plan_handlers import plan_handlers
+from skill.alexa.skill_events import LetSkillEventsFail
 from skill.alexa.talk import SpeakSlower
 from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
@@ -33,8 +35,12 @@ def build_skill(
     builder = CustomSkillBuilder(persistence_adapter=store)
     builder.skill_id = skill_id
     # plans and conversation first: "yes" to an offered plan is theirs, not the general yes
-    for handler in [*plan_handlers(coach), *conversation_handlers(coach), *request_handlers(coach)]:
+    for handler in [*plan_handlers(coach), *conversation_handlers(coach)]:
         builder.add_request_handler(handler)
+    builder.add_request_handler(HandsFreeHandler(coach))  # before the catch-alls
+    for handler in request_handlers(coach):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(LetSkillEventsFail())  # before the catch-all ErrorHandler
     builder.add_exception_handler(ErrorHandler())
     builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
     builder.add_global_request_interceptor(KeepOwnSessionAttributes())

@@ -300,8 +300,20 @@ def check_invocation_name(package: Package) -> list[Failure]:
 SAMPLE_TOKEN = re.compile(r"\{[A-Za-z][A-Za-z0-9_]*\}|[^\W\d_]+(?:[.'\-][^\W\d_]*)*\.?")
 
 
-def sample_problems(sample: str, declared_slots: set[str]) -> list[str]:
-    """What breaks Amazon's sample utterance rules in one sample, if anything."""
+#: Slot types whose samples need words around the slot (a "carrier phrase").
+PHRASE_SLOT_TYPES = {"AMAZON.SearchQuery"}
+
+
+def sample_problems(
+    sample: str, slot_types: dict[str, str] | set[str], *, dialog: bool = False
+) -> list[str]:
+    """What breaks Amazon's sample utterance rules in one sample, if anything.
+
+    ``slot_types`` maps the intent's slots to their types. A sample that is only slots is
+    refused when the model has a dialog model, or for a phrase slot (AMAZON.SearchQuery).
+    """
+    declared_slots = set(slot_types)
+    types = slot_types if isinstance(slot_types, dict) else {}
     problems = []
     if sample != sample.strip() or "  " in sample or not sample:
         problems.append("stray spaces")
@@ -314,8 +326,9 @@ def sample_problems(sample: str, declared_slots: set[str]) -> list[str]:
     undeclared = sorted(set(slots) - declared_slots)
     if undeclared:
         problems.append(f"slot {', '.join(undeclared)} is not declared by the intent")
-    if slots and not re.sub(r"\{[^{}]*\}", "", sample).strip():
-        problems.append("a sample cannot be only slots")
+    only_slots = slots and not re.sub(r"\{[^{}]*\}", "", sample).strip()
+    if only_slots and (dialog or any(types.get(slot) in PHRASE_SLOT_TYPES for slot in slots)):
+        problems.append("a sample cannot be only slots (it needs a carrier phrase)")
     return problems
 
 
@@ -328,11 +341,12 @@ def check_sample_utterances(package: Package) -> list[Failure]:
     failures = []
     for locale, model in sorted(package.models.items()):
         seen: dict[str, str] = {}
+        dialog = bool(model["interactionModel"].get("dialog"))
         for intent in language_model(model)["intents"]:
-            declared = {slot["name"] for slot in intent.get("slots", [])}
+            declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             for sample in intent.get("samples", []):
                 where = f"{locale} {intent['name']} {sample!r}"
-                for problem in sample_problems(sample, declared):
+                for problem in sample_problems(sample, declared, dialog=dialog):
                     failures.append(Failure("sample utterances", where, problem))
                 said = " ".join(sample.lower().split())
                 if said in seen:
@@ -350,87 +364,89 @@ WAKE_WORD = "alexa"
 ASK_WORDS = ("ask", "tell", "open", "start", "launch", "begin", "talk to", "use", "load")
 
 
-@dataclass(frozen=True)
-class Sample:
-    """One of the model's samples, as a pattern that spoken words can match."""
+class Samples:
+    """A model's samples as patterns spoken words can match, compiled per intent on demand.
 
-    intent: str
-    text: str
-    pattern: re.Pattern[str]
-
-
-def _either(options: tuple[str, ...] | list[str]) -> str:
-    return "|".join(re.escape(o) for o in sorted(options, key=len, reverse=True))
-
-
-def compiled_samples(model: dict[str, Any]) -> list[Sample]:
-    """Every sample of the model, with each custom slot matching its values and synonyms.
-
-    A built-in slot (AMAZON.NUMBER, AMAZON.DURATION ...) matches any spoken words: Amazon
-    resolves those itself.
+    A custom slot matches its type's values and synonyms; a built-in slot (AMAZON.NUMBER,
+    AMAZON.DURATION ...) matches any words: Amazon resolves those itself.
     """
-    language = language_model(model)
-    values: dict[str, list[str]] = {}
-    for slot_type in language.get("types", []):
-        spoken = values.setdefault(slot_type["name"], [])
-        for value in slot_type.get("values", []):
-            for said in (value["name"]["value"], *value["name"].get("synonyms", [])):
-                spoken.append(key(words(said)))
-    samples = []
-    for intent in language["intents"]:
-        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        for sample in intent.get("samples", []):
-            parts = []
-            for slot, word in re.findall(r"\{(\w+)\}|([^\s{}]+)", sample):
-                if word:
-                    parts.append(re.escape(key(words(word))))
-                elif types.get(slot) in values:
-                    parts.append(f"(?:{_either(values[types[slot]])})")
-                else:
-                    parts.append(r"[^\W\d_]+(?: [^\W\d_]+)*")
-            pattern = re.compile(" ".join(p for p in parts if p))
-            samples.append(Sample(intent["name"], sample, pattern))
-    return samples
+
+    def __init__(self, model: dict[str, Any]) -> None:
+        language = language_model(model)
+        self.values: dict[str, set[str]] = {}
+        for slot_type in language.get("types", []):
+            spoken = self.values.setdefault(slot_type["name"], set())
+            for value in slot_type.get("values", []):
+                for said in (value["name"]["value"], *value["name"].get("synonyms", [])):
+                    spoken.add(key(words(said)))
+        self.intents = {intent["name"]: intent for intent in language["intents"]}
+        self._patterns: dict[str, list[tuple[re.Pattern[str], list[str]]]] = {}
+
+    def patterns(self, intent: str) -> list[tuple[re.Pattern[str], list[str]]]:
+        """Each sample's pattern, with the slot type of each of its groups."""
+        if intent not in self._patterns:
+            found = self.intents.get(intent, {})
+            types = {slot["name"]: slot["type"] for slot in found.get("slots", [])}
+            compiled = []
+            for sample in found.get("samples", []):
+                parts, kinds = [], []
+                for slot, word in re.findall(r"\{(\w+)\}|([^\s{}]+)", sample):
+                    if word:
+                        parts.append(re.escape(key(words(word))))
+                    else:
+                        parts.append(r"([^\W\d_]+(?: [^\W\d_]+)*?)")
+                        kinds.append(types.get(slot, ""))
+                compiled.append((re.compile(" ".join(p for p in parts if p)), kinds))
+            self._patterns[intent] = compiled
+        return self._patterns[intent]
+
+    def matches(self, intent: str, utterance: str) -> bool:
+        for pattern, kinds in self.patterns(intent):
+            match = pattern.fullmatch(utterance)
+            if match and all(
+                kind not in self.values or said in self.values[kind]
+                for kind, said in zip(kinds, match.groups(), strict=True)
+            ):
+                return True
+        return False
+
+
+def _either(options: list[str]) -> str:
+    return "|".join(re.escape(o) for o in sorted(set(options), key=len, reverse=True))
 
 
 def example_phrase_problem(
-    phrase: str, position: int, model: dict[str, Any], samples: list[Sample]
+    phrase: str, position: int, understanding: InteractionModel, samples: Samples
 ) -> str | None:
-    """Why ``phrase`` is not a certifiable example phrase for ``model``, or None.
+    """Why ``phrase`` is not a certifiable example phrase, or None.
 
     FUNCTIONAL: phrases start with the wake word; the first is only the wake word, a launch
     phrase and the invocation name; every other one adds, after a connecting word, an
-    utterance that is one of the model's own samples, and Alexa must understand it as
-    that sample's intent.
+    utterance that is one of the model's own samples, heard as that sample's intent.
     """
-    invocation = key(words(language_model(model)["invocationName"]))
+    invocation = understanding.invocation_name
     if not phrase.strip().lower().startswith(f"{WAKE_WORD},"):
         return "must start with 'Alexa,'"
-    spoken = key(words(phrase))
-    rest = spoken.removeprefix(WAKE_WORD).strip()
-    launch = rf"(?:{_either(LAUNCH_VERBS)}) {re.escape(invocation)}"
+    rest = key(words(phrase)).removeprefix(WAKE_WORD).strip()
     if position == 0:
-        if not re.fullmatch(launch, rest):
+        if not re.fullmatch(rf"(?:{_either(list(LAUNCH_VERBS))}) {re.escape(invocation)}", rest):
             return "the first phrase is 'Alexa, open <invocation name>' and nothing else"
         return None
     asked = re.fullmatch(
-        rf"(?:{_either(ASK_WORDS)}) {re.escape(invocation)}"
-        rf"(?: (?:{_either(ONE_SHOT_CONNECTORS)}))? (?P<utterance>.+)",
+        rf"(?:{_either(list(ASK_WORDS))}) {re.escape(invocation)}"
+        rf"(?: (?P<connector>{_either(list(ONE_SHOT_CONNECTORS))}))? (?P<utterance>.+)",
         rest,
     )
     if asked is None:
         return "must be 'Alexa, ask <invocation name> ...' with a request"
-    utterance = asked["utterance"]
-    intents = {s.intent for s in samples if s.pattern.fullmatch(utterance)}
-    if not intents:
-        connector = utterance.split(" ", 1)
-        if len(connector) == 2 and connector[0] in ONE_SHOT_CONNECTORS:
-            intents = {s.intent for s in samples if s.pattern.fullmatch(connector[1])}
-    if not intents:
-        return f"{utterance!r} is not one of the model's sample utterances"
-    understood = InteractionModel(model).understand(phrase)
-    if understood.intent not in intents or understood.intent == FALLBACK:
-        return f"Alexa would not hear it as {' or '.join(sorted(intents))}"
+    understood = understanding.understand(phrase).intent
+    said = [asked["utterance"]]
+    if asked["connector"]:
+        said.append(f"{asked['connector']} {asked['utterance']}")
+    if understood is None or understood == FALLBACK or not any(
+        samples.matches(understood, utterance) for utterance in said
+    ):
+        return f"{asked['utterance']!r} is not one of the model's sample utterances"
     return None
 
 
@@ -441,9 +457,9 @@ def check_example_phrases(package: Package) -> list[Failure]:
         model = package.models.get(locale)
         if model is None:
             continue  # reported by check_manifest
-        samples = compiled_samples(model)
+        understanding, samples = InteractionModel(model), Samples(model)
         for position, phrase in enumerate(published.get("examplePhrases") or []):
-            problem = example_phrase_problem(phrase, position, model, samples)
+            problem = example_phrase_problem(phrase, position, understanding, samples)
             if problem:
                 failures.append(Failure("example phrases", f"{locale} {phrase!r}", problem))
     return failures

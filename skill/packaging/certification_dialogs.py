@@ -12,7 +12,9 @@ model can produce (the launch and each intent, reached with its own sample words
 - **fallback** (words the model does not know) answers and asks;
 - **repeat** says the last prompt again;
 - no response leaves the session open without asking something and without a reprompt;
-- and every custom intent works as a one-shot request ("ask foot coach to ...").
+- every custom intent works as a one-shot request ("ask foot coach to ...");
+- and the other requests an open session can get (a permission card's answer, a resumed
+  session) are answered as carefully, and a session's end silently.
 
 A skill error (a logged exception, a response a device would reject) is a failure too.
 """
@@ -29,22 +31,19 @@ from pathlib import Path
 from typing import Any
 
 from skill.console.chat import Chat, Exchange, NotInSession
-from skill.console.envelopes import Device
-from skill.console.responses import InvalidResponse, Reply
+from skill.console.envelopes import Device, envelope, timestamp
+from skill.console.responses import InvalidResponse, Reply, read_response
 from skill.console.speech import Spoken
 from skill.console.transport import InProcessSkill, SkillError
-from skill.console.understanding import BUILTIN_PHRASES, FALLBACK, InteractionModel
-from skill.packaging.certification import Failure, Package, compiled_samples, language_model
+from skill.console.understanding import (
+    BUILTIN_PHRASES,
+    FALLBACK,
+    InteractionModel,
+    Understanding,
+)
+from skill.packaging.certification import Failure, Package, language_model
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-0000certify"
-#: Words no foot-exercise skill should understand: each locale uses the first its model
-#: sends to AMAZON.FallbackIntent.
-OUT_OF_DOMAIN = (
-    "what is the capital of peru",
-    "order me a large pizza",
-    "play some jazz music",
-    "what's the weather like on mars",
-)
 #: Example values for Amazon's built-in slot types, as a person would say them.
 BUILTIN_SLOT_WORDS = {
     "AMAZON.NUMBER": "ten",
@@ -56,6 +55,20 @@ BUILTIN_SLOT_WORDS = {
 INVITATION = re.compile(
     r"\?\s*$|\b(?:say|tell me|you can|just ask|try saying|ready)\b", re.IGNORECASE
 )
+#: Requests that are not intents but reach an open session: back from a permission card
+#: (reminders) or from another skill, as Alexa sends them.
+SESSION_REQUESTS: dict[str, dict[str, Any]] = {
+    "Connections.Response": {
+        "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {
+            "permissionScope": "alexa::alerts:reminders:skill:readwrite",
+            "status": "ACCEPTED",
+        },
+        "token": "",
+    },
+    "SessionResumedRequest": {"cause": {"type": "ConnectionCompleted", "status": {"code": "200"}}},
+}
 HELP, STOP, CANCEL, REPEAT = (
     "AMAZON.HelpIntent",
     "AMAZON.StopIntent",
@@ -113,9 +126,16 @@ class Certifier:
         return Chat(self.understanding, self.skill, device)
 
     def say(self, chat: Chat, words: str, where: str) -> Exchange | None:
-        """One turn; a skill error or a session left open without a question is a failure."""
+        """One turn; a skill error or a session left open without a question is a failure.
+
+        FALLBACK is sent as Alexa sends it, without words: what reaches it on a device is
+        decided by Amazon's out-of-domain model, which the console does not have.
+        """
         try:
-            exchange = chat.say(words)[-1]
+            if words == FALLBACK:
+                exchange = chat.send(Understanding(FALLBACK))
+            else:
+                exchange = chat.say(words)[-1]
         except (SkillError, InvalidResponse, NotInSession) as exc:
             self.fail("skill response", f"{where}, {words!r}", str(exc))
             return None
@@ -130,11 +150,11 @@ class Certifier:
         """Intent -> words this locale's model understands as it (its first that works)."""
         found: dict[str, str] = {}
         candidates: list[tuple[str, str]] = []
-        for sample in compiled_samples(self.model):
-            candidates.append((sample.intent, self.fill(sample.intent, sample.text)))
+        for intent in language_model(self.model)["intents"]:
+            for sample in intent.get("samples", []):
+                candidates.append((intent["name"], self.fill(intent["name"], sample)))
         for intent, phrases in BUILTIN_PHRASES.items():
             candidates += [(intent, phrase) for phrase in phrases]
-        candidates += [(FALLBACK, words) for words in OUT_OF_DOMAIN]
         declared = {intent["name"] for intent in language_model(self.model)["intents"]}
         for intent, words in candidates:
             if intent in found or intent not in declared:
@@ -174,15 +194,19 @@ class Certifier:
         for intent in declared:
             if intent not in utterances and intent != FALLBACK:
                 self.fail("one-shot", intent, "no sample or standard phrase reaches this intent")
-        for needed in (HELP, STOP, CANCEL, REPEAT, FALLBACK):
+        for needed in (HELP, STOP, CANCEL, REPEAT):
             if needed not in utterances:
                 self.fail("built-in intents", needed, "the model does not handle it")
+        if FALLBACK not in declared:
+            self.fail("built-in intents", FALLBACK, "the model does not declare it")
+        utterances[FALLBACK] = FALLBACK
         if self.failures:
             return self.failures
         states = {"launch": None, **{i: w for i, w in utterances.items() if i != FALLBACK}}
         for state, words in states.items():
             self.after(state, words, utterances)
         self.one_shots(utterances, declared)
+        self.other_requests()
         return self.failures
 
     def open(self, state: str, words: str | None) -> tuple[Chat, Exchange] | None:
@@ -240,6 +264,41 @@ class Certifier:
                     break
             else:
                 self.fail("one-shot", intent, f"'ask {self.invocation} ...' does not reach it")
+
+
+    def other_requests(self) -> None:
+        """Every other request type a session can get is answered, and a session end silently."""
+        for kind, fields in SESSION_REQUESTS.items():
+            opened = self.open("launch", None)
+            if opened is None:
+                return
+            chat, _ = opened
+            assert chat.session is not None
+            request = {
+                "type": kind,
+                "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+                "timestamp": timestamp(),
+                "locale": self.locale,
+                **fields,
+            }
+            try:
+                body = self.skill.send(envelope(request, chat.device, chat.session))
+                reply = read_response(body)
+            except (SkillError, InvalidResponse) as exc:
+                self.fail("skill response", kind, str(exc))
+                continue
+            problem = session_problem(reply)
+            if problem:
+                self.fail("session management", kind, problem)
+        opened = self.open("launch", None)
+        if opened is not None:
+            try:
+                ended = opened[0].hang_up()
+            except (SkillError, InvalidResponse) as exc:
+                self.fail("skill response", "SessionEndedRequest", str(exc))
+                return
+            if ended is not None and ended.reply.speech:
+                self.fail("session management", "SessionEndedRequest", "must not answer it")
 
 
 @contextmanager
