@@ -275,6 +275,7 @@ def _say(text: str):
         ("AMAZON.StopIntent", lambda r: r.update(shouldEndSession=False), "stop and cancel"),
         ("AMAZON.CancelIntent", lambda r: r.update(shouldEndSession=False), "stop and cancel"),
         ("AMAZON.RepeatIntent", _say("Something else entirely. What now?"), "repeat"),
+        ("AMAZON.HelpIntent", _say("I'm a foot coach. Say something nice?"), "help"),
         ("AMAZON.HelpIntent", lambda r: r.pop("reprompt"), "session management"),
         ("ListRoutinesIntent", _say("We have three routines."), "session management"),
         ("AMAZON.HelpIntent", lambda r: r.update(outputSpeech={"type": "SSML"}), "skill response"),
@@ -289,6 +290,21 @@ def test_a_skill_that_breaks_a_rule_is_named(package, tmp_path, intent, breakage
     # knock-on effects only: a session left open without a reprompt breaks session
     # management, and a goodbye kept open leaves no prompt for repeat
     assert rules(failures) <= {rule, "session management", "repeat"}, text(failures)
+
+
+@pytest.mark.parametrize(
+    ("speech", "suggested"),
+    [
+        ("You can say start, or list routines.", ["start", "list routines"]),
+        ("Say next when you're ready.", ["next when you're ready"]),
+        ('Just say "pause", and I\'ll wait. What now?', ["pause"]),
+        ("Nothing to say here.", []),
+    ],
+)
+def test_what_a_prompt_tells_the_person_to_say(speech, suggested):
+    from skill.packaging.certification_dialogs import suggested_phrases
+
+    assert suggested_phrases(speech) == suggested
 
 
 def test_a_custom_intent_nothing_reaches_fails_the_one_shot_check(package, tmp_path):
