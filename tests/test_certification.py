@@ -106,6 +106,25 @@ def test_an_incomplete_manifest_is_named(package, change, named):
     assert rules(failures) == {"skill manifest"}
 
 
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://footcoach.org/alexa/privacy", True),
+        ("https://footcoach.s3-website-eu-west-1.amazonaws.com/privacy", True),
+        ("https://paws.example.org/privacy", True),
+        ("https://myalexaskills.org/privacy", False),
+        ("https://aws.footcoach.org/privacy", False),
+        ("https://echo-coach.org/privacy", False),
+    ],
+)
+def test_amazons_marks_are_allowed_in_a_links_path_but_not_its_domain(package, url, allowed):
+    def change(p: Package) -> None:
+        p.body["privacyAndCompliance"]["locales"]["en-US"]["privacyPolicyUrl"] = url
+
+    failures = cert.check_manifest(edited(package, change))
+    assert (failures == []) is allowed, text(failures)
+
+
 # -- icons ------------------------------------------------------------------------------------
 
 
