@@ -70,6 +70,11 @@ SESSION_REQUESTS: dict[str, dict[str, Any]] = {
     },
     "SessionResumedRequest": {"cause": {"type": "ConnectionCompleted", "status": {"code": "200"}}},
 }
+#: A request starting with one of these is asked without "to": "ask foot coach how long".
+QUESTION_WORDS = {
+    "what", "what's", "how", "how's", "where", "which", "who", "when", "why",
+    "is", "are", "can", "do", "does", "will",
+}  # fmt: skip
 HELP, STOP, CANCEL, REPEAT = (
     "AMAZON.HelpIntent",
     "AMAZON.StopIntent",
@@ -274,10 +279,11 @@ class Certifier:
             if intent.startswith("AMAZON.") or intent not in utterances:
                 continue
             chat = self.conversation()
-            for phrase in (
-                f"ask {self.invocation} to {utterances[intent]}",
-                f"ask {self.invocation} {utterances[intent]}",
-            ):
+            request = utterances[intent]
+            phrases = [f"ask {self.invocation} to {request}", f"ask {self.invocation} {request}"]
+            if request.split()[0] in QUESTION_WORDS:  # "ask foot coach what's next"
+                phrases.reverse()
+            for phrase in phrases:
                 understood = self.understanding.understand(phrase)
                 if understood.invoked and understood.intent == intent:
                     exchange = self.say(chat, phrase, f"one-shot {intent}")
