@@ -4,8 +4,9 @@ Every check is derived from what the package holds (its manifest, every locale's
 model, every intent and sample in it) and from the skill's own answers, so it keeps checking
 as intents, samples and handlers are added. Each rule is proven twice: the real package passes,
 and a package or skill broken in just that way fails with the rule named. The rules and their
-sources are in skill/packaging/certification.py; the checklist itself is
-https://developer.amazon.com/en-US/docs/alexa/custom-skills/certification-requirements-for-custom-skills.html
+sources are in skill/packaging/certification.py; "docs/alexa/..." below is under
+https://developer.amazon.com/en-US/, and the checklist itself is
+docs/alexa/custom-skills/certification-requirements-for-custom-skills.html.
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ def text(failures: list[Failure]) -> str:
 
 
 def test_the_built_manifest_is_complete_for_submission(package):
-    """Console: every locale has store text, icons and policy links; the endpoint is set."""
+    """Every locale has store text, icons and policy links; the endpoint is set.
+
+    Skill manifest schema (docs/alexa/smapi/skill-manifest.html) and the checklist's policy
+    requirements (a privacy policy link for every locale).
+    """
     assert cert.check_manifest(package) == []
     assert set(package.published) == set(LOCALES) == set(package.models)
 
@@ -129,6 +134,7 @@ def test_amazons_marks_are_allowed_in_a_links_path_but_not_its_domain(package, u
 
 
 def test_the_icons_are_png_at_108_and_512_pixels(package):
+    """Skill manifest schema (docs/alexa/smapi/skill-manifest.html): PNG, 108 and 512 px."""
     assert cert.check_icons(package) == []
     for field, size in {"smallIconUri": 108, "largeIconUri": 512}.items():
         uri = package.published["en-US"][field]
@@ -151,6 +157,8 @@ def test_a_wrong_icon_is_named(built, tmp_path, size, fmt):
 
 
 def test_every_locales_invocation_name_follows_the_rules(package):
+    """Invocation name requirements
+    (docs/alexa/custom-skills/choose-the-invocation-name-for-a-custom-skill.html)."""
     assert cert.check_invocation_name(package) == []
 
 
@@ -180,6 +188,8 @@ def test_good_invocation_names_pass(name):
 
 
 def test_every_sample_of_every_model_follows_the_rules(package):
+    """Sample utterance rules (docs/alexa/custom-skills/create-the-interaction-model-for-your-
+    skill.html): characters, slots in curly brackets, and no sample twice."""
     failures = cert.check_sample_utterances(package)
     assert failures == [], text(failures)
 
@@ -228,6 +238,9 @@ def test_a_sample_under_two_intents_is_a_duplicate(package):
 
 
 def test_every_example_phrase_is_a_launch_phrase_and_a_sample_in_every_locale(package):
+    """Functional tests, "Review and test example phrases" (docs/alexa/custom-skills/
+    functional-testing-for-a-custom-skill.html): wake word, launch phrase, invocation name,
+    then one of the model's own samples."""
     assert cert.check_example_phrases(package) == []
     for locale in LOCALES:
         first = package.published[locale]["examplePhrases"][0]
@@ -258,7 +271,9 @@ def test_a_bad_example_phrase_is_named(package, position, phrase, problem):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_help_stop_cancel_fallback_repeat_and_reprompts_after_every_request(package, locale):
-    """VUI session management, help, stop/cancel, fallback, repeat and one-shot, per locale."""
+    """Voice interface and user experience tests (docs/alexa/custom-skills/voice-interface-
+    and-user-experience-testing-for-a-custom-skill.html): session management, help, stop and
+    cancel, fallback, repeat and one-shot requests, after the launch and every intent."""
     failures = check_dialogs(package, [locale])
     assert failures == [], text(failures)
 
