@@ -3,7 +3,8 @@
 Each command exists so a person can see what the skill will do without an Echo: ``check``
 proves every routine is playable within Alexa's limits, ``say`` prints exactly the SSML
 Alexa would speak, ``models`` regenerates the interaction models from content, and
-``serve`` runs the web endpoint locally.
+``serve`` runs the web endpoint locally (the development server; production is gunicorn
+behind nginx, see deploy/).
 """
 
 from __future__ import annotations
@@ -123,13 +124,23 @@ def models() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--db", help="Progress storage: a SQLite file path (default var/footcoach.sqlite3).")
-@click.option("--skill-id", help="Only accept requests for this Alexa skill id.")
+@click.option(
+    "--skill-id",
+    help="Only accept requests for this Alexa skill id (default FOOTCOACH_SKILL_ID);"
+    " required unless --no-verify.",
+)
 @click.option(
     "--no-verify", is_flag=True, help="Skip Alexa request verification (local testing only)."
 )
 def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify: bool) -> None:
-    """Run the Alexa web endpoint (POST /alexa, GET /health) with SQLite storage."""
-    from skill.web.app import WebConfig, create_app
+    """Run the Alexa endpoint locally (POST /alexa, GET /health): the development server.
+
+    One process, no TLS, no protection against slow or many connections: for trying the skill
+    on this machine. In production run gunicorn (deploy/gunicorn.conf.py) behind the nginx
+    configuration in deploy/nginx/, as the README's deployment section describes.
+    """
+    from skill.web.app import MissingSkillId, WebConfig, create_app
+    from skill.web.logs import log_to_stderr
 
     _load()  # broken content stops start-up here, with the file and field named
     config = WebConfig()
@@ -145,8 +156,13 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
             fg="yellow",
             err=True,
         )
+    try:
+        app = create_app(config)
+    except MissingSkillId as exc:
+        raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
-    create_app(config).run(host=host, port=port, threaded=True)
+    log_to_stderr()
+    app.run(host=host, port=port, threaded=True)
 
 
 main.add_command(build_lambda)

@@ -25,7 +25,9 @@ from ask_sdk_model.canfulfill import (
 from skill import replies
 from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
+from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
+from skill.alexa.skill_events import SkillEventNotDone
 from skill.engine.navigation import Coach
 
 log = logging.getLogger(__name__)
@@ -268,12 +270,26 @@ class SessionEndedHandler(ConversationHandler):
 
 
 class SkillDisabledHandler(ConversationHandler):
-    """The person disabled the skill: delete everything stored about them."""
+    """The person disabled the skill: delete everything stored about them.
+
+    If the delete fails, the event must come again (see ``skill_events``): it is logged with
+    the user's hash and raised, never answered as if done.
+    """
 
     request_types = ("AlexaSkillEvent.SkillDisabled",)
 
     def reply(self, conversation: Conversation) -> Response:
-        conversation.input.attributes_manager.delete_persistent_attributes()
+        try:
+            conversation.input.attributes_manager.delete_persistent_attributes()
+        except Exception as exc:
+            user = user_hash(conversation.input)
+            log.error(
+                "could not delete progress for user %s after SkillDisabled (%s);"
+                " answering with an error so Alexa delivers the event again",
+                user,
+                type(exc).__name__,
+            )
+            raise SkillEventNotDone("SkillDisabled", user) from exc
         conversation.request_attributes["deleted"] = True
         return conversation.input.response_builder.response
 

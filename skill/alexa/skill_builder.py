@@ -13,6 +13,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
+from skill.alexa.skill_events import LetSkillEventsFail
 from skill.alexa.touch import TouchAsIntent
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
@@ -31,6 +32,7 @@ def build_skill(
     builder.skill_id = skill_id
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
+    builder.add_exception_handler(LetSkillEventsFail())  # before the catch-all ErrorHandler
     builder.add_exception_handler(ErrorHandler())
     builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
     builder.add_global_request_interceptor(KeepOwnSessionAttributes())

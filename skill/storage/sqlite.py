@@ -255,13 +255,17 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 f"Cannot create the directory for the progress database {self.path}: {exc}"
             ) from exc
         with self._errors("initialise the progress database"), self._connection() as conn:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise PersistenceException(
-                    f"Progress database {self.path} could not switch to WAL mode "
-                    f"(journal_mode is {mode!r})"
-                )
-            conn.execute(_SCHEMA)
+            self._create_schema(conn)
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the ``progress`` table: at start-up, and again if the file vanished."""
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise PersistenceException(
+                f"Progress database {self.path} could not switch to WAL mode "
+                f"(journal_mode is {mode!r})"
+            )
+        conn.execute(_SCHEMA)
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -271,9 +275,11 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         the WAL on every turn (three quarters of a turn's server time, bench/RESULTS.md).
         A connection is kept per thread and per process (none crosses a gunicorn fork), and
         is dropped after any error or when the file at ``path`` is no longer the one it
-        opened (moved, deleted, replaced), so a vanished database fails loudly instead of
-        writing into an unlinked file. ``synchronous=NORMAL`` in WAL mode never corrupts
-        the database; a power cut (not a process crash) can lose the last turns.
+        opened (moved, deleted, replaced), so nothing is written into an unlinked file. A
+        deleted file is made again with its schema on the next request; a vanished directory
+        (an unmounted volume?) fails loudly rather than writing elsewhere.
+        ``synchronous=NORMAL`` in WAL mode never corrupts the database; a power cut (not a
+        process crash) can lose the last turns.
 
         ``isolation_level=None`` puts the sqlite3 module in autocommit mode so that the
         explicit ``BEGIN IMMEDIATE`` in ``save_attributes`` is the only transaction
@@ -294,6 +300,8 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             )
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA synchronous = NORMAL")
+            if identity is None:  # the file was deleted and SQLite made a new, empty one:
+                self._create_schema(conn)  # recover, rather than "no such table" until restart
             held = ((os.getpid(), os.stat(self.path).st_ino), conn)
             self._local.held = held
         try:
