@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from skill.engine.navigation import Coach
-from skill.library import Library, load_library
+from skill.library import DEFAULT_CONTENT_DIR, Library, load_library
 from skill.web.app import WebConfig, create_app
 
 
@@ -20,6 +21,14 @@ def library() -> Library:
 @pytest.fixture(scope="session")
 def coach(library: Library) -> Coach:
     return Coach(library)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A copy of the content to break on purpose."""
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, root)
+    return root
 
 
 @pytest.fixture
