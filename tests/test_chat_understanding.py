@@ -284,3 +284,13 @@ def test_a_sample_whose_slot_would_hold_more_unknown_words_than_it_says_does_not
         "blue",
         (),
     )
+
+
+def test_fillers_come_off_one_at_a_time_so_a_short_request_survives():
+    # "now" is a filler after a request, but "not now" is the request itself
+    assert load_model("en-US").understand("not now thanks").intent == "AMAZON.NoIntent"
+
+
+def test_the_skills_name_around_a_request_inside_a_session_is_a_filler():
+    understood = load_model("en-US").understand("thanks, goodbye foot coach")
+    assert (understood.intent, understood.invoked) == ("AMAZON.StopIntent", False)

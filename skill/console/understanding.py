@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from skill.console.builtin_slots import BUILTIN_SLOT_TYPES
+from skill.console.fillers import NEGATIONS, without_fillers
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
@@ -82,39 +83,6 @@ ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
-
-#: Words around a request that carry no meaning for it: hesitations and discourse markers
-#: before it, politeness after it. Alexa's recogniser passes them on and its NLU ignores
-#: them, so "um, okay so, next please" is "next".
-LEADING_FILLERS = (
-    ("um",), ("uh",), ("er",), ("erm",), ("hmm",), ("oh",), ("ah",), ("well",), ("so",),
-    ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
-    ("okay",), ("ok",), ("alright",), ("right",),
-    ("and",), ("but",), ("now",), ("alexa",), ("please",), ("thanks",), ("thank", "you"),
-)  # fmt: skip
-#: Words that turn a request around: a sample found after them is not what was asked.
-NEGATIONS = frozenset({"don't", "dont", "not", "no", "never", "can't", "cant", "won't", "stop"})
-TRAILING_FILLERS = (
-    ("please",), ("thanks",), ("thank", "you"), ("now",), ("then",), ("for", "me"),
-    ("if", "you", "can"), ("if", "you", "could"), ("if", "possible"), ("okay",), ("ok",),
-    ("right", "now"), ("today",), ("alexa",), ("again",),
-)  # fmt: skip
-
-
-def without_fillers(spoken: list[str]) -> list[str]:
-    """The words without the fillers before and after them (never inside the request)."""
-    words_left = [w for w in spoken if w not in ("um", "uh", "er", "erm")]
-    changed = True
-    while changed and words_left:
-        changed = False
-        for filler in LEADING_FILLERS:
-            if tuple(words_left[: len(filler)]) == filler and len(words_left) > len(filler):
-                words_left, changed = words_left[len(filler) :], True
-        for filler in TRAILING_FILLERS:
-            if tuple(words_left[-len(filler) :]) == filler and len(words_left) > len(filler):
-                words_left, changed = words_left[: -len(filler)], True
-    return words_left
-
 
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
@@ -215,6 +183,7 @@ class InteractionModel:
     def __init__(self, data: dict[str, Any]) -> None:
         language = data["interactionModel"]["languageModel"]
         self.invocation_name = key(words(language["invocationName"]))
+        self._name_words = tuple(words(language["invocationName"]))
         self.slot_types: dict[str, dict[str, str]] = {
             intent["name"]: {s["name"]: s["type"] for s in intent.get("slots", [])}
             for intent in language["intents"]
@@ -341,8 +310,7 @@ class InteractionModel:
         "okay so", "... please", "... thanks"), as Alexa's recogniser ignores them; a sample
         with every slot understood beats one that fits only with words nobody listed.
         """
-        plain = without_fillers(spoken)
-        tries = [spoken] if plain == spoken or not plain else [spoken, plain]
+        tries = [spoken, *without_fillers(spoken, self._name_words)]
         partial: Understanding | None = None
         for said in tries:
             full, fits = self._match(said)
@@ -351,7 +319,7 @@ class InteractionModel:
             partial = partial or fits
         return (
             partial
-            or self._inside(plain or spoken)
+            or self._inside(tries[-1])
             or self._nearest(key(spoken))
             or self._understood(FALLBACK)
         )
