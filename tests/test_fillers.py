@@ -6,7 +6,7 @@ from skill.console.fillers import without_fillers
 
 
 def test_each_stage_is_tried_in_turn():
-    assert list(without_fillers("um okay so next please".split())) == [
+    assert list(without_fillers(["um", "okay", "so", "next", "please"])) == [
         ["okay", "so", "next", "please"],
         ["next", "please"],
         ["next"],
@@ -20,5 +20,5 @@ def test_the_request_itself_is_never_taken_away():
 
 def test_the_skill_name_is_a_filler_at_either_end():
     name = ("foot", "coach")
-    assert list(without_fillers("foot coach next".split(), name))[-1] == ["next"]
-    assert list(without_fillers("bye foot coach".split(), name))[-1] == ["bye"]
+    assert list(without_fillers(["foot", "coach", "next"], name))[-1] == ["next"]
+    assert list(without_fillers(["bye", "foot", "coach"], name))[-1] == ["bye"]
