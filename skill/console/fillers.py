@@ -54,3 +54,34 @@ def without_fillers(spoken: list[str], name: tuple[str, ...] = ()) -> Iterator[l
             else:
                 return
         yield words
+
+
+#: Contractions the grammar writes as said ("that's", "what's"): never expanded.
+_KEPT_CONTRACTIONS = frozenset(
+    [
+        "it's",
+        "that's",
+        "what's",
+        "let's",
+        "there's",
+        "here's",
+        "one's",
+        "how's",
+        "who's",
+        "where's",
+        "he's",
+        "she's",
+    ]
+)
+
+
+def expanded_contractions(spoken: list[str]) -> list[str] | None:
+    """ "my back's sore" as "my back is sore": a noun's "'s" the grammar cannot write (Amazon
+    allows no "'s" after a slot), or None when there is none to expand."""
+    expanded: list[str] = []
+    for word in spoken:
+        if word.endswith("'s") and word not in _KEPT_CONTRACTIONS and len(word) > 3:
+            expanded += [word[:-2], "is"]
+        else:
+            expanded.append(word)
+    return expanded if expanded != spoken else None

@@ -10,15 +10,20 @@ synonym that lands on the wrong exercise shows up here first.
 Matching is simple and predictable, in this order:
 
 1. a sample without slots, or a built-in intent's standard phrase, said exactly;
-2. a sample with ``{slot}`` placeholders whose words around the slots match: samples whose
-   slots all hold known values beat others, then more matching words beat fewer; words
-   nobody listed still fill a custom slot, with ER_SUCCESS_NO_MATCH, as on a device (but
-   a sample that is only a slot needs a known value). A built-in slot type must hold a value
-   of its type, resolved as Alexa resolves it (``builtin_slots``: "5 minutes" and "five
-   minutes" are both PT5M), or the sample does not match;
-3. the nearest sample with at most one custom slot, filled with every synonym, above a
+2. a sample with ``{slot}`` placeholders whose words around the slots match, with every slot
+   holding a known value: a synonym of its custom type, or a value of its built-in type
+   resolved as Alexa resolves it (``builtin_slots``: "5 minutes" and "five minutes" are both
+   PT5M); more matching words win;
+3. steps 1 and 2 again with the fillers around the request taken off one at a time
+   (``fillers``: "um, okay so, next please");
+4. a sample whose custom slot holds words nobody listed (ER_SUCCESS_NO_MATCH, as on a
+   device), if the sample says more words than it leaves unknown: "how do I do the
+   moonwalk" is a how-to, "could you put on the kettle" is no talk setting;
+5. a whole sample with known values inside a longer sentence, at least half its words and
+   not after a negation ("ten minutes is all I have"; "don't stop" is not "stop");
+6. the nearest sample with at most one custom slot, filled with every synonym, above a
    similarity cutoff (a typo, a dropped word);
-4. otherwise AMAZON.FallbackIntent.
+7. otherwise AMAZON.FallbackIntent.
 
 Case and punctuation never matter: "Let's go!" is "lets go". Pure: no ask-sdk, no Flask,
 nothing read but the model file.
@@ -38,7 +43,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from skill.console.builtin_slots import BUILTIN_SLOT_TYPES
-from skill.console.fillers import NEGATIONS, without_fillers
+from skill.console.fillers import NEGATIONS, expanded_contractions, without_fillers
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
@@ -311,6 +316,9 @@ class InteractionModel:
         with every slot understood beats one that fits only with words nobody listed.
         """
         tries = [spoken, *without_fillers(spoken, self._name_words)]
+        expanded = expanded_contractions(tries[-1])
+        if expanded is not None:
+            tries.append(expanded)
         partial: Understanding | None = None
         for said in tries:
             full, fits = self._match(said)
