@@ -89,6 +89,10 @@ SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
 
+#: Past this many words no sample is looked for inside the words, nor a near one: nobody asks
+#: a voice assistant for something in a paragraph, and it keeps a long input cheap.
+LONGEST_REQUEST_WORDS = 30
+
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
 
@@ -325,6 +329,8 @@ class InteractionModel:
             if full is not None:
                 return full
             partial = partial or fits
+        if len(spoken) > LONGEST_REQUEST_WORDS:
+            return partial or self._understood(FALLBACK)  # a speech, not a request
         return (
             partial
             or self._inside(tries[-1])
