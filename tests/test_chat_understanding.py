@@ -318,3 +318,21 @@ def test_a_speech_is_not_searched_word_by_word():
     started = time.perf_counter()
     assert model.understand(speech).intent == FALLBACK
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_close_paraphrase_never_turns_a_yes_into_a_no():
+    data = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "foot coach",
+                "intents": [
+                    {"name": "LackIntent", "samples": ["i haven't got a band"]},
+                    {"name": "AMAZON.FallbackIntent", "samples": []},
+                ],
+                "types": [],
+            }
+        }
+    }
+    model = InteractionModel(data)
+    assert model.understand("i havent got a bnad").intent == "LackIntent"  # a typo is fine
+    assert model.understand("i have got a band").intent == FALLBACK  # the opposite is not

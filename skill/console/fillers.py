@@ -28,6 +28,8 @@ TRAILING_FILLERS = (
 HESITATIONS = frozenset({"um", "uh", "er", "erm"})
 #: Words that turn a request around: a sample found after them is not what was asked.
 NEGATIONS = frozenset({"don't", "dont", "not", "no", "never", "can't", "cant", "won't", "stop"})
+#: Words that say no, as phrase keys (no apostrophes); words ending "nt" ("havent") also do.
+NEGATION_KEYS = frozenset({"not", "no", "never", "without", "nothing", "none"})
 
 
 def without_fillers(spoken: list[str], name: tuple[str, ...] = ()) -> Iterator[list[str]]:

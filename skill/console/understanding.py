@@ -43,7 +43,12 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from skill.console.builtin_slots import BUILTIN_SLOT_TYPES
-from skill.console.fillers import NEGATIONS, expanded_contractions, without_fillers
+from skill.console.fillers import (
+    NEGATION_KEYS,
+    NEGATIONS,
+    expanded_contractions,
+    without_fillers,
+)
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
@@ -425,8 +430,20 @@ class InteractionModel:
         return phrases, meanings
 
     def _nearest(self, text: str) -> Understanding | None:
+        """The closest sample that says no more and no less negation: "I have got a band"
+        is near "I haven't got a band" in letters, and means the opposite."""
         phrases, meanings = self._said_every_way
-        found = process.extractOne(text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF)
+        negated = _negations(text)
+        found = next(
+            (
+                match
+                for match in process.extract(
+                    text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF, limit=10
+                )
+                if _negations(match[0]) == negated
+            ),
+            None,
+        )
         if found is None:
             return None
         intent, slot_words = meanings[found[2]]
@@ -435,6 +452,11 @@ class InteractionModel:
             for name, spoken in slot_words.items()
         }
         return self._understood(intent, filled)
+
+
+def _negations(text: str) -> set[str]:
+    """The words of ``text`` (a key: no apostrophes) that say no: "havent", "not", "without"."""
+    return {w for w in text.split() if w in NEGATION_KEYS or w.endswith("nt")}
 
 
 def locales() -> list[str]:
