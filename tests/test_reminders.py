@@ -123,6 +123,8 @@ def test_without_permission_alexa_asks_by_voice_and_yes_sets_what_was_asked(clie
     phone = Phone(client, api, granted=False)
     asked = phone.remind("07:30", "weekdays")
 
+    assert asked.text == "Foot Coach can remind you to do your exercises with an Alexa reminder."
+    assert "reprompt" not in asked.response  # Alexa asks the question, then answers for us
     [directive] = asked.response["directives"]
     assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
     assert directive["payload"] == {

@@ -46,6 +46,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
 from skill.alexa.said import Utterance, reply
+from skill.engine.ssml import plain_ssml
 from skill.schedule import Schedule
 from skill.words import DEFAULT_LOCALE, Words, load_words
 
@@ -138,7 +139,12 @@ def ask_permission(conversation: Conversation, schedule: Schedule) -> Response:
         },
         token=schedule.token,
     )
-    return conversation.input.response_builder.add_directive(directive).response
+    # Amazon's pattern: the skill says why in one sentence, then Alexa asks for the permission
+    words = _words(conversation)
+    builder = conversation.input.response_builder.speak(
+        plain_ssml(words.say("reminders.asking_permission"))
+    )
+    return builder.add_directive(directive).response
 
 
 def no_permission(conversation: Conversation) -> Response:
