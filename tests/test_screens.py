@@ -418,3 +418,31 @@ def test_the_model_hears_wait_for_me_and_keep_going(said: str, mode: str) -> Non
 
 def test_a_word_that_is_no_mode_is_not_taken_for_one() -> None:
     assert load_model("en-US").understand("purple").intent == "AMAZON.FallbackIntent"
+
+
+def test_a_plan_made_to_measure_shows_its_summary_and_start_is_yes(client, coach) -> None:
+    show = Device(client, screen=True)
+    offered = show.say("PlanRoutineIntent", duration="PT10M")
+    summary = directive(offered, "RenderDocument")["datasources"]["list"]
+    routine_id = show.attributes["offer"]["id"]
+    routine = coach.library.plan(routine_id)
+    assert summary["rows"] == [
+        {"text": f"{n}. {capitalize(i.exercise.name)}: {dose_summary(i.timing, i.exercise)}"}
+        for n, i in enumerate(routine.items, 1)
+    ]
+    assert summary["buttons"][0] == {"label": "Start", "event": ["AMAZON.YesIntent"]}
+
+    started = show.post(touch_event(show, "AMAZON.YesIntent"))
+    assert show.attributes["position"]["routine_id"] == routine_id
+    assert directive(started, "ExecuteCommands") is not None
+
+
+@needs_engine
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+def test_an_offered_plan_inflates_cleanly(coach: Coach, client, viewport: Viewport) -> None:
+    show = Device(client, screen=True)
+    offered = show.say("PlanRoutineIntent", duration="PT10M")
+    render = directive(offered, "RenderDocument")
+    texts = check_screen(inflate(render, viewport), viewport)
+    shown = {t.text for t in texts}
+    assert capitalize(coach.library.plan(show.attributes["offer"]["id"]).name) in shown

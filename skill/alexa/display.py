@@ -24,6 +24,7 @@ from ask_sdk_model import Response
 
 from skill.alexa import screens
 from skill.alexa.conversation import SPOKEN_STEP, Conversation
+from skill.alexa.plan_handlers import PLAN_OFFER
 from skill.engine.navigation import Coach
 from skill.words import DEFAULT_LOCALE, Words, load_words
 
@@ -87,6 +88,13 @@ class ShowScreen(AbstractResponseInterceptor):
         exercise = self.coach.library.exercises.get(offer.get("id", ""))
         if intent == screens.HOW_TO and offer.get("kind") == "exercise" and exercise:
             return [lists.how_to(exercise)]
+        if offer.get("kind") == PLAN_OFFER and offer.get("id"):
+            try:
+                offered = self.coach.library.plan(offer["id"])
+            except (KeyError, ValueError):
+                offered = None
+            if offered is not None:
+                return [lists.plan(offered, offered=True)]
         if intent == "ListExercisesIntent":
             return [lists.exercises()]
         # after "wait for me" a still screen replaces one that was moving on by itself
