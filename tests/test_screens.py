@@ -446,3 +446,12 @@ def test_an_offered_plan_inflates_cleanly(coach: Coach, client, viewport: Viewpo
     texts = check_screen(inflate(render, viewport), viewport)
     shown = {t.text for t in texts}
     assert capitalize(coach.library.plan(show.attributes["offer"]["id"]).name) in shown
+
+
+def test_a_can_fulfill_question_about_an_intent_gets_no_screen(client) -> None:
+    show = Device(client, screen=True)
+    data = show.intent_request("ListRoutinesIntent")
+    data["request"]["type"] = "CanFulfillIntentRequest"
+    reply = show.post(data)
+    assert reply.status == 200 and "canFulfillIntent" in reply.response
+    assert "directives" not in reply.response

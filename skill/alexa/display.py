@@ -32,6 +32,8 @@ from skill.words import DEFAULT_LOCALE, Words, load_words
 MAX_RESPONSE_BYTES = 24 * 1024
 RESPONSE_MARGIN_BYTES = 512
 _SERIALIZER = DefaultSerializer()
+#: The requests a screen answers: what was said (touches arrive as intents) and opening.
+SHOWN_AFTER = ("IntentRequest", "LaunchRequest")
 
 
 def has_screen(handler_input: HandlerInput) -> bool:
@@ -60,6 +62,8 @@ class ShowScreen(AbstractResponseInterceptor):
         if response is None or response.should_end_session or not has_screen(handler_input):
             return
         request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) not in SHOWN_AFTER:
+            return  # e.g. CanFulfillIntentRequest names an intent but must carry no screen
         words = load_words(getattr(request, "locale", None) or DEFAULT_LOCALE)
         conversation = Conversation(handler_input, self.coach)
         directives = self._directives(conversation, response, words)
