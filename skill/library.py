@@ -103,6 +103,9 @@ class Exercise:
     timing: Timing
     timing_json: Mapping[str, Any] = field(repr=False, compare=False)
     sources: tuple[str, ...] = ()
+    get_ready: str = ""
+    side_cue: Mapping[str, str] = field(default_factory=dict, compare=False)
+    shared_aliases: tuple[str, ...] = ()
 
     def variation(self, variation_id: str) -> Variation:
         return next(v for v in self.variations if v.id == variation_id)
@@ -123,6 +126,14 @@ class RoutineItem:
 
 
 @dataclass(frozen=True)
+class RoutineFrequency:
+    """How often the article says to do the routine, or only some of its exercises."""
+
+    frequency: Frequency
+    exercises: tuple[str, ...] = ()  # empty: the whole routine
+
+
+@dataclass(frozen=True)
 class Routine:
     id: str
     name: str
@@ -132,6 +143,8 @@ class Routine:
     default: bool = False
     source_file: str | None = None
     source_title: str | None = None
+    purpose: str = ""
+    frequency: tuple[RoutineFrequency, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,14 @@ class Library:
             aliases=(),
             description=exercise.helps,
             items=(RoutineItem(exercise=exercise, timing=exercise.timing),),
+        )
+
+    def exercises_named(self, alias: str) -> tuple[str, ...]:
+        """Every exercise a spoken name may mean: one for its own name, several for a shared one."""
+        spoken = alias.strip().lower()
+        own = [e.id for e in self.exercises.values() if spoken in (e.name.lower(), *e.aliases)]
+        return tuple(own) or tuple(
+            e.id for e in self.exercises.values() if spoken in e.shared_aliases
         )
 
     def plan(self, routine_id: str) -> Routine:
@@ -230,6 +251,9 @@ def _load_exercise(name: str, data: dict[str, Any], validators: dict) -> Exercis
         timing=timing,
         timing_json=data["timing"],
         sources=tuple(data["sources"]),
+        get_ready=data["get_ready"],
+        side_cue=dict(data.get("side_cue", {})),
+        shared_aliases=tuple(data.get("shared_aliases", ())),
     )
 
 
@@ -266,6 +290,21 @@ def _load_routine(
                 )
         items.append(RoutineItem(exercise, timing, ranges, item.get("reading")))
     source = data.get("source")
+    frequency = []
+    for index, entry in enumerate(data.get("frequency", [])):
+        where = f"frequency[{index}]"
+        for exercise_id in entry.get("exercises", []):
+            if exercise_id not in {i.exercise.id for i in items}:
+                raise ContentError(name, f"{where}.exercises", f"{exercise_id!r} is not in it")
+        times_max = entry.get("times_max", entry["times_min"])
+        if times_max < entry["times_min"]:
+            raise ContentError(name, f"{where}.times_max", "is less than times_min")
+        frequency.append(
+            RoutineFrequency(
+                Frequency(entry["times_min"], times_max, entry["per"]),
+                tuple(entry.get("exercises", ())),
+            )
+        )
     return Routine(
         id=data["id"],
         name=data["name"],
@@ -275,6 +314,8 @@ def _load_routine(
         default=data.get("default", False),
         source_file=source["file"] if source else None,
         source_title=source["title"] if source else None,
+        purpose=data["purpose"],
+        frequency=tuple(frequency),
     )
 
 
@@ -307,6 +348,27 @@ def _check_unique_aliases(records: Iterable[Exercise | Routine], kind: str) -> N
                 )
 
 
+def _check_shared_aliases(exercises: Iterable[Exercise]) -> None:
+    """A shared alias is generic: it names two or more exercises and nobody's own name."""
+    records = list(exercises)
+    own = {alias: e.id for e in records for alias in (e.name.lower(), *e.aliases)}
+    for exercise in records:
+        for alias in exercise.shared_aliases:
+            sharers = [e.id for e in records if alias in e.shared_aliases]
+            if alias in own:
+                raise ContentError(
+                    f"content/exercises/{exercise.id}.json",
+                    "shared_aliases",
+                    f"{alias!r} is already the own name of {own[alias]!r}",
+                )
+            if len(sharers) < 2:
+                raise ContentError(
+                    f"content/exercises/{exercise.id}.json",
+                    "shared_aliases",
+                    f"{alias!r} names only this exercise: make it an alias",
+                )
+
+
 def load_library(root: Path | None = None) -> Library:
     """Load and check every content file under ``root`` (default: the repository's content/)."""
     root = Path(root) if root else content_dir()
@@ -333,5 +395,6 @@ def load_library(root: Path | None = None) -> Library:
             str(root / "routines"), "default", f"need one default routine, got {defaults}"
         )
     _check_unique_aliases(exercises.values(), "exercises")
+    _check_shared_aliases(exercises.values())
     _check_unique_aliases(routines.values(), "routines")
     return Library(exercises=exercises, routines=routines)

@@ -59,14 +59,20 @@ def _split(
     return [piece for part in parts for piece in _split(part, measure, item, level - 1)]
 
 
-def split_parts(item: RoutineItem, words: Words | None = None) -> tuple[Part, ...]:
+def split_parts(
+    item: RoutineItem, words: Words | None = None, most_extra_setup_seconds: float = 0
+) -> tuple[Part, ...]:
     """The exercise's reps grouped into turns that each fit Alexa's limit."""
     slots = rep_slots(item.timing, item.exercise.first_side)
     words = words or load_words()
+    setup = item.exercise.setup_seconds + most_extra_setup_seconds
 
     def measure(part: Sequence[RepSlot]) -> float:
-        # Worst case: first part, full instructions, a following exercise to announce.
-        context = PartContext(item, 1, 2, 1, 2, None, item.exercise, False, words)
+        # Worst case: first part, full instructions, the longest move to get there, and a
+        # following exercise to announce.
+        context = PartContext(
+            item, 1, 2, 1, 2, None, item.exercise, False, words, setup_seconds=setup
+        )
         return Turn(part_segments(context, part), "").estimated_seconds
 
     return tuple(_split(slots, measure, item, Boundary.OUTER))
