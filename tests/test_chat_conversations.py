@@ -23,7 +23,7 @@ import requests
 from click.testing import CliRunner, Result
 
 from skill import replies
-from skill.alexa.handlers import NOT_IN_ROUTINE
+from skill.alexa.replies_said import NOT_IN_ROUTINE
 from skill.cli import main
 from skill.engine.navigation import Coach
 
@@ -191,7 +191,7 @@ def test_a_script_fails_on_an_utterance_that_cannot_be_sent(tmp_path):
 
 
 def test_a_script_fails_when_the_skill_errors(tmp_path, monkeypatch):
-    def broken(self, routine_id):
+    def broken(self, routine_id, coached=()):
         raise RuntimeError("the engine broke")
 
     monkeypatch.setattr(Coach, "start", broken)

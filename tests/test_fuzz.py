@@ -31,6 +31,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
+from skill.alexa.said import MOVES, REPLIES, STEP
 from skill.engine.navigation import Coach, Position
 from skill.library import load_library
 from skill.progress import Progress
@@ -274,8 +276,25 @@ offers = sometimes_junk(
         }
     )
 )
+REPLY_KINDS = [*sorted(REPLIES), STEP]
+step_starts = st.fixed_dictionaries(
+    {}, optional={"item": indexes, "part": indexes, "paused": junk, "finished": junk}
+)
+lasts = sometimes_junk(
+    mostly_present(
+        {
+            "reply": st.sampled_from(REPLY_KINDS) | unicode_text | junk,
+            "move": st.sampled_from(sorted(MOVES)) | unicode_text | junk,
+            "from": step_starts | junk,
+            "coached": indexes,
+            "exercise": st.sampled_from(sorted(LIBRARY.exercises)) | speech_like | junk,
+            "streak": indexes,
+            "completed": indexes,
+        }
+    )
+)
 session_attributes = st.tuples(
-    mostly_present({"position": positions, "prompt": prompts, "offer": offers}),
+    mostly_present({"position": positions, "prompt": prompts, "offer": offers, "last": lasts}),
     st.dictionaries(unicode_text, junk, max_size=3),
 ).map(lambda drawn: {**drawn[1], **drawn[0]})
 

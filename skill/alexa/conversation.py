@@ -1,9 +1,13 @@
 """The per-turn state a handler works with: position, progress, offers, and how to speak.
 
-Session attributes hold plain JSON only (a position, the last prompt, an open offer), and a
-client cannot be trusted to echo them faithfully, so everything read back is validated and
-a bad value is treated as absent. Progress is loaded once per request by an interceptor and
-kept in request attributes.
+Session attributes hold plain JSON only (a position, a descriptor of the last reply, an open
+offer; never speech: see ``said.py``), and a client cannot be trusted to echo them faithfully,
+so everything read back is validated and a bad value is treated as absent. Progress is loaded
+once per request by an interceptor and kept in request attributes.
+
+Handlers answer through three calls, each of which remembers what it said so "repeat" can
+say it again: ``say(kind, **arguments)`` for a reply, ``move``/``start`` then ``speak_step``
+for coaching, ``goodbye`` to end the session.
 """
 
 from __future__ import annotations
@@ -16,6 +20,17 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from skill.alexa.said import (
+    LAST,
+    MOVES,
+    STEP,
+    Said,
+    describe_move,
+    recall,
+    remember,
+    replay_move,
+    utterance,
+)
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn
@@ -25,8 +40,10 @@ from skill.replies import DISCLAIMER
 log = logging.getLogger(__name__)
 
 POSITION = "position"
-PROMPT = "prompt"
 OFFER = "offer"
+#: Every session attribute this skill writes; anything else sent back is dropped unread.
+#: A new one is added here, kept small (see tests/test_repeat.py) and validated when read.
+SESSION_KEYS = frozenset({POSITION, OFFER, LAST})
 PROGRESS = "progress"
 STORAGE_OK = "storage_ok"
 
@@ -43,6 +60,7 @@ class Conversation:
             handler_input.attributes_manager.session_attributes if in_session else {}
         )
         self.request_attributes = handler_input.attributes_manager.request_attributes
+        self._move: tuple[str, Position] | None = None  # the move behind the next step
 
     # -- what we know ------------------------------------------------------------------
 
@@ -117,36 +135,92 @@ class Conversation:
                 return getattr(getattr(authority.values[0], "value", None), "id", None), True
         return None, True
 
+    # -- moving ------------------------------------------------------------------------
+
+    def move(self, name: str, position: Position) -> Step:
+        """An engine move (a name in ``said.MOVES``) from ``position``, remembered for repeat."""
+        step = MOVES[name](self.coach, position)
+        self._move = (name, position)
+        return step
+
+    def start(self, routine_id: str, coached: tuple[str, ...] = ()) -> Step:
+        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught."""
+        return self.move("start", Position(routine_id, coached=coached))
+
     # -- speaking ----------------------------------------------------------------------
 
-    def disclaimer_once(self) -> str:
-        """The safety disclaimer, the first time this person hears anything coached."""
+    def disclaimer_once(self) -> bool:
+        """Whether to say the safety disclaimer: the first time anything is coached."""
         if self.progress.disclaimer_heard:
-            return ""
+            return False
         self.progress.disclaimer_heard = True
-        return DISCLAIMER
+        return True
 
-    def speak_step(self, step: Step, before: str = "", remark: str = "") -> Response:
-        """Say an engine turn and keep the session open.
+    def speak_step(self, step: Step, remark: Said | None = None) -> Response:
+        """Say an engine turn (from ``move``/``start``) and keep the session open.
 
-        ``before`` is said first (after the disclaimer, the first time); ``remark`` just
-        before the turn's closing question, so the question stays the last thing heard.
+        The disclaimer is said first, the first time; ``remark`` just before the turn's
+        closing question, so the question stays the last thing heard.
         """
         self.set_position(step.position)
         self.session.pop(OFFER, None)
-        lead = " ".join(t for t in (self.disclaimer_once(), before) if t)
+        if self._move is None:
+            raise RuntimeError("speak_step needs a step made with Conversation.move or start")
+        name, before = self._move
+        descriptor: dict[str, Any] = {
+            "reply": STEP,
+            **describe_move(name, before, step.position),
+        }
+        disclaimer = self.disclaimer_once()
+        if disclaimer:
+            descriptor["disclaimer"] = True
+        if remark is not None:
+            descriptor["remark"] = remark.to_json()
+        remember(self.session, descriptor)
+        return self._speak_turn(step, disclaimer, remark)
+
+    def _speak_turn(self, step: Step, disclaimer: bool, remark: Said | None) -> Response:
         segments = step.turn.segments
-        if remark:
-            segments = (*segments[:-1], Speech(remark), *segments[-1:])
+        if remark is not None:
+            segments = (*segments[:-1], Speech(utterance(self, remark).text), *segments[-1:])
         inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
-        ssml = "<speak>" + " ".join(p for p in (escape_text(lead), inner) if p)
+        lead = escape_text(DISCLAIMER) if disclaimer else ""
+        ssml = "<speak>" + " ".join(p for p in (lead, inner) if p)
         return self.input.response_builder.speak(ssml).ask(step.turn.reprompt).response
 
-    def ask(self, text: str, reprompt: str | None = None) -> Response:
-        """Say plain words and wait for an answer."""
+    def say(self, kind: str, /, **arguments: Any) -> Response:
+        """A reply kind (registered with ``said.reply``) and wait for an answer."""
+        said = Said(kind, arguments)
+        words = utterance(self, said)
+        remember(self.session, said.to_json())
+        return self._ask(words.text, words.reprompt)
+
+    def say_again(self) -> Response | None:
+        """What was said last, rebuilt from its descriptor; None if there is nothing valid.
+
+        Nothing is changed: the position, progress and offer stay as they are.
+        """
+        said = recall(self.session)
+        if said is None:
+            return None
+        try:
+            if said.kind != STEP:
+                words = utterance(self, said)
+                return self._ask(words.text, words.reprompt)
+            after = self._valid(self.session.get(POSITION))
+            if after is None:
+                return None
+            step = replay_move(self.coach, after, said.arguments)
+            remark = Said.from_json(said.arguments.get("remark"))
+            return self._speak_turn(step, said.arguments.get("disclaimer") is True, remark)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("cannot repeat a malformed last reply: %s", exc)
+            return None
+
+    def _ask(self, text: str, reprompt: str | None = None) -> Response:
         return (
             self.input.response_builder.speak(plain_ssml(text))
-            .ask(reprompt or "What would you like to do?")
+            .ask(reprompt or WHAT_NOW_REPROMPT)
             .response
         )
 
@@ -157,3 +231,7 @@ class Conversation:
             .set_should_end_session(True)
             .response
         )
+
+
+#: The reprompt of a reply that has no better question.
+WHAT_NOW_REPROMPT = "What would you like to do?"

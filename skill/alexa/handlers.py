@@ -23,13 +23,13 @@ from ask_sdk_model.canfulfill import (
 )
 
 from skill import replies
-from skill.alexa.conversation import PROMPT, Conversation
+from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
+from skill.alexa.conversation import Conversation
+from skill.alexa.said import Said
 from skill.engine.navigation import Coach
-from skill.engine.ssml import is_playable
 
 log = logging.getLogger(__name__)
 
-NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
 #: The custom intents this skill can fulfil (CanFulfillIntentRequest answers YES for these).
 CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent"}
 
@@ -63,15 +63,11 @@ class LaunchHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         if not conversation.progress.disclaimer_heard:
             conversation.progress.disclaimer_heard = True
-            return conversation.ask(replies.welcome_first_time())
-        unfinished = conversation.unfinished
-        if unfinished:
+            return conversation.say("welcome_first_time")
+        if conversation.unfinished:
             conversation.make_offer("resume")
-            return conversation.ask(
-                replies.offer_resume(self.coach, unfinished),
-                "Say resume to continue, or start to begin again.",
-            )
-        return conversation.ask(replies.welcome_back())
+            return conversation.say("offer_resume")
+        return conversation.say("welcome_back")
 
 
 class StartRoutineHandler(ConversationHandler):
@@ -82,7 +78,7 @@ class StartRoutineHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         routine_id, spoken = conversation.slot("routine")
         if spoken and routine_id not in self.coach.library.routines:
-            return conversation.ask(replies.unknown_routine(self.coach.library))
+            return conversation.say("unknown_routine")
         if routine_id is None:
             last = conversation.progress.last_routine
             routine_id = (
@@ -90,7 +86,7 @@ class StartRoutineHandler(ConversationHandler):
                 if last in self.coach.library.routines
                 else self.coach.library.default_routine.id
             )
-        return conversation.speak_step(self.coach.start(routine_id))
+        return conversation.speak_step(conversation.start(routine_id))
 
 
 class DoExerciseHandler(ConversationHandler):
@@ -101,8 +97,8 @@ class DoExerciseHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         exercise_id, _ = conversation.slot("exercise")
         if exercise_id not in self.coach.library.exercises:
-            return conversation.ask(replies.unknown_exercise(self.coach.library))
-        return conversation.speak_step(self.coach.start_exercise(exercise_id))
+            return conversation.say("unknown_exercise")
+        return conversation.speak_step(conversation.start(f"exercise:{exercise_id}"))
 
 
 class HowToHandler(ConversationHandler):
@@ -114,11 +110,9 @@ class HowToHandler(ConversationHandler):
         exercise_id, _ = conversation.slot("exercise")
         exercise = self.coach.library.exercises.get(exercise_id or "")
         if exercise is None:
-            return conversation.ask(replies.unknown_exercise(self.coach.library))
+            return conversation.say("unknown_exercise")
         conversation.make_offer("exercise", exercise.id)
-        return conversation.ask(
-            replies.how_to(exercise), f"Want to do {exercise.name} now? Say yes or no."
-        )
+        return conversation.say("how_to", exercise=exercise.id)
 
 
 class YesHandler(ConversationHandler):
@@ -129,10 +123,11 @@ class YesHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         offer = conversation.offer or {}
         if offer.get("kind") == "exercise" and offer.get("id") in self.coach.library.exercises:
-            return conversation.speak_step(self.coach.start_exercise(offer["id"]))
-        if offer.get("kind") == "resume" and conversation.unfinished:
-            return conversation.speak_step(self.coach.resume(conversation.unfinished))
-        return conversation.ask(replies.WHAT_NOW)
+            return conversation.speak_step(conversation.start(f"exercise:{offer['id']}"))
+        unfinished = conversation.unfinished
+        if offer.get("kind") == "resume" and unfinished:
+            return conversation.speak_step(conversation.move("resume", unfinished))
+        return conversation.say("what_now")
 
 
 class NoHandler(ConversationHandler):
@@ -140,7 +135,7 @@ class NoHandler(ConversationHandler):
 
     def reply(self, conversation: Conversation) -> Response:
         conversation.session.pop("offer", None)
-        return conversation.ask(f"OK. {replies.WHAT_NOW}")
+        return conversation.say("no_thanks")
 
 
 class NextHandler(ConversationHandler):
@@ -151,21 +146,21 @@ class NextHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         position = conversation.position
         if position is None:
-            return conversation.ask(NOT_IN_ROUTINE)
-        step = self.coach.next(position)
+            return conversation.say("not_in_routine")
+        step = conversation.move("next", position)
         if step.position.finished and not position.finished:
             progress = conversation.progress
             if not position.routine_id.startswith("exercise:"):
                 progress.record_completion(position.routine_id, conversation.today)
-            streak = replies.finished_praise(progress.streak_days(conversation.today))
-            return conversation.speak_step(step, remark=streak)
+            streak = progress.streak_days(conversation.today)
+            return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
         return conversation.speak_step(step)
 
 
 class MoveHandler(ConversationHandler):
     """Previous, start over, skip, pause, resume: an engine move on the current position."""
 
-    moves: ClassVar[dict[str, str]] = {
+    moves: ClassVar[dict[str, str]] = {  # intent -> a move in said.MOVES
         "AMAZON.PreviousIntent": "previous",
         "AMAZON.StartOverIntent": "start_over",
         "SkipIntent": "skip",
@@ -177,23 +172,18 @@ class MoveHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         position = conversation.position
         if position is None:
-            return conversation.ask(NOT_IN_ROUTINE)
+            return conversation.say("not_in_routine")
         intent = conversation.input.request_envelope.request.intent.name
-        return conversation.speak_step(getattr(self.coach, self.moves[intent])(position))
+        return conversation.speak_step(conversation.move(self.moves[intent], position))
 
 
 class RepeatHandler(ConversationHandler):
-    """'Repeat': the last prompt again, exactly as it was said."""
+    """'Repeat': the last reply again, exactly as it was said, rebuilt (see said.py)."""
 
     intents = ("AMAZON.RepeatIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        prompt = conversation.session.get(PROMPT)
-        if isinstance(prompt, dict) and is_playable(prompt.get("ssml")):
-            reprompt = prompt.get("reprompt")
-            builder = conversation.input.response_builder.speak(prompt["ssml"])
-            return builder.ask(reprompt if is_playable(reprompt) else replies.WHAT_NOW).response
-        return conversation.ask(f"There's nothing to repeat yet. {replies.WHAT_NOW}")
+        return conversation.say_again() or conversation.say("nothing_to_repeat")
 
 
 class QuestionHandler(ConversationHandler):
@@ -208,29 +198,24 @@ class QuestionHandler(ConversationHandler):
         "ListExercisesIntent",
     )
 
+    kinds: ClassVar[dict[str, str]] = {  # intent -> reply kind (replies_said.py)
+        "WhatsNextIntent": "whats_next",
+        "HowLongIntent": "how_long",
+        "ExercisesLeftIntent": "exercises_left",
+        "ListRoutinesIntent": "list_routines",
+        "ListExercisesIntent": "list_exercises",
+    }
+
     def reply(self, conversation: Conversation) -> Response:
         intent = conversation.input.request_envelope.request.intent.name
-        library, position = self.coach.library, conversation.position
-        if intent == "WhatsNextIntent":
-            text = (
-                NOT_IN_ROUTINE
-                if position is None
-                else f"{self.coach.whats_next(position)} Say next when you're ready."
-            )
-        elif intent == "HowLongIntent":
-            text = replies.how_long(self.coach, position, library)
-        elif intent == "ExercisesLeftIntent":
-            text = replies.exercises_left(self.coach, position)
-        elif intent == "ProgressIntent":
+        if intent == "ProgressIntent":
             progress = conversation.progress
-            text = replies.progress_report(
-                len(progress.completions), progress.streak_days(conversation.today)
+            return conversation.say(
+                "progress",
+                completed=len(progress.completions),
+                streak=progress.streak_days(conversation.today),
             )
-        elif intent == "ListRoutinesIntent":
-            text = replies.list_routines(library, self.coach)
-        else:
-            text = replies.list_exercises(library)
-        return conversation.ask(text)
+        return conversation.say(self.kinds[intent])
 
 
 class HelpHandler(ConversationHandler):
@@ -239,17 +224,7 @@ class HelpHandler(ConversationHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        position = conversation.unfinished
-        if position is None:
-            return conversation.ask(
-                "I coach you through short foot exercise routines, counting reps and timing holds. "
-                + replies.WHAT_YOU_CAN_SAY
-            )
-        routine = self.coach.routine(position)
-        exercise = routine.items[position.item].exercise
-        return conversation.ask(
-            f"You're doing {exercise.name} in {routine.name}. {replies.IN_ROUTINE_HELP}"
-        )
+        return conversation.say("help")
 
 
 class FallbackHandler(ConversationHandler):
@@ -258,12 +233,7 @@ class FallbackHandler(ConversationHandler):
     intents = ("AMAZON.FallbackIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        if conversation.unfinished:
-            return conversation.ask(f"Sorry, I didn't get that. {replies.IN_ROUTINE_HELP}")
-        return conversation.ask(
-            "Sorry, I didn't get that. "
-            "You can say start, list routines, or how do I do ankle circles."
-        )
+        return conversation.say("not_understood")
 
 
 class StopHandler(ConversationHandler):
@@ -342,9 +312,7 @@ class SessionResumedHandler(ConversationHandler):
     request_types = ("SessionResumedRequest", "Connections.Response")
 
     def reply(self, conversation: Conversation) -> Response:
-        if conversation.unfinished:
-            return conversation.ask("Let's carry on. Say next when you're ready.")
-        return conversation.ask(replies.WHAT_NOW)
+        return conversation.say("carry_on")
 
 
 class UnknownIntentHandler(ConversationHandler):

@@ -1,9 +1,9 @@
-"""Cross-cutting work around every handler: load progress, save it, remember the last prompt.
+"""Cross-cutting work around every handler: load progress, and save it.
 
 Storage must never cost the person their step. If progress cannot be loaded, the turn goes
 on with a blank record and nothing is saved over the real one; if saving fails, the person
-still hears the step, with a short apology. The last prompt is kept in the session so
-"repeat" says exactly what was said.
+still hears the step, with a short apology. (What "repeat" needs is remembered by the
+conversation as it speaks: see ``said.py``.)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa.conversation import PROGRESS, PROMPT, STORAGE_OK, Conversation
+from skill.alexa.conversation import PROGRESS, SESSION_KEYS, STORAGE_OK, Conversation
 from skill.engine.navigation import Coach
 from skill.progress import Progress
 
@@ -39,6 +39,17 @@ def user_hash(handler_input: HandlerInput) -> str:
 
 def _has_storage(handler_input: HandlerInput) -> bool:
     return handler_input.attributes_manager._persistence_adapter is not None
+
+
+class KeepOwnSessionAttributes(AbstractRequestInterceptor):
+    """Drop session attributes this skill never writes, so none is echoed back or read."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        if handler_input.request_envelope.session is None:
+            return
+        session = handler_input.attributes_manager.session_attributes
+        for key in [k for k in session if k not in SESSION_KEYS]:
+            del session[key]
 
 
 class LoadProgress(AbstractRequestInterceptor):
@@ -67,15 +78,10 @@ class LoadProgress(AbstractRequestInterceptor):
 
 
 class SaveProgress(AbstractResponseInterceptor):
-    """Remember the last prompt for 'repeat', then save progress (or apologise)."""
+    """Save progress if the turn changed it (or apologise)."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         attributes = handler_input.attributes_manager
-        speech = getattr(getattr(response, "output_speech", None), "ssml", None)
-        in_session = handler_input.request_envelope.session is not None
-        if speech and in_session and not response.should_end_session:
-            reprompt = getattr(getattr(response.reprompt, "output_speech", None), "ssml", None)
-            attributes.session_attributes[PROMPT] = {"ssml": speech, "reprompt": reprompt}
         request_attributes = attributes.request_attributes
         if request_attributes.get("deleted") or not _has_storage(handler_input):
             return

@@ -11,7 +11,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.alexa.handlers import ErrorHandler, request_handlers
-from skill.alexa.interceptors import LoadProgress, SaveProgress
+from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
 from skill.engine.navigation import Coach
 from skill.library import Library, load_library
 from skill.storage.people import PeopleStore
@@ -30,6 +30,7 @@ def build_skill(
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ErrorHandler())
+    builder.add_global_request_interceptor(KeepOwnSessionAttributes())
     builder.add_global_request_interceptor(LoadProgress(coach))
     builder.add_global_response_interceptor(SaveProgress())
     return builder.create()

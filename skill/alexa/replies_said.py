@@ -1,0 +1,147 @@
+"""Every reply kind the handlers say outside coaching, rebuilt from a small descriptor.
+
+Each function turns a conversation and a few ids or counts into words (from
+``skill.replies``) and a reprompt. Handlers call ``conversation.say("kind", ...)``; "repeat"
+calls the same function with the same arguments (see ``said.py``). A function may read the
+position and the content, which a repeat does not change; a number that the same turn
+changed (a streak, a count) is an argument, so the repeat says the number that was said.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from skill import replies
+from skill.alexa.said import Utterance, reply
+
+if TYPE_CHECKING:
+    from skill.alexa.conversation import Conversation
+
+NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
+NEXT_WHEN_READY = "Say next when you're ready."
+
+
+@reply("welcome_first_time")
+def welcome_first_time(conversation: Conversation) -> Utterance:
+    return Utterance(replies.welcome_first_time())
+
+
+@reply("welcome_back")
+def welcome_back(conversation: Conversation) -> Utterance:
+    return Utterance(replies.welcome_back())
+
+
+@reply("offer_resume")
+def offer_resume(conversation: Conversation) -> Utterance:
+    position = conversation.unfinished
+    if position is None:
+        raise ValueError("no unfinished routine to offer")
+    return Utterance(
+        replies.offer_resume(conversation.coach, position),
+        "Say resume to continue, or start to begin again.",
+    )
+
+
+@reply("unknown_routine")
+def unknown_routine(conversation: Conversation) -> Utterance:
+    return Utterance(replies.unknown_routine(conversation.coach.library))
+
+
+@reply("unknown_exercise")
+def unknown_exercise(conversation: Conversation) -> Utterance:
+    return Utterance(replies.unknown_exercise(conversation.coach.library))
+
+
+@reply("how_to")
+def how_to(conversation: Conversation, exercise: str) -> Utterance:
+    known = conversation.coach.library.exercises[exercise]
+    return Utterance(replies.how_to(known), f"Want to do {known.name} now? Say yes or no.")
+
+
+@reply("what_now")
+def what_now(conversation: Conversation) -> Utterance:
+    return Utterance(replies.WHAT_NOW)
+
+
+@reply("no_thanks")
+def no_thanks(conversation: Conversation) -> Utterance:
+    return Utterance(f"OK. {replies.WHAT_NOW}")
+
+
+@reply("not_in_routine")
+def not_in_routine(conversation: Conversation) -> Utterance:
+    return Utterance(NOT_IN_ROUTINE)
+
+
+@reply("nothing_to_repeat")
+def nothing_to_repeat(conversation: Conversation) -> Utterance:
+    return Utterance(f"There's nothing to repeat yet. {replies.WHAT_NOW}")
+
+
+@reply("whats_next")
+def whats_next(conversation: Conversation) -> Utterance:
+    position = conversation.position
+    if position is None:
+        return Utterance(NOT_IN_ROUTINE)
+    return Utterance(f"{conversation.coach.whats_next(position)} {NEXT_WHEN_READY}")
+
+
+@reply("how_long")
+def how_long(conversation: Conversation) -> Utterance:
+    coach = conversation.coach
+    return Utterance(replies.how_long(coach, conversation.position, coach.library))
+
+
+@reply("exercises_left")
+def exercises_left(conversation: Conversation) -> Utterance:
+    return Utterance(replies.exercises_left(conversation.coach, conversation.position))
+
+
+@reply("progress")
+def progress(conversation: Conversation, completed: int, streak: int) -> Utterance:
+    return Utterance(replies.progress_report(completed, streak))
+
+
+@reply("list_routines")
+def list_routines(conversation: Conversation) -> Utterance:
+    return Utterance(replies.list_routines(conversation.coach.library, conversation.coach))
+
+
+@reply("list_exercises")
+def list_exercises(conversation: Conversation) -> Utterance:
+    return Utterance(replies.list_exercises(conversation.coach.library))
+
+
+@reply("help")
+def help_here(conversation: Conversation) -> Utterance:
+    position = conversation.unfinished
+    if position is None:
+        return Utterance(
+            "I coach you through short foot exercise routines, counting reps and timing holds. "
+            + replies.WHAT_YOU_CAN_SAY
+        )
+    routine = conversation.coach.routine(position)
+    exercise = routine.items[position.item].exercise
+    return Utterance(f"You're doing {exercise.name} in {routine.name}. {replies.IN_ROUTINE_HELP}")
+
+
+@reply("not_understood")
+def not_understood(conversation: Conversation) -> Utterance:
+    if conversation.unfinished:
+        return Utterance(f"Sorry, I didn't get that. {replies.IN_ROUTINE_HELP}")
+    return Utterance(
+        "Sorry, I didn't get that. You can say start, list routines, or how do I do ankle circles."
+    )
+
+
+@reply("carry_on")
+def carry_on(conversation: Conversation) -> Utterance:
+    if conversation.unfinished:
+        return Utterance(f"Let's carry on. {NEXT_WHEN_READY}")
+    return Utterance(replies.WHAT_NOW)
+
+
+@reply("finished_praise")
+def finished_praise(conversation: Conversation, streak: int) -> Utterance:
+    """A remark after the last exercise (said inside the step, before its question)."""
+    return Utterance(replies.finished_praise(streak))
