@@ -25,6 +25,9 @@ def load_intents(root: Path | None = None) -> dict[str, Any]:
 def _slot_value(record: Exercise | Routine) -> dict[str, Any]:
     spoken = record.name.lower()
     synonyms = [a for a in record.aliases if a != spoken]
+    # A generic name several exercises share ('the towel exercise') is a synonym of each, so
+    # entity resolution hands back every one of them and the skill asks which was meant.
+    synonyms += list(getattr(record, "shared_aliases", ()))
     return {"id": record.id, "name": {"value": spoken, "synonyms": synonyms}}
 
 

@@ -23,6 +23,8 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 CONTENT_DIR_ENV = "FOOTCOACH_CONTENT"
 
 Sides = Literal["each", "both", "none"]
+#: Equipment values every home has: an exercise needing only these needs no equipment.
+HOUSEHOLD = frozenset({"none", "chair", "wall", "mat"})
 
 
 class ContentError(ValueError):
@@ -112,7 +114,8 @@ class Exercise:
 
     @property
     def needs_equipment(self) -> bool:
-        return self.equipment != ("none",)
+        """Whether it needs something a home may not have (a chair, wall or bed it has)."""
+        return bool(set(self.equipment) - HOUSEHOLD)
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,19 @@ saving at once (two devices on one account) never lose a completed routine.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from skill.people import by_person
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Enough history for streaks and counts while keeping a stored item small.
 MAX_COMPLETIONS = 1000
 MAX_SESSION_DATES = 400
+#: More exercise ids than the library will hold for a long while; bounds a forged record.
+MAX_TAUGHT = 200
 
 
 @dataclass
@@ -40,6 +43,9 @@ class Progress:
     last_routine: str | None = None
     completions: list[Completion] = field(default_factory=list)
     session_days: list[str] = field(default_factory=list)
+    #: Exercises this person has heard taught in full, on any device: from then on the
+    #: coach gives the one-line cue instead of the whole "Here's how".
+    taught: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +55,7 @@ class Progress:
             "last_routine": self.last_routine,
             "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
+            "taught": list(dict.fromkeys(self.taught))[:MAX_TAUGHT],
         }
 
     @classmethod
@@ -65,13 +72,21 @@ class Progress:
         days = [d for d in data.get("session_days", []) if _is_day(d)]
         position = data.get("position")
         last = data.get("last_routine")
+        taught = data.get("taught")
         return cls(
+            taught=[t for t in taught if isinstance(t, str) and t][:MAX_TAUGHT]
+            if isinstance(taught, list)
+            else [],
             disclaimer_heard=data.get("disclaimer_heard") is True,
             position=position if isinstance(position, dict) else None,
             last_routine=last if isinstance(last, str) else None,
             completions=completions,
             session_days=days,
         )
+
+    def record_taught(self, exercise_ids: Iterable[str]) -> None:
+        """Remember exercises heard in full (order kept, no repeats)."""
+        self.taught = list(dict.fromkeys((*self.taught, *exercise_ids)))[:MAX_TAUGHT]
 
     def record_session(self, today: date) -> None:
         self.session_days = sorted({*self.session_days, today.isoformat()})
@@ -81,6 +96,10 @@ class Progress:
         self.completions.append(completion)
         self.record_session(today)
         return completion
+
+    def finished_on(self, day: date) -> bool:
+        """Whether a routine was finished on ``day`` (so the streak includes it)."""
+        return any(c.day == day.isoformat() for c in self.completions)
 
     def streak_days(self, today: date) -> int:
         """Days in a row, ending today or yesterday, on which a routine was finished."""
@@ -108,6 +127,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 
     Version 0 (no schema_version) kept ``completed`` as a list of routine ids and
     ``dates`` as session days; they become dated completions and session_days.
+    Version 1 did not know which exercises a person had been taught: nobody has, so
+    everyone hears each exercise in full once more.
     """
     version = data.get("schema_version", 0)
     if version == 0:
@@ -121,7 +142,9 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(r, str)
         ]
         data["session_days"] = days if isinstance(days, list) else []
-        data["schema_version"] = SCHEMA_VERSION
+        data["schema_version"] = version = 1
+    if version == 1:
+        data = {**data, "taught": [], "schema_version": SCHEMA_VERSION}
     return data
 
 
@@ -137,6 +160,7 @@ def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     fresh.completions = sorted(by_id.values(), key=lambda c: (c.day, c.id))
     fresh.session_days = sorted({*old.session_days, *fresh.session_days})
     fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
+    fresh.record_taught(old.taught)
     return fresh.to_json()
 
 

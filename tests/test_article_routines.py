@@ -21,7 +21,7 @@ ARTICLES = {
         ("toe_press", "hold", 3, 10, False, None),  # hold 3 s, repeat 10 times
         ("toe_walking", "work", 20, 5, False, None),  # 20 s on the toes, 5 times in a row
         ("ankle_circles", "work", 10, 4, True, None),  # 10 s each way, each ankle
-        ("resistance_band_flexion", "hold", 5, 10, False, None),  # read as a 5 s hold, 10 reps
+        ("resistance_band_flexion", "hold", 5, 11, False, None),  # a 5 s hold, another 10 reps
         ("toe_pencil_grasp", "hold", 10, 10, True, None),  # about 10 s, 5 times with both feet
     ],
     "001_d308f42cd0db2670.txt": [
@@ -54,7 +54,7 @@ ARTICLES = {
         ("hip_rotations", "work", 30, 2, True, None),  # 30 s, then the other leg
         ("tennis_ball_massage", "work", 60, 2, True, None),  # 1 to 3 minutes each foot
         ("lying_towel_leg_stretch", "hold", 30, 2, True, None),  # 30 s each leg
-        ("resistance_band_flexion", "hold", 15, 20, True, None),  # up to 15 s, up to 10 times
+        ("band_foot_stretch", "hold", 8, 10, True, None),  # up to 15 s, up to 10 times: low end
     ],
 }
 

@@ -13,6 +13,8 @@ for coaching, ``goodbye`` to end the session.
 from __future__ import annotations
 
 import logging
+import math
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -33,7 +35,7 @@ from skill.alexa.said import (
 )
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
-from skill.engine.turn import Speech, Turn
+from skill.engine.turn import Speech, Turn, speech_seconds
 from skill.progress import Progress
 from skill.replies import DISCLAIMER
 
@@ -83,17 +85,38 @@ class Conversation:
             return None
 
     @property
+    def now(self) -> int:
+        """The request's time in UNIX seconds (the clock's, if the request has none)."""
+        timestamp = getattr(self.input.request_envelope.request, "timestamp", None)
+        moment = timestamp if isinstance(timestamp, datetime) else datetime.now(UTC)
+        return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+    def taught_in(self, routine_id: str) -> tuple[str, ...]:
+        """The exercises of this routine the person has heard taught in full, ever."""
+        try:
+            routine = self.coach.library.plan(routine_id)
+        except KeyError:
+            return ()
+        in_routine = {item.exercise.id for item in routine.items}
+        return tuple(e for e in self.progress.taught if e in in_routine)
+
+    def _as_of_now(self, position: Position) -> Position:
+        """A part whose turn this request cut short was not heard through."""
+        if position.ends_at is not None and not position.paused and self.now < position.ends_at:
+            return replace(position, ends_at=None)
+        return position
+
+    @property
     def position(self) -> Position | None:
-        """The session's position, else the saved one (a new session re-teaches exercises)."""
+        """The session's position, else the saved one with what the person was ever taught."""
         current = self._valid(self.session.get(POSITION))
         if current is not None:
-            return current
+            return self._as_of_now(current)
         saved = self._valid(self.progress.position)
-        return (
-            Position(saved.routine_id, saved.item, saved.part, saved.paused, saved.finished)
-            if saved
-            else None
-        )
+        if saved is None:
+            return None
+        taught = tuple(dict.fromkeys((*self.taught_in(saved.routine_id), *saved.coached)))
+        return self._as_of_now(replace(saved, coached=taught))
 
     @property
     def unfinished(self) -> Position | None:
@@ -101,6 +124,7 @@ class Conversation:
         return position if position and not position.finished else None
 
     def set_position(self, position: Position) -> None:
+        self.progress.record_taught(position.coached)
         self.session[POSITION] = position.to_json()
         self.progress.position = position.to_json()
         if not position.routine_id.startswith("exercise:"):
@@ -119,21 +143,31 @@ class Conversation:
 
     def slot(self, name: str) -> tuple[str | None, bool]:
         """(resolved content id or None, whether the person said something for the slot)."""
+        ids, spoken = self.slot_ids(name)
+        return (ids[0] if ids else None), spoken
+
+    def slot_ids(self, name: str) -> tuple[tuple[str, ...], bool]:
+        """(every content id the slot resolved to, whether the person said something).
+
+        A name two records share ('the towel exercise') resolves to both of them.
+        """
         intent = getattr(self.input.request_envelope.request, "intent", None)
         slots = getattr(intent, "slots", None)
         if not isinstance(slots, dict):
-            return None, False
+            return (), False
         slot = slots.get(name)
         if slot is None or not slot.value:
-            return None, False
+            return (), False
         authorities = (
             getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None) or []
         )
         for authority in authorities:
             code = getattr(getattr(authority, "status", None), "code", None)
             if code == StatusCode.ER_SUCCESS_MATCH and authority.values:
-                return getattr(getattr(authority.values[0], "value", None), "id", None), True
-        return None, True
+                ids = (getattr(getattr(v, "value", None), "id", None) for v in authority.values)
+                found = tuple(dict.fromkeys(i for i in ids if isinstance(i, str)))
+                return found, True
+        return (), True
 
     # -- moving ------------------------------------------------------------------------
 
@@ -143,9 +177,11 @@ class Conversation:
         self._move = (name, position)
         return step
 
-    def start(self, routine_id: str, coached: tuple[str, ...] = ()) -> Step:
-        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught."""
-        return self.move("start", Position(routine_id, coached=coached))
+    def start(self, routine_id: str, coached: tuple[str, ...] | None = None) -> Step:
+        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught
+        (by default, everything this person was ever taught)."""
+        known = self.taught_in(routine_id) if coached is None else coached
+        return self.move("start", Position(routine_id, coached=known))
 
     # -- speaking ----------------------------------------------------------------------
 
@@ -162,6 +198,11 @@ class Conversation:
         The disclaimer is said first, the first time; ``remark`` just before the turn's
         closing question, so the question stays the last thing heard.
         """
+        disclaimer_pending = not self.progress.disclaimer_heard
+        if not step.position.paused and not step.position.finished:
+            lead = speech_seconds(DISCLAIMER) if disclaimer_pending else 0
+            ends_at = self.now + math.ceil(lead + step.turn.estimated_seconds)
+            step = Step(replace(step.position, ends_at=ends_at), step.turn)
         self.set_position(step.position)
         self.session.pop(OFFER, None)
         if self._move is None:

@@ -9,7 +9,7 @@ finishes the routine, going before the start stays at the first part.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from skill.engine.coaching import PartContext, equipment_phrase, part_segments
@@ -30,7 +30,14 @@ class Position:
     paused: bool = False
     finished: bool = False
     coached: tuple[str, ...] = ()  # exercises this person has heard taught in full
-    ends_at: float | None = None  # UNIX time the part's turn ends; None: not heard through
+    #: UNIX seconds when this part's turn ends playing, stamped by whoever speaks it; None
+    #: once a request cut the turn short. Not part of a position's identity.
+    ends_at: int | None = field(default=None, compare=False)
+
+    @property
+    def heard_through(self) -> bool:
+        """The part's turn played to its end: carrying on means the next part."""
+        return self.ends_at is not None and not self.finished
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,8 +47,7 @@ class Position:
             "paused": self.paused,
             "finished": self.finished,
             "coached": list(self.coached),
-            "ends_at": self.ends_at,
-        }
+        } | ({} if self.ends_at is None else {"ends_at": self.ends_at})
 
     @classmethod
     def from_json(cls, data: Any, coach: Coach) -> Position:
@@ -52,7 +58,7 @@ class Position:
         item, part = data.get("item", 0), data.get("part", 0)
         coached = data.get("coached", [])
         ends_at = data.get("ends_at")
-        if ends_at is not None and (type(ends_at) not in (int, float) or not 0 <= ends_at < 1e11):
+        if ends_at is not None and (type(ends_at) is not int or not 0 <= ends_at < 10**11):
             raise ValueError("position.ends_at is not a time")
         flags = (data.get("paused", False), data.get("finished", False))
         if (
@@ -77,7 +83,7 @@ class Position:
             flags[0],
             flags[1],
             tuple(dict.fromkeys(known)),
-            None if ends_at is None else float(ends_at),
+            ends_at,
         )
 
 
@@ -109,7 +115,8 @@ class Coach:
         """The item's turns, split once per routine item (content does not change)."""
         key = (routine.id, item)
         if key not in self._parts:
-            self._parts[key] = split_parts(routine.items[item], self.words, self.moves.most)
+            setup = self.setup_seconds(routine, item, 0)
+            self._parts[key] = split_parts(routine.items[item], self.words, setup)
         return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
@@ -271,15 +278,13 @@ class Coach:
         return Step(replace(position, paused=True), turn)
 
     def resume(self, position: Position) -> Step:
-        """Carry on: the next part if this one was heard through, else this part from its start.
+        """Pick up the part that was under way, from its start: a rep may have been cut off.
 
-        A part whose turn played to its end (``ends_at`` set, the caller clears it when a
-        request cut the turn short) is done; replaying it would repeat minutes of work.
+        A part heard through (``position.heard_through``) is done: carry on with ``next``
+        instead, which the caller chooses so the move it made is the move it recorded.
         """
         if position.finished:
             return self._finished_turn(position)
-        if position.ends_at is not None:
-            return self.next(position)
         return self._part_turn(position)
 
     # -- questions ---------------------------------------------------------------------
