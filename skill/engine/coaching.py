@@ -153,9 +153,11 @@ def rep_segments(
     run_end: bool,
     words: Words | None = None,
     nth: int = 1,
+    first_run: bool = True,
 ) -> list[Segment]:
     """One rep. ``run_start``/``run_end``: first/last rep of this side, set and variation
-    in this turn; ``nth``: which rep of that run this is here (after FULL_REPS, fewer words)."""
+    in this turn; ``nth``: which rep of that run this is here (after FULL_REPS, fewer words);
+    ``first_run``: the turn's first run, where a counted movement is named in full."""
     w = words or load_words()
     timing, exercise = item.timing, item.exercise
     action = capitalize(_action(exercise, slot, w))
@@ -171,7 +173,7 @@ def rep_segments(
             key = "coaching.hold_short" if short and not last else "coaching.hold_count"
             opening = f"{last} {w.say(key, count=slot.rep)}".strip()
         return [
-            Speech(opening, "count" if reps > 1 else "say"),
+            Speech(opening, "count" if reps > 1 else "mark"),
             *timed_silence(timing.hold_seconds, "hold", w),
             Speech(_release(exercise, short, w), "mark"),
         ]
@@ -185,13 +187,15 @@ def rep_segments(
             opening = f"{last} {round_}".strip()
         stop = "coaching.work_stop_short" if short else "coaching.work_stop"
         return [
-            Speech(opening, "count" if reps > 1 else "say"),
+            Speech(opening, "count" if reps > 1 else "mark"),
             *timed_silence(timing.work_seconds, "work", w),
             Speech(w.say(stop), "mark"),
         ]
     segments: list[Segment] = []
-    if run_start:
+    if run_start and first_run:
         segments.append(Speech(w.say("coaching.as_i_count", action=action)))
+    elif run_start:
+        segments.append(Speech(w.say("coaching.again"), "mark"))
     segments += [
         Speech(w.say("coaching.count", count=slot.rep), "count"),
         Pause(timing.rep_seconds or 0, "tempo"),
@@ -340,15 +344,16 @@ def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segme
     w = context.words
     segments = part_opening(context)
     previous: RepSlot | None = None
-    nth = 0
+    nth = runs = 0
     for index, slot in enumerate(slots):
         following = slots[index + 1] if index + 1 < len(slots) else None
         run_start = previous is None or _block(previous) != _block(slot)
         run_end = following is None or _block(following) != _block(slot)
         nth = 1 if run_start else nth + 1
+        runs += run_start
         continued = context.previous_slot if previous is None else None
         segments += transition(context.item, previous, slot, w, continued)
-        segments += rep_segments(context.item, slot, run_start, run_end, w, nth)
+        segments += rep_segments(context.item, slot, run_start, run_end, w, nth, runs == 1)
         previous = slot
     segments += part_closing(context, previous)
     return tuple(segments)
