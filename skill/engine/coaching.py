@@ -194,6 +194,9 @@ def rep_segments(
     segments: list[Segment] = []
     if run_start and first_run:
         segments.append(Speech(w.say("coaching.as_i_count", action=action)))
+    elif run_start and slot.variation is not None:  # a new direction: say which
+        variation = capitalize(exercise.variation(slot.variation).say)
+        segments.append(Speech(w.say("coaching.as_i_count", action=variation), "mark"))
     elif run_start:
         segments.append(Speech(w.say("coaching.again"), "mark"))
     segments += [
