@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from skill.engine.coaching import capitalize, dose_summary, equipment_phrase
 from skill.engine.navigation import Coach, Position, times_phrase
-from skill.library import Exercise, Frequency, Library, Routine
+from skill.library import HOUSEHOLD, Exercise, Frequency, Library, Routine
 from skill.words import Words, load_words
 
 _EN = load_words()
@@ -109,9 +109,10 @@ SHORT_ROUTINE_SECONDS = 15 * 60
 
 
 def routine_line(routine: Routine, coach: Coach, words: Words | None = None) -> str:
-    """'The quick routine: a short warm-up for your feet. About 7 minutes, with a chair.'"""
+    """'The gentle routine, gentle exercises for back pain: about 12 minutes, with a band.'
+    Only what a home may not have is named; the first turn of the routine names it all."""
     w = _w(words)
-    equipment = coach.equipment(routine)
+    equipment = [e for e in coach.equipment(routine) if e not in HOUSEHOLD]
     needs = (
         w.say(
             "replies.routine_needs",
@@ -122,7 +123,7 @@ def routine_line(routine: Routine, coach: Coach, words: Words | None = None) -> 
     )
     return w.say(
         "replies.routine_line",
-        name=capitalize(routine.name),
+        name=routine.name,
         purpose=routine.purpose,
         minutes=coach.duration(coach.total_seconds(routine.id)),
         needs=needs,

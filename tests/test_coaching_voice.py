@@ -292,3 +292,19 @@ def test_a_shared_name_resolves_to_every_exercise_that_has_it(library):
         v["id"] for v in exercise_type["values"] if "the towel exercise" in v["name"]["synonyms"]
     ]
     assert sorted(sharing) == ["lying_towel_leg_stretch", "towel_toe_curls"]
+
+
+def test_list_routines_says_what_each_is_for_how_long_and_what_it_needs(coach, library):
+    from skill import replies
+
+    said = replies.list_routines(library, coach, WORDS)
+    for routine in library.routines.values():
+        line = replies.routine_line(routine, coach, WORDS)
+        assert line in said
+        assert routine.purpose in line and "about" in line
+    assert said.index(WORDS.say("replies.routine_group_short")) < said.index(
+        WORDS.say("replies.routine_group_long")
+    )
+    strength = replies.routine_line(library.routines["strength"], coach, WORDS)
+    assert "a band" in strength and "a towel" in strength
+    assert "nothing special" in replies.routine_line(library.routines["quick"], coach, WORDS)
