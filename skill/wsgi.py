@@ -10,5 +10,7 @@ before any worker forks) instead of failing the first person who opens the skill
 from __future__ import annotations
 
 from skill.web.app import create_app
+from skill.web.logs import log_to_stderr
 
+log_to_stderr()  # one line per record, request text escaped (issue 11, finding 8)
 app = create_app()

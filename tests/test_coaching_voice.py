@@ -279,14 +279,14 @@ def test_routines_are_named_for_a_newcomer_with_old_names_kept(library):
 
 
 def test_a_shared_name_resolves_to_every_exercise_that_has_it(library):
-    from skill.interaction_model import build_model, load_intents
+    from skill.interaction_model import build_model, load_grammar
 
     assert set(library.exercises_named("the towel exercise")) == {
         "towel_toe_curls",
         "lying_towel_leg_stretch",
     }
     assert library.exercises_named("towel toe curls") == ("towel_toe_curls",)
-    model = build_model(library, load_intents())["interactionModel"]["languageModel"]
+    model = build_model(library, load_grammar("en-US"))["interactionModel"]["languageModel"]
     exercise_type = next(t for t in model["types"] if t["name"] == "EXERCISE")
     sharing = [
         v["id"] for v in exercise_type["values"] if "the towel exercise" in v["name"]["synonyms"]

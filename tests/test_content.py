@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from skill.cli import main
-from skill.library import DEFAULT_CONTENT_DIR, ContentError, load_library
+from skill.library import (
+    VALIDATED_FILE,
+    ContentError,
+    load_library,
+    record_validated,
+)
 
 SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, root)
-    return root
 
 
 def edit(path: Path, change) -> None:
@@ -104,8 +103,13 @@ BROKEN = [
 ]
 
 
+@pytest.mark.parametrize("fingerprinted", [False, True], ids=["fresh", "checked before"])
 @pytest.mark.parametrize(("file", "change", "field"), BROKEN)
-def test_broken_content_names_file_and_field(content_copy, file, change, field):
+def test_broken_content_names_file_and_field(content_copy, file, change, field, fingerprinted):
+    """Broken content stops loading, also where the content was checked before the edit:
+    the fingerprint no longer matches, so every check runs again."""
+    if fingerprinted:
+        record_validated(content_copy)
     edit(content_copy / file, change)
     with pytest.raises(ContentError) as raised:
         load_library(content_copy)
@@ -127,6 +131,41 @@ def test_duplicate_alias_across_exercises_is_refused(content_copy):
     )
     with pytest.raises(ContentError, match="toe press"):
         load_library(content_copy)
+
+
+def imports_on_load(root: Path) -> list[str]:
+    """Load the library at ``root`` in a fresh Python: the schema modules it imported."""
+    script = (
+        "import json, sys; from skill.library import load_library; "
+        f"load_library({str(root)!r}); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'jsonschema')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_checked_content_starts_without_the_schema_checks(content_copy):
+    (content_copy / VALIDATED_FILE).unlink(missing_ok=True)
+    assert imports_on_load(content_copy), "unchecked content is checked against the schema"
+    written = record_validated(content_copy)
+    assert written == content_copy / VALIDATED_FILE
+    assert imports_on_load(content_copy) == []
+    # any change to any content file (the schema included) means checking in full again
+    schema = content_copy / "schema" / "content.schema.json"
+    schema.write_text(schema.read_text() + "\n")
+    assert imports_on_load(content_copy)
+
+
+def test_a_forged_fingerprint_does_not_skip_the_checks(content_copy):
+    edit(content_copy / "exercises" / "ankle_circles.json", lambda d: d["timing"].update(sets=-2))
+    (content_copy / VALIDATED_FILE).write_text("0" * 64 + "\n")
+    with pytest.raises(ContentError, match=r"timing\.sets"):
+        load_library(content_copy)
+    with pytest.raises(ContentError, match=r"timing\.sets"):
+        record_validated(content_copy)
+    assert (content_copy / VALIDATED_FILE).read_text() == "0" * 64 + "\n"
 
 
 def test_check_command_fails_with_file_and_field(content_copy, monkeypatch):

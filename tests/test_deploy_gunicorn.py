@@ -135,7 +135,7 @@ def _wait_until_healthy(port: int, process: subprocess.Popen[str], seconds: floa
 
 
 @contextmanager
-def gunicorn(tmp_path: Path, **env: str) -> Iterator[Server]:
+def gunicorn(tmp_path: Path, app: str = "skill.wsgi:app", **env: str) -> Iterator[Server]:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -153,7 +153,7 @@ def gunicorn(tmp_path: Path, **env: str) -> Iterator[Server]:
         **env,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "skill.wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), app],
         cwd=tmp_path,  # the app must not depend on being started from the repository
         env=environment,
         pass_fds=(listener.fileno(),),
@@ -186,11 +186,86 @@ def test_gunicorn_serves_the_welcome_and_logs_no_user_id(tmp_path):
     assert (tmp_path / "progress.sqlite3").exists()  # the turn's progress was saved
 
 
+SKILL_ID = LAUNCH["context"]["System"]["application"]["applicationId"]
+
+
 def test_gunicorn_keeps_verification_on_unless_told(tmp_path):
-    with gunicorn(tmp_path) as server:
+    with gunicorn(tmp_path, FOOTCOACH_SKILL_ID=SKILL_ID) as server:
         status, body = server.post(
             "/alexa", json.dumps(LAUNCH).encode(), {"Content-Type": "application/json"}
         )
         server.stop()
     assert status == 400
     assert "Signature" in json.loads(body)["error"]
+
+
+def test_gunicorn_with_verification_and_no_skill_id_refuses_to_start(tmp_path):
+    """Finding 4 of issue 11: on main it started and skipped the application-id check."""
+    with pytest.raises(AssertionError, match="exited early") as info, gunicorn(tmp_path):
+        pass
+    assert "FOOTCOACH_SKILL_ID is not set" in str(info.value)
+
+
+def raw_exchange(port: int, request: bytes) -> tuple[int, bytes]:
+    """Send bytes exactly as written (no client fixes them up); the status and body back."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def chunked(*chunks: bytes, sizes: list[bytes] | None = None) -> bytes:
+    sizes = sizes or [f"{len(c):x}".encode() for c in chunks]
+    pairs = zip(sizes, chunks, strict=True)
+    body = b"".join(size + b"\r\n" + chunk + b"\r\n" for size, chunk in pairs)
+    return (
+        b"POST /alexa HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body + b"0\r\n\r\n"
+    )
+
+
+def test_chunked_bodies_that_are_malformed_or_too_large_get_a_4xx_with_a_reason(tmp_path):
+    """Finding 5 of issue 11: on main, a bad chunk size was a 500 (InvalidChunkSize escaping
+    request.get_data()) and a chunked body over 128 KiB was cut short and answered 400 "not
+    valid JSON" or even 200. Verification is on: the body is refused before it is checked."""
+    big = json.dumps({**LAUNCH, "pad": "x" * 140_000}).encode()
+    with gunicorn(tmp_path, FOOTCOACH_SKILL_ID=SKILL_ID) as server:
+        bad_size = raw_exchange(server.port, chunked(b"{}", sizes=[b"zz"]))
+        short_chunk = raw_exchange(server.port, chunked(b"{}", sizes=[b"ff"])[:-5])
+        too_large = raw_exchange(
+            server.port, chunked(*[big[i : i + 16384] for i in range(0, len(big), 16384)])
+        )
+        healthy = raw_exchange(server.port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        log = server.stop()
+    assert bad_size[0] == 400 and b"could not be read" in bad_size[1], log
+    assert short_chunk[0] == 400 and b"could not be read" in short_chunk[1], log
+    assert too_large[0] == 413 and b"larger than" in too_large[1], log
+    assert healthy[0] == 200
+    assert "Traceback" not in log
+
+
+def test_a_newline_in_a_request_cannot_forge_a_log_line(tmp_path):
+    """Finding 8 of issue 11: on main the message below wrote its own line into the log."""
+    forged = "[2026-12-02 04:00:00 +0000] [1] [INFO] forged: all progress deleted"
+    ended = json.loads(json.dumps(LAUNCH))
+    ended["request"] = {
+        "type": "SessionEndedRequest",
+        "requestId": "amzn1.echo-api.request.forged",
+        "timestamp": LAUNCH["request"]["timestamp"],
+        "locale": "en-US",
+        "reason": "ERROR",
+        "error": {"type": "INTERNAL_SERVICE_ERROR", "message": f"boom\n{forged}\r\n{forged}"},
+    }
+    with gunicorn(tmp_path, FOOTCOACH_VERIFY="0") as server:
+        status, _ = server.post(
+            "/alexa", json.dumps(ended).encode(), {"Content-Type": "application/json"}
+        )
+        log = server.stop()
+    assert status == 200
+    assert "session ended with an error" in log  # the line is there...
+    assert not any(line.startswith(forged) for line in log.splitlines())  # ...and only one
+    assert "boom\\n" + forged in log

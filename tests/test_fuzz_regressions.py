@@ -85,3 +85,12 @@ def test_a_timestamp_on_the_calendars_first_day_does_not_break_the_streak(echo):
     assert_playable(reply)
     assert "something went wrong" not in reply.text
     assert "haven't finished a routine" in reply.text
+
+
+def test_a_body_with_a_dunder_dict_key_is_refused_not_a_500(echo):
+    """The SDK's deserializer let a "__dict__" key replace the envelope's attributes."""
+    data = echo.intent_request("StartRoutineIntent", routine="quick routine")
+    data["__dict__"] = {"new": False}
+    reply = echo.post(data)
+    assert reply.status == 400
+    assert "request is missing" in reply.body["error"]

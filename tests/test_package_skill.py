@@ -1,4 +1,4 @@
-"""The skill package (deploy/skill-package/) that `ask deploy` uploads: manifest and models.
+"""The skill package: its source (deploy/skill-package/) and the package `footcoach package` builds.
 
 Amazon's own SMAPI model classes read the manifest and every model; reading them back out must
 give the same JSON, so a misspelt key (which the classes would silently drop) or a value
@@ -21,12 +21,12 @@ from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManif
 from click.testing import CliRunner
 
 from skill.cli import main
-from skill.interaction_model import MODELS_DIR, load_intents
+from skill.interaction_model import MODELS_DIR, load_locales
 from skill.packaging import skill_package
 from skill.packaging.skill_package import SKILL_PACKAGE_DIR, copy_interaction_models
 
 MANIFEST_PATH = SKILL_PACKAGE_DIR / "skill.json"
-LOCALES = load_intents()["locales"]
+LOCALES = load_locales()
 serializer = DefaultSerializer()
 
 
@@ -59,7 +59,6 @@ def test_the_manifest_reads_back_unchanged_through_amazons_classes(manifest_json
 
 def test_the_manifest_is_published_in_every_locale_the_models_cover(manifest):
     assert set(manifest.publishing_information.locales) == set(LOCALES)
-    assert set(manifest.privacy_and_compliance.locales) == set(LOCALES)
     for locale in LOCALES:
         published = manifest.publishing_information.locales[locale]
         assert published.name == "Foot Coach"
@@ -67,9 +66,17 @@ def test_the_manifest_is_published_in_every_locale_the_models_cover(manifest):
         assert len(published.description) <= 4000
         assert 1 <= len(published.example_phrases) <= 3
         assert published.keywords
-        links = manifest.privacy_and_compliance.locales[locale]
-        assert links.privacy_policy_url.startswith("https://")
-        assert links.terms_of_use_url.startswith("https://")
+        assert published.small_icon_uri == "file://assets/images/footcoach-108.png"
+        assert published.large_icon_uri == "file://assets/images/footcoach-512.png"
+
+
+def test_the_source_holds_no_deployment_and_no_placeholder(manifest_json):
+    """Links and endpoint differ per deployment: `package --base-url` fills them in."""
+    body = manifest_json["manifest"]
+    assert "locales" not in body["privacyAndCompliance"]
+    assert "endpoint" not in body["apis"]["custom"]
+    text = MANIFEST_PATH.read_text(encoding="utf-8")
+    assert not re.search(r"example\.(com|org|net)|TODO|<[a-z-]+>|YOUR_", text), text
 
 
 @pytest.mark.parametrize(
@@ -95,9 +102,6 @@ def test_the_manifest_declares_a_plain_health_skill(manifest):
     assert compliance.is_child_directed is False
     assert compliance.is_export_compliant is True
     assert compliance.contains_ads is False
-    endpoint = manifest.apis.custom.endpoint
-    assert endpoint.uri.startswith("https://")
-    assert endpoint.ssl_certificate_type.value == "Trusted"
 
 
 # -- the example phrases, heard by the model ---------------------------------------------------
@@ -125,7 +129,7 @@ def resolve(utterance: str, model: dict[str, Any]) -> tuple[str, dict[str, str]]
             pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(sample))
             match = re.fullmatch(pattern, utterance)
             if match and all(
-                said in values[slot_types[slot]] for slot, said in match.groupdict().items()
+                said in values.get(slot_types[slot], {}) for slot, said in match.groupdict().items()
             ):
                 slots = {
                     slot: values[slot_types[slot]][said] for slot, said in match.groupdict().items()

@@ -94,21 +94,28 @@ def test_merge_runs_while_holding_the_write_lock(db_path: Path) -> None:
     assert impatient.get_attributes(envelope()) == {"completed": ["a", "b"]}
 
 
-def _worker_saves(path: str, worker: int, rounds: int, barrier: Any) -> None:
-    """Child-process body: its own adapter, saving one new completion per round."""
+def _worker_saves(path: str, worker: int, rounds: int, barrier: Any, read: bool) -> None:
+    """Child-process body: its own adapter, saving one new completion per round.
+
+    With ``read``, each round is a turn: read the record, then save (the conditional write,
+    which must fall back to the merge whenever another worker wrote in between).
+    """
     adapter = SQLitePersistenceAdapter(path, merge=union_completions)
     barrier.wait(timeout=60)
     for i in range(rounds):
+        if read:
+            adapter.get_attributes(envelope())
         adapter.save_attributes(envelope(), {"completed": [f"w{worker}-r{i}"]})
 
 
-def test_concurrent_saves_from_separate_processes_lose_nothing(db_path: Path) -> None:
+@pytest.mark.parametrize("read", [False, True], ids=["save only", "read then save"])
+def test_concurrent_saves_from_separate_processes_lose_nothing(db_path: Path, read) -> None:
     SQLitePersistenceAdapter(db_path)  # create the file before the workers race
     ctx = multiprocessing.get_context("spawn")
     workers, rounds = 4, 25
     barrier = ctx.Barrier(workers)
     processes = [
-        ctx.Process(target=_worker_saves, args=(str(db_path), w, rounds, barrier))
+        ctx.Process(target=_worker_saves, args=(str(db_path), w, rounds, barrier, read))
         for w in range(workers)
     ]
     for process in processes:
@@ -119,6 +126,32 @@ def test_concurrent_saves_from_separate_processes_lose_nothing(db_path: Path) ->
     assert [p.exitcode for p in processes] == [0] * workers
     completed = SQLitePersistenceAdapter(db_path).get_attributes(envelope())["completed"]
     assert sorted(completed) == sorted(f"w{w}-r{i}" for w in range(workers) for i in range(rounds))
+
+
+def test_a_save_after_a_read_is_one_conditional_write(db_path: Path) -> None:
+    """The common turn holds the write lock for one statement, not a read-merge-write."""
+    adapter = SQLitePersistenceAdapter(db_path, merge=union_completions)
+    adapter.save_attributes(envelope(), {"completed": ["a"]})
+    adapter.get_attributes(envelope())
+    statements: list[str] = []
+    adapter._local.held[1].set_trace_callback(statements.append)  # this thread's connection
+    adapter.save_attributes(envelope(), {"completed": ["b"]})
+    assert len(statements) == 1 and statements[0].startswith("UPDATE"), statements
+    assert adapter.get_attributes(envelope()) == {"completed": ["a", "b"]}
+
+
+@pytest.mark.parametrize("existing", [["a"], None], ids=["stored row", "new user"])
+def test_a_write_between_a_turns_read_and_save_is_merged_not_lost(db_path: Path, existing):
+    first = SQLitePersistenceAdapter(db_path, merge=union_completions)
+    other = SQLitePersistenceAdapter(db_path, merge=union_completions)
+    if existing:
+        first.save_attributes(envelope(), {"completed": existing})
+    first.get_attributes(envelope())
+    other.get_attributes(envelope())
+    other.save_attributes(envelope(), {"completed": ["other device"]})
+    first.save_attributes(envelope(), {"completed": ["this device"]})
+    stored = json.loads(raw_rows(db_path)[USER_A][0])
+    assert stored["completed"] == sorted([*(existing or []), "other device", "this device"])
 
 
 # -- errors ----------------------------------------------------------------------------

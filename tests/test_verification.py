@@ -7,7 +7,6 @@ times come from a fixed, injectable clock.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -308,14 +307,48 @@ BAD_URLS = [
     pytest.param("https://s3.amazonaws.com/echo.api", "path", id="no-trailing-slash"),
     pytest.param("https://s3.amazonaws.com", "path", id="no-path"),
     pytest.param("s3.amazonaws.com/echo.api/echo-api-cert.pem", "https", id="no-scheme"),
+    # Finding 1: urlsplit saw s3.amazonaws.com here, requests connected to evil.com:8443.
+    pytest.param(
+        "https://evil.com:8443\\@s3.amazonaws.com/echo.api/c.pem", "backslash", id="backslash-at"
+    ),
+    pytest.param("https://evil.com\\s3.amazonaws.com/echo.api/c.pem", "backslash", id="backslash"),
+    pytest.param("https://evil.com@s3.amazonaws.com/echo.api/c.pem", "'@'", id="userinfo"),
+    pytest.param("https://s3.amazonaws.com@evil.com/echo.api/c.pem", "'@'", id="userinfo-host"),
+    pytest.param("https://s3.amazonaws.com/echo.api%2f..%2fevil.pem", "percent", id="pct-slash"),
+    pytest.param("https://s3.amazonaws.com/echo.api/%2e%2e/evil.pem", "percent", id="pct-dots"),
+    pytest.param("https://s3.amazonaws.com/echo.api/%252e%252e/e.pem", "percent", id="pct-twice"),
+    pytest.param("https://s3.amazonaws.co%6d/echo.api/c.pem", "percent", id="pct-host"),
+    # Finding 3: each query string was a new cache key and a new download.
+    pytest.param("https://s3.amazonaws.com/echo.api/c.pem?n=1", "query", id="query"),
+    pytest.param("https://s3.amazonaws.com/echo.api/c.pem#x", "fragment", id="fragment"),
+    pytest.param("https://s3.amazonaws.com/echo.api/c.pem;x=1", "malformed", id="params"),
+    pytest.param("https://s3.amazonaws.c\u03bfm/echo.api/c.pem", "ASCII", id="homoglyph-host"),
+    pytest.param("https://xn--s3-amazonaws-com/echo.api/c.pem", "host", id="punycode-host"),
+    pytest.param("https://s3.amazonaws.com/echo.api/ç.pem", "ASCII", id="unicode-path"),
+    pytest.param("https://s3.amazonaws.com/echo.api/c\t.pem", "ASCII", id="tab"),
+    pytest.param("https://s3.amazonaws.com/echo.api/a b.pem", "ASCII", id="space"),
+    pytest.param("https://s3.amazonaws.com./echo.api/c.pem", "host", id="trailing-dot-host"),
+    pytest.param("https://s3.amazonaws.com:8443/echo.api/c.pem", "port", id="port-8443"),
+    pytest.param("https://s3.amazonaws.com:80/echo.api/c.pem", "port", id="port-80"),
+    pytest.param("https://s3.amazonaws.com:0443/echo.api/c.pem", "port", id="port-0443"),
+    pytest.param("https://s3.amazonaws.com:/echo.api/c.pem", "malformed", id="empty-port"),
+    pytest.param("https:///s3.amazonaws.com/echo.api/c.pem", "host", id="empty-host"),
+    pytest.param("https://s3.amazonaws.com//echo.api/c.pem", "path", id="double-slash-root"),
+    pytest.param("https://s3.amazonaws.com/echo.api/../../echo.api", "path", id="dotdot-out"),
+    pytest.param("https://s3.amazonaws.com/echo.api/" + "a" * 600, "malformed", id="too-long"),
 ]
 
+CANONICAL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 GOOD_URLS = [
-    pytest.param("https://s3.amazonaws.com/echo.api/echo-api-cert.pem", id="canonical"),
-    pytest.param("HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem", id="upper-scheme"),
-    pytest.param("https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem", id="upper-host"),
-    pytest.param("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", id="port-443"),
-    pytest.param("https://s3.amazonaws.com/echo.api/../echo.api/echo-api.pem", id="dotdot-back"),
+    pytest.param(CANONICAL, CANONICAL, id="canonical"),
+    pytest.param("HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem", CANONICAL, id="up-scheme"),
+    pytest.param("https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem", CANONICAL, id="up-host"),
+    pytest.param("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", CANONICAL, id="443"),
+    pytest.param("https://s3.amazonaws.com/echo.api/./echo-api-cert.pem", CANONICAL, id="dot"),
+    pytest.param("https://s3.amazonaws.com/echo.api//echo-api-cert.pem", CANONICAL, id="slashes"),
+    pytest.param(
+        "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem", CANONICAL, id="dotdot"
+    ),
 ]
 
 
@@ -330,13 +363,15 @@ def test_bad_cert_chain_url_is_rejected_without_fetching(pki: Pki, url: str, rea
         check_cert_chain_url(url)
 
 
-@pytest.mark.parametrize("url", GOOD_URLS)
-def test_acceptable_cert_chain_url_variants(pki: Pki, url: str) -> None:
-    assert check_cert_chain_url(url) is None
+@pytest.mark.parametrize(("url", "canonical"), GOOD_URLS)
+def test_acceptable_cert_chain_url_variants_fetch_the_canonical_url(
+    pki: Pki, url: str, canonical: str
+) -> None:
+    assert check_cert_chain_url(url) == canonical
     verifier, fetcher = make_verifier(pki)
 
     verifier.verify(*signed_request(pki, url=url))
-    assert fetcher.urls == [url]
+    assert fetcher.urls == [canonical]  # never the spelling the request chose
 
 
 # ----------------------------------------------------------------------------------------------
@@ -411,60 +446,6 @@ def test_fetch_failures_become_verification_errors(
 
 
 # ----------------------------------------------------------------------------------------------
-# Default HTTPS fetcher (requests.get is replaced: no network)
-# ----------------------------------------------------------------------------------------------
-
-
-def _response(status: int, content: bytes) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response.raw = io.BytesIO(content)
-    response.url = CHAIN_URL
-    return response
-
-
-def test_default_fetcher_uses_timeout_and_no_redirects(
-    pki: Pki, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[tuple[str, dict[str, Any]]] = []
-
-    def fake_get(url: str, **kwargs: Any) -> requests.Response:
-        seen.append((url, kwargs))
-        return _response(200, pki.good_chain)
-
-    monkeypatch.setattr(verification.requests, "get", fake_get)
-
-    assert verification.fetch_chain_over_https(CHAIN_URL) == pki.good_chain
-    [(url, kwargs)] = seen
-    assert url == CHAIN_URL
-    assert 0 < kwargs["timeout"] <= 10
-    assert kwargs["allow_redirects"] is False
-
-
-@pytest.mark.parametrize(
-    ("status", "content", "error"),
-    [
-        (404, b"not found", requests.HTTPError),
-        (500, b"oops", requests.HTTPError),
-        (301, b"", requests.HTTPError),
-        (200, b"x" * (verification.MAX_CHAIN_BYTES + 1), ValueError),
-    ],
-    ids=["404", "500", "redirect", "too-large"],
-)
-def test_default_fetcher_rejects_bad_responses(
-    monkeypatch: pytest.MonkeyPatch, status: int, content: bytes, error: type[Exception]
-) -> None:
-    monkeypatch.setattr(verification.requests, "get", lambda url, **_: _response(status, content))
-    with pytest.raises(error):
-        verification.fetch_chain_over_https(CHAIN_URL)
-
-    # ...and through the verifier these become VerificationErrors.
-    verifier = RequestVerifier(skill_id=None, now=Clock())
-    with pytest.raises(VerificationError, match="could not fetch certificate chain"):
-        verifier.verify({URL_HEADER: CHAIN_URL, SIG_HEADER: "AAAA"}, b"{}")
-
-
-# ----------------------------------------------------------------------------------------------
 # Timestamp
 # ----------------------------------------------------------------------------------------------
 
@@ -530,7 +511,7 @@ def _with_timestamp(value: Any) -> dict[str, Any]:
     ("body", "reason"),
     [
         (b"not json", "not valid JSON"),
-        (b"\xff\xfe\x00", "not valid JSON"),
+        (b"\xff\xfe\x00", "not UTF-8"),
         (b"", "not valid JSON"),
         (b"[1, 2, 3]", "not a JSON object"),
         (b'"a string"', "not a JSON object"),
@@ -595,14 +576,10 @@ def test_wrong_application_id_is_rejected(
         (SKILL_ID, envelope(app_id_in="context")),
         (SKILL_ID, envelope(app_id_in="session")),
         (SKILL_ID, envelope(app_id_in="both")),
-        (None, envelope(app_id=OTHER_SKILL_ID)),
-        (None, envelope(app_id=None)),
     ],
-    ids=["context", "session-fallback", "both", "unconfigured-other", "unconfigured-missing"],
+    ids=["context", "session-fallback", "both"],
 )
-def test_matching_or_unchecked_application_id_passes(
-    pki: Pki, skill_id: str | None, data: dict[str, Any]
-) -> None:
+def test_matching_application_id_passes(pki: Pki, skill_id: str, data: dict[str, Any]) -> None:
     verifier, fetcher = make_verifier(pki, skill_id=skill_id)
 
     assert verifier.verify(*signed_request(pki, data)) is None
@@ -619,6 +596,18 @@ def test_context_application_id_takes_precedence_over_session(pki: Pki) -> None:
     data["session"]["application"]["applicationId"] = SKILL_ID
     with pytest.raises(VerificationError, match="does not match"):
         check_application_id(SKILL_ID, data)
+
+
+@pytest.mark.parametrize("skill_id", [None, "", "  "])
+def test_a_verifier_without_a_skill_id_cannot_be_built(pki: Pki, skill_id: Any) -> None:
+    """Finding 4: verification without the application-id check accepted any skill's requests.
+
+    On main, RequestVerifier(skill_id=None) skipped the check silently.
+    """
+    with pytest.raises(ValueError, match="FOOTCOACH_SKILL_ID"):
+        RequestVerifier(
+            skill_id=skill_id, fetch_chain=RecordingFetcher(b""), trust_roots=[pki.root]
+        )
 
 
 def test_verification_error_carries_reason() -> None:

@@ -36,7 +36,8 @@ from skill.alexa.said import (
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn, speech_seconds
-from skill.progress import Progress
+from skill.library import base_routine_id
+from skill.progress import Progress, Settings
 from skill.replies import DISCLAIMER
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ OFFER = "offer"
 SESSION_KEYS = frozenset({POSITION, OFFER, LAST})
 PROGRESS = "progress"
 STORAGE_OK = "storage_ok"
+#: Request attribute: the Step this turn spoke, for whatever shows it (a screen).
+SPOKEN_STEP = "spoken_step"
 
 
 class Conversation:
@@ -110,13 +113,60 @@ class Conversation:
     def position(self) -> Position | None:
         """The session's position, else the saved one with what the person was ever taught."""
         current = self._valid(self.session.get(POSITION))
-        if current is not None:
-            return self._as_of_now(current)
-        saved = self._valid(self.progress.position)
-        if saved is None:
-            return None
-        taught = tuple(dict.fromkeys((*self.taught_in(saved.routine_id), *saved.coached)))
-        return self._as_of_now(replace(saved, coached=taught))
+        if current is None:
+            saved = self._valid(self.progress.position)
+            if saved is None:
+                return None
+            current = replace(saved, coached=())  # what was taught comes from progress
+        known = self.known(current.routine_id)
+        if known:
+            current = replace(current, coached=tuple(dict.fromkeys((*current.coached, *known))))
+        return self._as_of_now(current)
+
+    @property
+    def in_routine(self) -> Position | None:
+        """A routine under way in this session (not one saved from an earlier session)."""
+        current = self._valid(self.session.get(POSITION))
+        return self._as_of_now(current) if current is not None and not current.finished else None
+
+    @property
+    def settings(self) -> Settings:
+        return self.progress.settings
+
+    def known(self, routine_id: str) -> tuple[str, ...]:
+        """Exercises of the routine to coach with the short cue only: those this person has
+        heard taught in full before, or all of them in concise mode.
+
+        Only the routine's own, so the position in the session stays small.
+        """
+        if not self.settings.concise:
+            return self.taught_in(routine_id)
+        try:
+            routine = self.coach.library.plan(routine_id)
+        except KeyError:
+            return ()
+        return tuple(dict.fromkeys(item.exercise.id for item in routine.items))
+
+    def levelled(self, routine_id: str) -> str:
+        """A routine id at the person's remembered levels: their own, and per exercise."""
+        settings = self.settings
+        try:
+            routine = self.coach.library.plan(routine_id)
+        except KeyError:
+            return routine_id
+        levels = {
+            item.exercise.id: settings.exercise_levels.get(item.exercise.id, settings.level)
+            for item in routine.items
+        }
+        return self.coach.library.with_levels(routine_id, levels)
+
+    def next_step(self) -> str:
+        """The question that carries on what the person is doing: the routine's own, or the menu."""
+        position = self.in_routine
+        words = self.coach.words
+        if position is None:
+            return words.say("replies.what_now")
+        return words.say("navigation.say_resume" if position.paused else "coaching.ready")
 
     @property
     def unfinished(self) -> Position | None:
@@ -124,11 +174,12 @@ class Conversation:
         return position if position and not position.finished else None
 
     def set_position(self, position: Position) -> None:
-        self.progress.record_taught(position.coached)
+        if not self.settings.concise:  # in concise mode nothing is taught in full
+            self.progress.record_taught(position.coached)
         self.session[POSITION] = position.to_json()
         self.progress.position = position.to_json()
         if not position.routine_id.startswith("exercise:"):
-            self.progress.last_routine = position.routine_id
+            self.progress.last_routine = base_routine_id(position.routine_id)
 
     @property
     def offer(self) -> dict[str, str] | None:
@@ -169,6 +220,14 @@ class Conversation:
                 return found, True
         return (), True
 
+    def slot_value(self, name: str) -> str | None:
+        """What was heard for a built-in slot (a number, an ISO 8601 duration), unresolved."""
+        intent = getattr(self.input.request_envelope.request, "intent", None)
+        slots = getattr(intent, "slots", None)
+        slot = slots.get(name) if isinstance(slots, dict) else None
+        value = getattr(slot, "value", None)
+        return value if isinstance(value, str) and value else None
+
     # -- moving ------------------------------------------------------------------------
 
     def move(self, name: str, position: Position) -> Step:
@@ -177,11 +236,14 @@ class Conversation:
         self._move = (name, position)
         return step
 
-    def start(self, routine_id: str, coached: tuple[str, ...] | None = None) -> Step:
-        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught
-        (by default, everything this person was ever taught)."""
-        known = self.taught_in(routine_id) if coached is None else coached
-        return self.move("start", Position(routine_id, coached=known))
+    def start(self, routine_id: str, coached: tuple[str, ...] = ()) -> Step:
+        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught.
+
+        What the person was taught before, or in concise mode every exercise, counts as
+        taught: each gets its one-line cue.
+        """
+        coached = tuple(dict.fromkeys((*coached, *self.known(routine_id))))
+        return self.move("start", Position(routine_id, coached=coached))
 
     # -- speaking ----------------------------------------------------------------------
 
@@ -221,6 +283,7 @@ class Conversation:
         return self._speak_turn(step, disclaimer, remark)
 
     def _speak_turn(self, step: Step, disclaimer: bool, remark: Said | None) -> Response:
+        self.request_attributes[SPOKEN_STEP] = step
         segments = step.turn.segments
         if remark is not None:
             segments = (*segments[:-1], Speech(utterance(self, remark).text), *segments[-1:])

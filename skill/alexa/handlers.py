@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.canfulfill import (
     CanFulfillIntent,
@@ -25,8 +25,11 @@ from ask_sdk_model.canfulfill import (
 from skill import replies
 from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
+from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
+from skill.alexa.skill_events import SkillEventNotDone
 from skill.engine.navigation import Coach, Position
+from skill.library import base_routine_id
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ def go_next(conversation: Conversation, position: Position) -> Response:
     if step.position.finished and not position.finished:
         progress = conversation.progress
         if not position.routine_id.startswith("exercise:"):
-            progress.record_completion(position.routine_id, conversation.today)
+            progress.record_completion(base_routine_id(position.routine_id), conversation.today)
         streak = progress.streak_days(conversation.today)
         if streak:
             return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
@@ -76,9 +79,13 @@ class ConversationHandler(AbstractRequestHandler):
         self.coach = coach
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(n)(handler_input) for n in self.intents) or any(
-            is_request_type(t)(handler_input) for t in self.request_types
-        )
+        # what ask_sdk_core.utils' is_intent_name / is_request_type test, read once: every
+        # request asks every handler in turn
+        request = handler_input.request_envelope.request
+        kind = getattr(request, "object_type", None)
+        if kind == "IntentRequest":
+            return getattr(request.intent, "name", None) in self.intents
+        return kind in self.request_types
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return self.reply(Conversation(handler_input, self.coach))
@@ -128,7 +135,7 @@ class StartRoutineHandler(ConversationHandler):
                 if last in self.coach.library.routines
                 else self.coach.library.default_routine.id
             )
-        return conversation.speak_step(conversation.start(routine_id))
+        return conversation.speak_step(conversation.start(conversation.levelled(routine_id)))
 
 
 class DoExerciseHandler(ConversationHandler):
@@ -142,7 +149,8 @@ class DoExerciseHandler(ConversationHandler):
             return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
         if not ids:
             return conversation.say("unknown_exercise")
-        return conversation.speak_step(conversation.start(f"exercise:{ids[0]}"))
+        routine_id = conversation.levelled(f"exercise:{ids[0]}")
+        return conversation.speak_step(conversation.start(routine_id))
 
 
 class HowToHandler(ConversationHandler):
@@ -173,12 +181,13 @@ class YesHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         offer = conversation.offer or {}
         if offer.get("kind") == "exercise" and offer.get("id") in self.coach.library.exercises:
-            return conversation.speak_step(conversation.start(f"exercise:{offer['id']}"))
+            routine_id = conversation.levelled(f"exercise:{offer['id']}")
+            return conversation.speak_step(conversation.start(routine_id))
         unfinished = conversation.unfinished
         if offer.get("kind") == "resume" and unfinished:
             return carry_on(conversation, unfinished)
         if offer.get("kind") == "routine" and offer.get("id") in self.coach.library.routines:
-            return conversation.speak_step(conversation.start(offer["id"]))
+            return conversation.speak_step(conversation.start(conversation.levelled(offer["id"])))
         return conversation.say("what_now")
 
 
@@ -318,12 +327,26 @@ class SessionEndedHandler(ConversationHandler):
 
 
 class SkillDisabledHandler(ConversationHandler):
-    """The person disabled the skill: delete everything stored about them."""
+    """The person disabled the skill: delete everything stored about them.
+
+    If the delete fails, the event must come again (see ``skill_events``): it is logged with
+    the user's hash and raised, never answered as if done.
+    """
 
     request_types = ("AlexaSkillEvent.SkillDisabled",)
 
     def reply(self, conversation: Conversation) -> Response:
-        conversation.input.attributes_manager.delete_persistent_attributes()
+        try:
+            conversation.input.attributes_manager.delete_persistent_attributes()
+        except Exception as exc:
+            user = user_hash(conversation.input)
+            log.error(
+                "could not delete progress for user %s after SkillDisabled (%s);"
+                " answering with an error so Alexa delivers the event again",
+                user,
+                type(exc).__name__,
+            )
+            raise SkillEventNotDone("SkillDisabled", user) from exc
         conversation.request_attributes["deleted"] = True
         return conversation.input.response_builder.response
 

@@ -80,6 +80,12 @@ class Chat:
         exchanges.append(self._send(request, understood))
         return exchanges
 
+    def send(self, understood: Understanding) -> Exchange:
+        """Send an intent Alexa chose without words to match (its out-of-domain fallback)."""
+        if self.session is None:
+            raise NotInSession("no session is open")
+        return self._send(intent_request(understood, self.device), understood)
+
     def hang_up(self) -> Exchange | None:
         """Walk away from an open session: the skill hears a USER_INITIATED session end."""
         if self.session is None:

@@ -10,15 +10,18 @@ synonym that lands on the wrong exercise shows up here first.
 Matching is simple and predictable, in this order:
 
 1. a sample without slots, or a built-in intent's standard phrase, said exactly;
-2. a sample with ``{slot}`` placeholders whose words around the slot match: a value that is
-   a known synonym beats one that is not, then more matching words beat fewer; words nobody
-   listed still fill the slot, with ER_SUCCESS_NO_MATCH, as on a device;
-3. the nearest sample, its slots filled with every synonym, above a similarity cutoff
-   (a typo, a dropped word);
+2. a sample with ``{slot}`` placeholders whose words around the slots match: samples whose
+   slots all hold known values beat others, then more matching words beat fewer; words
+   nobody listed still fill a custom slot, with ER_SUCCESS_NO_MATCH, as on a device (but
+   a sample that is only a slot needs a known value). A built-in slot type must hold a value
+   of its type, resolved as Alexa resolves it (``builtin_slots``: "5 minutes" and "five
+   minutes" are both PT5M), or the sample does not match;
+3. the nearest sample with at most one custom slot, filled with every synonym, above a
+   similarity cutoff (a typo, a dropped word);
 4. otherwise AMAZON.FallbackIntent.
 
-Case and punctuation never matter: "Let's go!" is "lets go". Slot types are the model's own
-(custom) types. Pure: no ask-sdk, no Flask, nothing read but the model file.
+Case and punctuation never matter: "Let's go!" is "lets go". Pure: no ask-sdk, no Flask,
+nothing read but the model file.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from skill.console.builtin_slots import BUILTIN_SLOT_TYPES
+from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
 FALLBACK = "AMAZON.FallbackIntent"
@@ -78,18 +83,45 @@ SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
 
+#: Words around a request that carry no meaning for it: hesitations and discourse markers
+#: before it, politeness after it. Alexa's recogniser passes them on and its NLU ignores
+#: them, so "um, okay so, next please" is "next".
+LEADING_FILLERS = (
+    ("um",), ("uh",), ("er",), ("erm",), ("hmm",), ("oh",), ("ah",), ("well",), ("so",),
+    ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
+    ("okay",), ("ok",), ("alright",), ("right",),
+    ("and",), ("but",), ("now",), ("alexa",), ("please",), ("thanks",), ("thank", "you"),
+)  # fmt: skip
+#: Words that turn a request around: a sample found after them is not what was asked.
+NEGATIONS = frozenset({"don't", "dont", "not", "no", "never", "can't", "cant", "won't", "stop"})
+TRAILING_FILLERS = (
+    ("please",), ("thanks",), ("thank", "you"), ("now",), ("then",), ("for", "me"),
+    ("if", "you", "can"), ("if", "you", "could"), ("if", "possible"), ("okay",), ("ok",),
+    ("right", "now"), ("today",), ("alexa",), ("again",),
+)  # fmt: skip
+
+
+def without_fillers(spoken: list[str]) -> list[str]:
+    """The words without the fillers before and after them (never inside the request)."""
+    words_left = [w for w in spoken if w not in ("um", "uh", "er", "erm")]
+    changed = True
+    while changed and words_left:
+        changed = False
+        for filler in LEADING_FILLERS:
+            if tuple(words_left[: len(filler)]) == filler and len(words_left) > len(filler):
+                words_left, changed = words_left[len(filler) :], True
+        for filler in TRAILING_FILLERS:
+            if tuple(words_left[-len(filler) :]) == filler and len(words_left) > len(filler):
+                words_left, changed = words_left[: -len(filler)], True
+    return words_left
+
+
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
 
 
-def words(text: str) -> list[str]:
-    """The spoken words: lower case, apostrophes kept ("don't"), other punctuation dropped."""
-    return re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("\u2019", "'"))
-
-
-def key(spoken: list[str]) -> str:
-    """What two phrases must share to count as the same words (apostrophes don't count)."""
-    return " ".join(w.replace("'", "") for w in spoken)
+words = spoken_words
+key = phrase_key
 
 
 def _span(spoken: list[str], text: str, start: int, end: int) -> list[str]:
@@ -109,14 +141,35 @@ class Resolved(NamedTuple):
 class SlotValue:
     """One slot as Alexa fills it.
 
-    ``spoken`` is None when the person said nothing for the slot. ``resolved`` lists every
-    value whose name or synonym was said; empty means ER_SUCCESS_NO_MATCH.
+    ``spoken`` is None when the person said nothing for the slot. For a custom slot type,
+    ``resolved`` lists every value whose name or synonym was said (empty means
+    ER_SUCCESS_NO_MATCH) and ``value`` is the words as said; for a built-in type (AMAZON.NUMBER,
+    AMAZON.DURATION) ``value`` is Alexa's normalised value ("5", "PT10M") and nothing resolves.
     """
 
     name: str
     slot_type: str
     spoken: str | None = None
     resolved: tuple[Resolved, ...] = ()
+    value: str | None = None
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.slot_type in BUILTIN_SLOT_TYPES
+
+    @property
+    def understood(self) -> bool:
+        """Said, and a known value: a synonym of the custom type, or a valid built-in value."""
+        return self.value is not None and (self.is_builtin or bool(self.resolved))
+
+    @property
+    def heard(self) -> str | None:
+        """What the skill gets: the id a custom value resolved to, or the built-in value."""
+        if self.spoken is None:
+            return None
+        if self.is_builtin:
+            return self.value
+        return self.resolved[0].id if self.resolved else None
 
 
 @dataclass(frozen=True)
@@ -148,6 +201,12 @@ class _Template:
     slot_names: tuple[str, ...]
     literal_words: int
     shape: str  # the sample's key with "{}" for each slot, to fill with synonyms
+    literals: frozenset[str]  # every word the sample says around its slots
+
+    @property
+    def fuzzy_matchable(self) -> bool:
+        """One custom slot at most: its synonyms can be listed for close paraphrases."""
+        return len(self.slot_names) <= 1
 
 
 class InteractionModel:
@@ -173,6 +232,8 @@ class InteractionModel:
             if intent in self.slot_types:
                 for phrase in phrases:
                     self._phrases.setdefault(key(words(phrase)), intent)
+        self._order = {id(t): n for n, t in enumerate(self._templates)}
+        self._index_templates()
         self._compile_invocations()
 
     @classmethod
@@ -210,8 +271,32 @@ class InteractionModel:
                 slot_names=tuple(slot for slot, _ in tokens if slot),
                 literal_words=sum(1 for slot, _ in tokens if not slot),
                 shape=" ".join(shape),
+                literals=frozenset(word for word in shape if word != "{}"),
             )
         )
+
+    def _index_templates(self) -> None:
+        """File each template under its rarest word: only templates whose word was said are
+        tried, which keeps a model of thousands of samples quick to match."""
+        counts: dict[str, int] = {}
+        for template in self._templates:
+            for word in template.literals:
+                counts[word] = counts.get(word, 0) + 1
+        self._by_word: dict[str, list[_Template]] = {}
+        self._slots_only: list[_Template] = []
+        for template in self._templates:
+            if template.literals:
+                rarest = min(template.literals, key=lambda w: (counts[w], w))
+                self._by_word.setdefault(rarest, []).append(template)
+            else:
+                self._slots_only.append(template)
+
+    def _candidates(self, text: str) -> list[_Template]:
+        """The templates whose every literal word is in ``text``, in model order."""
+        said = set(text.split())
+        found = [t for w in said for t in self._by_word.get(w, ()) if t.literals <= said]
+        order = self._order
+        return sorted([*found, *self._slots_only], key=lambda t: order[id(t)])
 
     def _compile_invocations(self) -> None:
         def either(options: tuple[str, ...]) -> str:
@@ -250,12 +335,49 @@ class InteractionModel:
         return understood
 
     def intent_for(self, spoken: list[str]) -> Understanding:
-        """The intent and slots for words said inside a session."""
+        """The intent and slots for words said inside a session.
+
+        Words as said come first; then the same words without fillers around them ("um",
+        "okay so", "... please", "... thanks"), as Alexa's recogniser ignores them; a sample
+        with every slot understood beats one that fits only with words nobody listed.
+        """
+        plain = without_fillers(spoken)
+        tries = [spoken] if plain == spoken or not plain else [spoken, plain]
+        partial: Understanding | None = None
+        for said in tries:
+            full, fits = self._match(said)
+            if full is not None:
+                return full
+            partial = partial or fits
+        return (
+            partial
+            or self._inside(plain or spoken)
+            or self._nearest(key(spoken))
+            or self._understood(FALLBACK)
+        )
+
+    def _inside(self, spoken: list[str]) -> Understanding | None:
+        """A sample said whole, with every slot understood, inside a longer sentence: "ten
+        minutes is all I have". It must be at least half the words, and nothing before it may
+        negate it ("don't stop" is not "stop")."""
+        size = len(spoken)
+        for length in range(size - 1, max(1, (size + 1) // 2) - 1, -1):
+            for start in range(size - length + 1):
+                if NEGATIONS & set(spoken[:start]):
+                    continue
+                full, _ = self._match(spoken[start : start + length])
+                if full is not None:
+                    return full
+        return None
+
+    def _match(self, spoken: list[str]) -> tuple[Understanding | None, Understanding | None]:
+        """(understood fully, understood with unknown slot words): a phrase said exactly or
+        the best sample whose slots hold known values; else the best sample that fits."""
         text = key(spoken)
         if text in self._phrases:
-            return self._understood(self._phrases[text])
-        best: tuple[tuple[bool, int], Understanding] | None = None
-        for template in self._templates:
+            return self._understood(self._phrases[text]), None
+        best: tuple[tuple[bool, int, int], Understanding] | None = None
+        for template in self._candidates(text):
             match = template.pattern.fullmatch(text)
             if match is None:
                 continue
@@ -263,17 +385,27 @@ class InteractionModel:
                 name: self._slot_value(template.intent, name, _span(spoken, text, *match.span(i)))
                 for i, name in enumerate(template.slot_names, start=1)
             }
-            rank = (all(v.resolved for v in filled.values()), template.literal_words)
+            if any(v.is_builtin and v.value is None for v in filled.values()):
+                continue  # "i have {duration}" does not hear "i have a towel"
+            understood = all(v.understood for v in filled.values())
+            unknown = sum(len(str(v.spoken).split()) for v in filled.values() if not v.understood)
+            if not understood and unknown >= template.literal_words:
+                continue  # "could you {setting}" does not hear "could you put on the quick one"
+            rank = (understood, -unknown, template.literal_words)
             if best is None or rank > best[0]:
                 best = (rank, self._understood(template.intent, filled))
-        if best is not None:
-            return best[1]
-        return self._nearest(text) or self._understood(FALLBACK)
+        if best is None:
+            return None, None
+        return (best[1], None) if best[0][0] else (None, best[1])
 
     def _slot_value(self, intent: str, name: str, spoken: list[str]) -> SlotValue:
         slot_type = self.slot_types[intent][name]
+        said = " ".join(spoken)
+        builtin = BUILTIN_SLOT_TYPES.get(slot_type)
+        if builtin is not None:
+            return SlotValue(name, slot_type, said, (), builtin(spoken))
         resolved = self._values.get(slot_type, {}).get(key(spoken), [])
-        return SlotValue(name, slot_type, " ".join(spoken), tuple(resolved))
+        return SlotValue(name, slot_type, said, tuple(resolved), said)
 
     def _understood(self, intent: str, filled: dict[str, SlotValue] | None = None) -> Understanding:
         filled = filled or {}
@@ -298,6 +430,10 @@ class InteractionModel:
             meanings.append((intent, {}))
         for template in self._templates:
             types = self.slot_types[template.intent]
+            if not template.fuzzy_matchable or any(
+                types[name] in BUILTIN_SLOT_TYPES for name in template.slot_names
+            ):
+                continue
             choices = [self._synonyms.get(types[name], []) for name in template.slot_names]
             for values in itertools.product(*choices):
                 phrases.append(template.shape.format(*(key(v.split()) for v in values)))

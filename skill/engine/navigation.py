@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from skill.engine.coaching import PartContext, equipment_phrase, part_segments
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Turn, say, speech_seconds
-from skill.library import Library, Routine
+from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
 from skill.moves import Moves, load_moves
 from skill.words import Words, load_words
 
@@ -103,8 +103,16 @@ class Coach:
         self.library = library
         self.words = words or load_words()
         self.moves = moves or load_moves()
-        self._totals: dict[tuple[str, frozenset[str]], float] = {}  # (routine, known) -> s
-        self._parts: dict[tuple[str, int], tuple[Part, ...]] = {}  # (routine id, item) -> parts
+        # (named routine id, exercises known) -> seconds, computed once
+        self._totals: dict[tuple[str, frozenset[str]], float] = {}
+        # (item, first setup seconds) -> parts: keyed by the item itself (exercise and dose),
+        # so the cache stays as small as the content however many planned or levelled
+        # routines are played
+        self._parts: dict[tuple[RoutineItem, float], tuple[Part, ...]] = {}
+        #: (routine id, item, part, taught before, where-to-be said) -> the part's turn:
+        #: content does not change, so a turn is built once per worker (a few hundred at
+        #: most) instead of every time. Planned routines are too many to keep: built each time.
+        self._turns: dict[tuple[str, int, int, bool, bool], Turn] = {}
 
     # -- structure ---------------------------------------------------------------------
 
@@ -112,10 +120,11 @@ class Coach:
         return self.library.plan(position.routine_id)
 
     def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
-        """The item's turns, split once per routine item (content does not change)."""
-        key = (routine.id, item)
+        """The item's turns, split once per item and wait to get there (content does not
+        change)."""
+        setup = self.setup_seconds(routine, item, 0)
+        key = (routine.items[item], setup)
         if key not in self._parts:
-            setup = self.setup_seconds(routine, item, 0)
             self._parts[key] = split_parts(routine.items[item], self.words, setup)
         return self._parts[key]
 
@@ -154,6 +163,23 @@ class Coach:
         """
         routine = self.routine(position)
         item = routine.items[position.item]
+        taught = item.exercise.id in position.coached
+        key = (routine.id, position.item, position.part, taught, ready_said)
+        turn = self._turns.get(key)
+        if turn is None:
+            turn = self._build_part_turn(routine, position, taught, ready_said)
+            if not routine.id.startswith(PLAN_PREFIX):
+                self._turns[key] = turn
+        coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
+        moved = replace(position, paused=False, finished=False, coached=coached, ends_at=None)
+        return Step(moved, turn)
+
+    def _build_part_turn(
+        self, routine: Routine, position: Position, taught: bool, ready_said: bool
+    ) -> Turn:
+        """A part's turn: a function of the routine, the place, whether it was taught and
+        whether the turn before said where to be."""
+        item = routine.items[position.item]
         parts = self.parts(routine, position.item)
         following = self._following(routine, position.item, position.part)
         same_item = following is not None and following[0] == position.item
@@ -167,17 +193,14 @@ class Coach:
             next_exercise=routine.items[following[0]].exercise
             if following and not same_item
             else None,
-            coached=item.exercise.id in position.coached,
+            coached=taught,
             words=self.words,
             previous_slot=parts[position.part - 1][-1] if position.part else None,
             setup_seconds=self.setup_seconds(routine, position.item, position.part),
             ready_said=ready_said,
         )
         reprompt = self.words.say("coaching.next_reprompt")
-        turn = Turn(part_segments(context, parts[position.part]), reprompt)
-        coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
-        moved = replace(position, paused=False, finished=False, coached=coached, ends_at=None)
-        return Step(moved, turn)
+        return Turn(part_segments(context, parts[position.part]), reprompt)
 
     def _finished_turn(self, position: Position) -> Step:
         routine = self.routine(position)
@@ -332,15 +355,18 @@ class Coach:
         routine = self.library.plan(routine_id)
         known = frozenset(coached) & {i.exercise.id for i in routine.items}
         key = (routine_id, known)
-        if key not in self._totals:
-            first = self._part_turn(Position(routine_id, coached=tuple(sorted(known))))
-            intro = self._intro_text(routine, self.words.count("units.minute", 10))
-            self._totals[key] = (
-                speech_seconds(" ".join(intro))
-                + first.turn.estimated_seconds
-                + self.remaining_seconds(first.position)
-            )
-        return self._totals[key]
+        if key in self._totals:
+            return self._totals[key]
+        first = self._part_turn(Position(routine_id, coached=tuple(sorted(known))))
+        intro = self._intro_text(routine, self.words.count("units.minute", 10))
+        total = (
+            speech_seconds(" ".join(intro))
+            + first.turn.estimated_seconds
+            + self.remaining_seconds(first.position)
+        )
+        if routine_id in self.library.routines:  # planned routines are too many to keep
+            self._totals[key] = total
+        return total
 
     def remaining_seconds(self, position: Position) -> float:
         """How long the parts after this one play, with what this session has learnt."""

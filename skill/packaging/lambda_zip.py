@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import skill
-from skill.library import content_dir, load_library
+from skill.library import content_dir, load_library, record_validated
 
 #: The runtime deploy/template.yaml declares; the wheels and bytecode are built for it.
 LAMBDA_PYTHON = (3, 11)
@@ -49,7 +49,17 @@ NOT_FOR_LAMBDA = {
         "only `footcoach chat` uses it, and its wheels need glibc 2.27, newer than the"
         " Amazon Linux 2 that Lambda's python3.11 runs on"
     ),
+    "click": "the `footcoach` command line's; the function has no command line",
+    "cryptography": "request verification (skill.web); the Alexa trigger stands in for it",
+    "ask-sdk-webservice-support": "request verification too (with oscrypto and asn1crypto)",
+    "boto3": "in Lambda's Python runtime already (see PROVIDED_BY_LAMBDA)",
+    "markdown-it-py": "the privacy and terms pages are served by the web app or a static host",
+    "pillow": "only `footcoach icons` and `footcoach package --check` draw or measure icons",
+    "ask-smapi-model": "only `footcoach package --check` reads the skill package",
 }
+#: Distributions Lambda's Python runtime already has, removed after pip brings them in as
+#: dependencies (the DynamoDB adapter requires boto3): 20 MB the function would carry twice.
+PROVIDED_BY_LAMBDA = ("boto3", "botocore", "s3transfer")
 #: A fixed time for every zip entry, so the same sources give the same zip, byte for byte, and
 #: a redeploy of unchanged code changes nothing. (The earliest time a zip can hold.)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -112,6 +122,27 @@ def pip_install_command(
     ]
 
 
+def remove_distributions(target: Path, names: tuple[str, ...]) -> None:
+    """Delete installed distributions from a ``pip --target`` directory, by their RECORD."""
+    for info in sorted(target.glob("*.dist-info")):
+        if requirement_name(info.name.removesuffix(".dist-info").rsplit("-", 1)[0]) not in names:
+            continue
+        record = info / "RECORD"
+        try:
+            lines = record.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise BuildError(f"cannot read {record} to remove {info.name}: {exc}") from exc
+        for line in lines:
+            relative = line.rsplit(",", 2)[0]
+            path = (target / relative).resolve()
+            if path.is_relative_to(target.resolve()) and path.is_file():
+                path.unlink()
+        shutil.rmtree(info, ignore_errors=True)
+    for directory in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+
+
 def _source_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
@@ -163,11 +194,11 @@ def build_lambda_zip(
 ) -> Path:
     """Build the deployment zip at ``out`` and return its path.
 
-    Content is loaded and checked first: a zip is never built around content the skill would
-    refuse to start with.
+    Content is loaded and checked in full first: a zip is never built around content the skill
+    would refuse to start with, and it carries the fingerprint of that checked content.
     """
     content = content_dir()
-    load_library(content)  # raises ContentError naming the broken file and field
+    load_library(content, full=True)  # raises ContentError naming the broken file and field
     requirements = lambda_requirements() if requirements is None else requirements
     with tempfile.TemporaryDirectory(prefix="footcoach-lambda-") as temporary:
         staging = Path(temporary)
@@ -176,8 +207,10 @@ def build_lambda_zip(
         if result.returncode != 0:
             raise BuildError(f"pip could not install the dependencies:\n{result.stderr.strip()}")
         shutil.rmtree(staging / "bin", ignore_errors=True)  # console scripts: useless in Lambda
+        remove_distributions(staging, PROVIDED_BY_LAMBDA)
         _copy_tree(PACKAGE_DIR, staging / "skill")
         _copy_tree(content, staging / "content")
+        record_validated(content, into=staging / "content")  # start-up skips the schema checks
         _compile(staging)
         _write_zip(staging, out)
     return out

@@ -6,16 +6,20 @@ credentials -- progress lives in one file. The adapter implements ask-sdk-core's
 ``AbstractPersistenceAdapter``, so the SDK's ``AttributesManager`` uses it exactly like
 the official DynamoDB adapter and a deployment can swap one for the other.
 
-Why the merge runs inside the write transaction: Alexa can deliver two turns for the
-same user at nearly the same moment (two devices, a retry, a timer callback racing a
-spoken turn), and the web app may serve them from different threads or gunicorn worker
-processes. A plain "read at the start of the turn, write at the end" would let the
-later writer silently drop a routine the earlier one just completed. So
-``save_attributes`` takes SQLite's write lock first (``BEGIN IMMEDIATE``), re-reads the
-stored row, lets the domain-supplied ``merge`` combine it with the new attributes, and
-commits -- all while no other writer can interleave. Concurrent writers wait on
-``busy_timeout`` instead of failing, and WAL journal mode lets reads proceed while a
-write is in progress.
+Why a save is one conditional write, and merges inside a transaction only on conflict:
+Alexa can deliver two turns for the same user at nearly the same moment (two devices, a
+retry, a timer callback racing a spoken turn), and the web app may serve them from different
+threads or gunicorn worker processes. A plain "read at the start of the turn, write at the
+end" would let the later writer silently drop a routine the earlier one just completed.
+So the adapter remembers the row it read for this thread's turn, merges the new attributes
+with it (``merge``, supplied by the domain) without holding any lock, and writes with a
+single ``UPDATE ... WHERE attributes = <what was read>`` (or an ``INSERT`` that does nothing
+if a row appeared). If another turn wrote in between, that write changes nothing, and the
+save falls back to taking SQLite's write lock (``BEGIN IMMEDIATE``), re-reading the stored
+row, merging and committing while no other writer can interleave. Concurrent writers wait
+on ``busy_timeout`` instead of failing, and WAL journal mode lets reads proceed while a
+write is in progress. In the common case the write lock is held for one statement, not for
+Python's decode, merge and encode.
 
 Why a connection per call: a ``sqlite3.Connection`` must not be shared across threads,
 and opening one on a local file costs microseconds, so every operation opens, uses and
@@ -140,19 +144,25 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             so progress is never silently reset by the next save).
         """
         key = self.partition_key(request_envelope)
+        self._local.read = None
         with self._errors("read progress"), self._connection() as conn:
             row = conn.execute(
                 "SELECT attributes FROM progress WHERE user_key = ?", (key,)
             ).fetchone()
-        return {} if row is None else self._decode(row[0])
+        text = None if row is None else row[0]
+        value = {} if text is None else self._decode(text)
+        self._local.read = (key, text)  # what a save this turn writes against
+        return value
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: Attributes) -> None:
         """Store the user's attributes atomically, merging with the stored row if asked.
 
-        Runs as one ``BEGIN IMMEDIATE`` transaction -- take the write lock, read the
-        stored row, apply ``merge``, write, commit -- so a concurrent save for the same
-        user either fully precedes or fully follows this one and nothing is lost.
-        Without ``merge`` the row is simply replaced (which also repairs a corrupt row).
+        The common case is one conditional write against the row this thread's turn read
+        (see the module docstring); on a conflict, one ``BEGIN IMMEDIATE`` transaction --
+        take the write lock, read the stored row, apply ``merge``, write, commit -- so a
+        concurrent save for the same user either fully precedes or fully follows this one
+        and nothing is lost. Without ``merge`` the row is simply replaced (which also
+        repairs a corrupt row).
 
         :raises PersistenceException: on a missing user id, a database error (e.g. the
             lock could not be obtained within ``busy_timeout_ms``), a corrupt stored row,
@@ -160,7 +170,12 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             row is left unchanged in every case.
         """
         key = self.partition_key(request_envelope)
+        read = getattr(self._local, "read", None)
+        self._local.read = None
         with self._errors("save progress"), self._connection() as conn:
+            unchanged = self.merge is not None and read is not None and read[0] == key
+            if unchanged and self._write_if_unchanged(conn, key, read[1], attributes):
+                return
             conn.execute("BEGIN IMMEDIATE")
             try:
                 to_store = attributes
@@ -182,6 +197,31 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def _write_if_unchanged(
+        self, conn: sqlite3.Connection, key: str, read: str | None, attributes: Attributes
+    ) -> bool:
+        """Store ``merge(read, attributes)`` if the row is still ``read``; False if it moved.
+
+        One statement, so it is atomic on its own: an ``UPDATE`` guarded by the text that was
+        read (``None``: there was no row, so an ``INSERT`` that yields to one that appeared).
+        """
+        assert self.merge is not None
+        stored = {} if read is None else self._decode(read)
+        payload = self._encode(run_merge(self.merge, stored, attributes, str(self.path)))
+        if read is None:
+            cursor = conn.execute(
+                "INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(user_key) DO NOTHING",
+                (key, payload, _now()),
+            )
+        else:
+            cursor = conn.execute(
+                "UPDATE progress SET attributes = ?, updated_at = ?"
+                " WHERE user_key = ? AND attributes = ?",
+                (payload, _now(), key, read),
+            )
+        return cursor.rowcount == 1
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         """Remove the user's row (used when the user disables the skill).
@@ -215,13 +255,17 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 f"Cannot create the directory for the progress database {self.path}: {exc}"
             ) from exc
         with self._errors("initialise the progress database"), self._connection() as conn:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise PersistenceException(
-                    f"Progress database {self.path} could not switch to WAL mode "
-                    f"(journal_mode is {mode!r})"
-                )
-            conn.execute(_SCHEMA)
+            self._create_schema(conn)
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the ``progress`` table: at start-up, and again if the file vanished."""
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise PersistenceException(
+                f"Progress database {self.path} could not switch to WAL mode "
+                f"(journal_mode is {mode!r})"
+            )
+        conn.execute(_SCHEMA)
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -231,9 +275,11 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         the WAL on every turn (three quarters of a turn's server time, bench/RESULTS.md).
         A connection is kept per thread and per process (none crosses a gunicorn fork), and
         is dropped after any error or when the file at ``path`` is no longer the one it
-        opened (moved, deleted, replaced), so a vanished database fails loudly instead of
-        writing into an unlinked file. ``synchronous=NORMAL`` in WAL mode never corrupts
-        the database; a power cut (not a process crash) can lose the last turns.
+        opened (moved, deleted, replaced), so nothing is written into an unlinked file. A
+        deleted file is made again with its schema on the next request; a vanished directory
+        (an unmounted volume?) fails loudly rather than writing elsewhere.
+        ``synchronous=NORMAL`` in WAL mode never corrupts the database; a power cut (not a
+        process crash) can lose the last turns.
 
         ``isolation_level=None`` puts the sqlite3 module in autocommit mode so that the
         explicit ``BEGIN IMMEDIATE`` in ``save_attributes`` is the only transaction
@@ -254,6 +300,8 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             )
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA synchronous = NORMAL")
+            if identity is None:  # the file was deleted and SQLite made a new, empty one:
+                self._create_schema(conn)  # recover, rather than "no such table" until restart
             held = ((os.getpid(), os.stat(self.path).st_ino), conn)
             self._local.held = held
         try:

@@ -20,8 +20,11 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa.skill_builder import build_skill
+from skill.alexa.skill_events import SkillEventNotDone
 from skill.storage import open_storage
+from skill.web.body import UnreadableBody, read_body
 from skill.web.envelope import MalformedRequest, is_known_request_type, parse_body
+from skill.web.pages import pages
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,19 @@ class WebConfig:
     verify: bool = field(default_factory=lambda: os.environ.get("FOOTCOACH_VERIFY", "1") != "0")
 
 
+#: Why the endpoint will not start: verification without the skill id would fail open.
+MISSING_SKILL_ID = (
+    "FOOTCOACH_SKILL_ID is not set. With request verification on, the endpoint only accepts"
+    " requests for your skill: set FOOTCOACH_SKILL_ID=amzn1.ask.skill.<your-skill-id>"
+    " (footcoach serve --skill-id), or turn verification off for local testing only"
+    " (FOOTCOACH_VERIFY=0, footcoach serve --no-verify)."
+)
+
+
+class MissingSkillId(ValueError):
+    """Verification is on but no skill id is set: refuse to start rather than fail open."""
+
+
 def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
     return jsonify(error=reason), status
 
@@ -52,7 +68,8 @@ def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
         envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
         raise MalformedRequest("request does not match the Alexa request format") from exc
-    if envelope is None or envelope.request is None:
+    # getattr: a body with a "__dict__" key makes the SDK replace the object's attributes
+    if envelope is None or getattr(envelope, "request", None) is None:
         raise MalformedRequest("request is missing")
     return envelope
 
@@ -68,13 +85,16 @@ def create_app(
     verifier: RequestVerifier | None = None,
 ) -> Flask:
     config = config or WebConfig()
+    if config.verify and verifier is None:
+        if not config.skill_id:
+            raise MissingSkillId(MISSING_SKILL_ID)
+        verifier = RequestVerifier(skill_id=config.skill_id)
     if skill is None:
         skill = build_skill(open_storage(config.db), skill_id=config.skill_id)
-    if config.verify and verifier is None:
-        verifier = RequestVerifier(skill_id=config.skill_id)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["footcoach_skill"] = skill
+    app.register_blueprint(pages)  # GET /privacy and /terms
 
     @app.get("/health")
     def health() -> Response:
@@ -84,7 +104,11 @@ def create_app(
     def alexa() -> Any:
         if request.mimetype != "application/json":
             return _bad_request("content type must be application/json", 415)
-        body = request.get_data(cache=False)
+        try:
+            body = read_body(request.environ, MAX_BODY_BYTES)
+        except UnreadableBody as exc:
+            log.warning("refused a body: %s", exc.reason)
+            return _bad_request(exc.reason, exc.status)
         if config.verify and verifier is not None:
             try:
                 verifier.verify(request.headers, body)
@@ -101,6 +125,9 @@ def create_app(
             return _bad_request(str(exc))
         try:
             response = skill.invoke(request_envelope=envelope, context=None)
+        except SkillEventNotDone as exc:  # Alexa delivers the event again after an error
+            log.error("answered 503 so Alexa retries: %s", exc)
+            return _bad_request("the event could not be carried out; deliver it again", 503)
         except Exception as exc:  # e.g. an application id the SDK refuses
             log.warning("skill refused a request: %s", type(exc).__name__)
             return _bad_request("request refused by the skill")

@@ -1,0 +1,53 @@
+"""Read a request body as strict JSON, or say in a few words why it is not.
+
+Python's ``json`` is generous where a public endpoint must not be: it accepts ``NaN`` and
+``Infinity`` (not JSON; echoed back in session attributes they make our own responses
+non-standard), converts integers of any length until ``int`` refuses past 4300 digits with a
+ValueError nobody expected, and recurses once per nesting level until a RecursionError. Each of
+these reached the skill as a 500; here each is a reason for a 400.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Deeper than any Alexa request (about 8 levels) or the skill's own session attributes.
+MAX_DEPTH = 64
+
+
+class NotJson(ValueError):
+    """The body is not strict JSON the skill can hold; the message is the reason."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJson(f"body contains {name}, which is not JSON")
+
+
+def load_json(text: str) -> Any:
+    """Parse ``text`` as strict JSON no deeper than MAX_DEPTH, or raise NotJson."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except NotJson:
+        raise
+    except RecursionError as exc:
+        raise NotJson(f"body is nested more than {MAX_DEPTH} levels deep") from exc
+    except json.JSONDecodeError as exc:
+        raise NotJson("body is not valid JSON") from exc
+    except ValueError as exc:  # int() refusing a number of more than 4300 digits
+        raise NotJson("body holds a number too long to read") from exc
+    if text.count("{") + text.count("[") > MAX_DEPTH:  # only then can it be too deep
+        _check_depth(data)
+    return data
+
+
+def _check_depth(data: Any) -> None:
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise NotJson(f"body is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)

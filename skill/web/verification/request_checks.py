@@ -1,0 +1,152 @@
+"""The checks on the request itself: headers, signature over the raw body, timestamp, skill id.
+
+The signature ties the body to Amazon and is checked over the exact bytes received; only then is
+the body parsed, and its timestamp (replay protection) and application id (our skill, not
+another developer's) read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ask_sdk_webservice_support.verifier_constants import (
+    ALEXA_SKILL_EVENT_LIST,
+    CHARACTER_ENCODING,
+    MAX_NORMAL_REQUEST_TOLERANCE_IN_MILLIS,
+    MAX_SKILL_EVENT_TOLERANCE_IN_MILLIS,
+)
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from skill.web.json_body import NotJson, load_json
+from skill.web.verification.errors import VerificationError
+
+
+def get_header(headers: Mapping[str, str], name: str) -> str:
+    """Return the value of header ``name``, matched case-insensitively.
+
+    HTTP header names are case-insensitive and proxies/servers may change their case, so an exact
+    dict lookup is not enough. Works for plain mappings and for werkzeug ``Headers``. A missing or
+    empty header means the request cannot be verified.
+    """
+    value = headers.get(name)
+    if value is None:
+        wanted = name.casefold()
+        for key, candidate in headers.items():
+            if isinstance(key, str) and key.casefold() == wanted:
+                value = candidate
+                break
+    if not value or not isinstance(value, str) or not value.strip():
+        raise VerificationError(f"missing {name} header")
+    return value.strip()
+
+
+def decode_signature(value: str) -> bytes:
+    """Base64-decode the ``Signature-256`` header, strictly.
+
+    Done before any network access: a garbage header can be rejected without fetching anything.
+    """
+    try:
+        signature = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise VerificationError("signature is not valid base64") from exc
+    if not signature:
+        raise VerificationError("signature is empty")
+    return signature
+
+
+def check_signature(leaf: x509.Certificate, signature: bytes, body: bytes) -> None:
+    """Verify RSA PKCS#1 v1.5 / SHA-256 ``signature`` over the raw ``body`` with the leaf's key.
+
+    This is what ties the body to Amazon: it must be checked over the exact bytes received (not a
+    re-serialised JSON object) and before anything in the body is trusted.
+    """
+    public_key = leaf.public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise VerificationError("signing certificate does not hold an RSA key")
+    try:
+        public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature as exc:
+        raise VerificationError("signature does not match body") from exc
+
+
+def parse_request_envelope(body: bytes) -> dict[str, Any]:
+    """Decode the (already signature-checked) body as a JSON object.
+
+    Malformed bodies must become a VerificationError, never a crash, because the caller maps
+    VerificationError to a clean HTTP 400.
+    """
+    try:
+        envelope = load_json(body.decode(CHARACTER_ENCODING))
+    except UnicodeDecodeError as exc:
+        raise VerificationError("request body is not UTF-8") from exc
+    except NotJson as exc:
+        raise VerificationError(f"request {exc}") from exc
+    if not isinstance(envelope, dict):
+        raise VerificationError("request body is not a JSON object")
+    return envelope
+
+
+def _dig(data: object, *keys: str) -> object:
+    """Follow ``keys`` through nested dicts, returning None as soon as a level is missing."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _parse_timestamp(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise VerificationError("request timestamp is not ISO 8601") from exc
+    # Alexa always sends UTC ("...Z"); a missing offset is read as UTC rather than local time.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def check_timestamp(envelope: Mapping[str, Any], now: datetime) -> None:
+    """Reject requests whose ``request.timestamp`` is more than 150 s away from ``now``.
+
+    This bounds how long a captured, correctly signed request can be replayed. Future timestamps
+    are rejected too (same tolerance). Skill events (enabled/disabled, account linked,
+    permissions) may be delivered late, so Amazon allows them up to an hour.
+    """
+    timestamp = _dig(envelope, "request", "timestamp")
+    if not isinstance(timestamp, str) or not timestamp:
+        raise VerificationError("request has no timestamp")
+    request_type = _dig(envelope, "request", "type")
+    tolerance_ms = (
+        MAX_SKILL_EVENT_TOLERANCE_IN_MILLIS
+        if request_type in ALEXA_SKILL_EVENT_LIST
+        else MAX_NORMAL_REQUEST_TOLERANCE_IN_MILLIS
+    )
+    skew = abs(now - _parse_timestamp(timestamp))
+    if skew > timedelta(milliseconds=tolerance_ms):
+        raise VerificationError("request timestamp is too far from current time")
+
+
+def check_application_id(skill_id: str, envelope: Mapping[str, Any]) -> None:
+    """Require the request to be addressed to our skill.
+
+    A request correctly signed by Alexa for *another* skill would pass every other check, so the
+    application id must match ``skill_id``. It is read from ``context.System.application`` and,
+    for older envelopes without a context, from ``session.application``. There is no way to
+    skip it: an endpoint that verifies requests but accepts any skill's is open to every
+    developer's genuinely signed traffic.
+    """
+    app_id = _dig(envelope, "context", "System", "application", "applicationId")
+    if app_id is None:
+        app_id = _dig(envelope, "session", "application", "applicationId")
+    if not isinstance(app_id, str) or not app_id:
+        raise VerificationError("request has no application id")
+    if app_id != skill_id:
+        raise VerificationError("application id does not match this skill")
+
+
