@@ -336,3 +336,34 @@ def test_a_close_paraphrase_never_turns_a_yes_into_a_no():
     model = InteractionModel(data)
     assert model.understand("i havent got a bnad").intent == "LackIntent"  # a typo is fine
     assert model.understand("i have got a band").intent == FALLBACK  # the opposite is not
+
+
+def test_a_close_paraphrase_never_swaps_one_slot_value_for_another():
+    data = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "foot coach",
+                "intents": [
+                    {
+                        "name": "PlanRoutineIntent",
+                        "slots": [{"name": "area", "type": "AREA"}],
+                        "samples": ["exercises for {area}"],
+                    },
+                ],
+                "types": [
+                    {
+                        "name": "AREA",
+                        "values": [
+                            {"id": "ankles", "name": {"value": "stiff ankles", "synonyms": []}},
+                            {"id": "knees", "name": {"value": "knees", "synonyms": []}},
+                        ],
+                    }
+                ],
+            }
+        }
+    }
+    model = InteractionModel(data)
+    slot = model.understand("exercises for stiff ankels").slot("area")  # a typo: kept
+    assert [v.id for v in slot.resolved] == ["ankles"]
+    swapped = model.understand("exercise for stiff knees")  # near "stiff ankles": refused
+    assert swapped.intent == FALLBACK
