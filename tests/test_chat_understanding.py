@@ -34,6 +34,9 @@ BUILT_IN_SAID = {
     "AMAZON.DURATION": [("ten minutes", "PT10M"), ("5 minutes", "PT5M"),
                         ("half an hour", "PT30M"), ("a quarter of an hour", "PT15M")],
     "AMAZON.NUMBER": [("ten", "10"), ("5", "5"), ("twenty five", "25")],
+    "AMAZON.TIME": [("nine am", "09:00"), ("six p.m.", "18:00"), ("half past seven", "07:30"),
+                    ("six thirty in the evening", "18:30"), ("noon", "12:00"),
+                    ("the evening", "EV")],
 }  # fmt: skip
 
 
