@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from skill.console.command import chat
+from skill.console.screen import screen
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
@@ -280,6 +281,7 @@ main.add_command(package)
 main.add_command(icons)
 main.add_command(pages)
 main.add_command(chat)
+main.add_command(screen)
 
 
 if __name__ == "__main__":  # pragma: no cover

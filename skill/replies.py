@@ -196,10 +196,15 @@ def streak_phrase(streak: int, done_today: bool, words: Words | None = None) -> 
 
 
 def progress_report(
-    completed: int, streak: int, words: Words | None = None, done_today: bool = True
+    completed: int,
+    streak: int,
+    words: Words | None = None,
+    done_today: bool = True,
+    question: str | None = None,
 ) -> str:
+    """How many routines and the streak, then ``question`` (default: what would you like?)."""
     w = _w(words)
-    what_now = w.say("replies.what_now")
+    what_now = question or w.say("replies.what_now")
     if completed == 0:
         return w.say("replies.no_routine_yet", what_now=what_now)
     routines = w.count("units.routine", completed)
