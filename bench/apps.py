@@ -1,15 +1,21 @@
-"""The two apps the benchmarks host: Foot Coach and hello-world, behind the same Flask route.
+"""The three web apps the benchmark hosts, by name, for in-process use and for gunicorn.
 
-Both come from ``create_app``, so routing, body checks, request verification and serialization
-are the same code; only the skill differs. With verification on, the verifier trusts the
-benchmark's own test CA and is served its certificate chain from memory, so a benchmark never
-touches the network. gunicorn loads them by factory, e.g. ``bench.apps:footcoach()``, and reads
-the settings from the environment the benchmark sets:
+- ``footcoach``: Foot Coach as production hosts it, through ``create_app`` (body checks,
+  request verification when asked, serialisation), progress in SQLite.
+- ``hello`` and ``hello_sqlite``: the yardsticks of ``bench.hello_skill`` behind a minimal
+  Flask route that hands the body to ``skill.invoke`` and serialises the answer. They pay none
+  of Foot Coach's hosting, so Foot Coach's own checks count against it.
 
-    FOOTCOACH_DB      the SQLite file Foot Coach keeps progress in
+gunicorn loads them by factory (``bench.apps:hello_sqlite()``) and reads from the environment:
+
+    FOOTCOACH_DB      the SQLite file (Foot Coach's progress, hello + SQLite's rows)
+    BENCH_VERIFY      "1": Foot Coach verifies signatures (a test CA, see below); else off
     BENCH_TRUST_ROOT  PEM file: the test root CA
     BENCH_CHAIN       PEM file: the signing certificate and its intermediate
     BENCH_NOW         ISO time the verifier takes as "now" (the test certificates' clock)
+
+With verification on, the verifier trusts the benchmark's own test CA and is served its
+chain from memory, so a benchmark never touches the network.
 """
 
 from __future__ import annotations
@@ -17,18 +23,26 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from cryptography import x509
-from flask import Flask
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, jsonify, request
 
 from bench.dialog import SKILL_ID
-from bench.hello_skill import build_hello_skill
+from bench.hello_skill import build_hello_skill, build_hello_sqlite_skill
 from skill.web.app import WebConfig, create_app
-from skill.web.verification import RequestVerifier
+
+SYSTEMS = ("hello", "hello_sqlite", "footcoach")
+LABELS = {"hello": "hello-world", "hello_sqlite": "hello-world + SQLite", "footcoach": "Foot Coach"}
 
 
-def bench_verifier(root_pem: bytes, chain_pem: bytes, now: datetime) -> RequestVerifier:
+def bench_verifier(root_pem: bytes, chain_pem: bytes, now: datetime) -> Any:
     """Alexa's checks, trusting the test CA; the chain is fetched from memory."""
+    from cryptography import x509
+
+    from skill.web.verification import RequestVerifier
+
     return RequestVerifier(
         skill_id=SKILL_ID,
         fetch_chain=lambda url: chain_pem,
@@ -37,7 +51,7 @@ def bench_verifier(root_pem: bytes, chain_pem: bytes, now: datetime) -> RequestV
     )
 
 
-def _verifier_from_environment() -> RequestVerifier:
+def _verifier_from_environment() -> Any:
     return bench_verifier(
         Path(os.environ["BENCH_TRUST_ROOT"]).read_bytes(),
         Path(os.environ["BENCH_CHAIN"]).read_bytes(),
@@ -45,23 +59,41 @@ def _verifier_from_environment() -> RequestVerifier:
     )
 
 
-def _config(db: str | None, verify: bool) -> WebConfig:
-    return WebConfig(db=db or os.environ["FOOTCOACH_DB"], skill_id=SKILL_ID, verify=verify)
+def footcoach(db: str | None = None, verify: bool | None = None) -> Flask:
+    """Foot Coach as production hosts it (verification as BENCH_VERIFY says, unless given)."""
+    verify = os.environ.get("BENCH_VERIFY") == "1" if verify is None else verify
+    config = WebConfig(db=db or os.environ["FOOTCOACH_DB"], skill_id=SKILL_ID, verify=verify)
+    return create_app(config, verifier=_verifier_from_environment() if verify else None)
 
 
-def footcoach(
-    db: str | None = None, verifier: RequestVerifier | None = None, verify: bool = True
-) -> Flask:
-    """Foot Coach as production hosts it; the verifier from the environment unless given."""
-    if verify and verifier is None:
-        verifier = _verifier_from_environment()
-    return create_app(_config(db, verify), verifier=verifier)
+def plain_app(skill: CustomSkill) -> Flask:
+    """The least a Flask host of an ask-sdk skill does: parse, invoke, serialise."""
+    app = Flask(__name__)
+
+    @app.get("/health")
+    def health() -> Any:
+        return jsonify(status="ok")
+
+    @app.post("/alexa")
+    def alexa() -> Any:
+        envelope = skill.serializer.deserialize(request.get_data(as_text=True), RequestEnvelope)
+        response = skill.invoke(request_envelope=envelope, context=None)
+        return jsonify(skill.serializer.serialize(response))
+
+    return app
 
 
-def hello(
-    db: str | None = None, verifier: RequestVerifier | None = None, verify: bool = True
-) -> Flask:
-    """The hello-world skill behind the same route and checks."""
-    if verify and verifier is None:
-        verifier = _verifier_from_environment()
-    return create_app(_config(db, verify), skill=build_hello_skill(SKILL_ID), verifier=verifier)
+def hello(db: str | None = None) -> Flask:
+    return plain_app(build_hello_skill(SKILL_ID))
+
+
+def hello_sqlite(db: str | None = None) -> Flask:
+    return plain_app(build_hello_sqlite_skill(db or os.environ["FOOTCOACH_DB"], SKILL_ID))
+
+
+FACTORIES = {"hello": hello, "hello_sqlite": hello_sqlite, "footcoach": footcoach}
+
+
+def unverified(system: str, db: str) -> Flask:
+    """A system's app for in-process use: Foot Coach with verification off (nothing signs)."""
+    return footcoach(db, verify=False) if system == "footcoach" else FACTORIES[system](db)

@@ -12,15 +12,24 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
 from skill.console.command import chat
+from skill.console.screen import screen
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
-from skill.interaction_model import write_models
-from skill.library import ContentError, Library, Routine, load_library, record_validated
+from skill.interaction_model import ModelError, write_models
+from skill.library import (
+    LEVELS,
+    ContentError,
+    Library,
+    Routine,
+    load_library,
+    record_validated,
+)
 from skill.packaging.commands import build_lambda, icons, package, pages
 
 
@@ -32,6 +41,11 @@ def _load(full: bool = False) -> Library:
 
 
 def _find_routine(library: Library, name: str) -> Routine:
+    if ":" in name:  # a routine id: "plan:knees:toe_press,ankle_circles", "exercise:toe_press"
+        try:
+            return library.plan(name.strip())
+        except KeyError:
+            raise click.BadParameter(f"no routine {name!r}", param_hint="ROUTINE") from None
     wanted = name.strip().lower()
     for routine in library.routines.values():
         if wanted in (routine.id, routine.name.lower(), *routine.aliases):
@@ -66,8 +80,10 @@ def check() -> None:
     coach = Coach(library)
     try:
         for exercise_id in library.exercises:
-            for _ in checked_steps(coach, f"exercise:{exercise_id}"):
-                pass
+            for level in LEVELS:  # every exercise at every level a plan may ask for
+                levelled = library.with_levels(f"exercise:{exercise_id}", {exercise_id: level})
+                for _ in checked_steps(coach, levelled):
+                    pass
         for routine in library.routines.values():
             for _ in checked_steps(coach, routine.id):
                 pass
@@ -78,11 +94,27 @@ def check() -> None:
             )
     except ExerciseTooLongError as exc:
         raise click.ClickException(f"content error: {exc}") from exc
+    _check_models(library)
     click.echo(f"ok: {len(library.exercises)} exercises, {len(library.routines)} routines")
     try:
         record_validated()
     except OSError as exc:
         click.echo(f"note: could not record the content's fingerprint: {exc}", err=True)
+
+
+def _check_models(library: Library) -> None:
+    """The grammar makes valid models, and the committed ones are what it makes."""
+    from skill.interaction_model import MODELS_DIR, render_models
+
+    try:
+        rendered = render_models(library)
+    except ModelError as exc:
+        raise click.ClickException(f"grammar error: {exc}") from exc
+    for name, text in rendered.items():
+        path = MODELS_DIR / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{path} is out of date: run `footcoach models`")
+    click.echo(f"models: {len(rendered)} locales, checked and up to date")
 
 
 @main.command()
@@ -96,7 +128,10 @@ def say(routine: str, exercise_number: int | None) -> None:
         raise click.BadParameter(
             f"{found.name} has exercises 1 to {len(found.items)}", param_hint="--exercise"
         )
-    coach = Coach(library)
+    _print_turns(Coach(library), found, exercise_number)
+
+
+def _print_turns(coach: Coach, found: Routine, exercise_number: int | None = None) -> None:
     for step, ssml in checked_steps(coach, found.id):
         position = step.position
         if exercise_number is not None and (
@@ -113,11 +148,59 @@ def say(routine: str, exercise_number: int | None) -> None:
 
 
 @main.command()
+@click.option("--minutes", type=click.FloatRange(0, 180), help="Time available (default 10).")
+@click.option("--with", "have", multiple=True, help="Equipment at hand, e.g. band (repeatable).")
+@click.option("--without", "lack", multiple=True, help="Equipment lacking (repeatable).")
+@click.option("--area", help="A body area: back, hips, knees, feet, ankles or balance.")
+@click.option("--level", type=click.Choice(LEVELS), default="standard", show_default=True)
+@click.option("--summary", is_flag=True, help="Only what the skill says before starting.")
+def plan(
+    minutes: float | None,
+    have: tuple[str, ...],
+    lack: tuple[str, ...],
+    area: str | None,
+    level: str,
+    summary: bool,
+) -> None:
+    """Plan a routine as the skill would, print its offer, then the SSML of every turn."""
+    from skill import plan_replies
+    from skill.engine.planning import Planner, PlanRequest
+
+    library = _load()
+    catalogue = library.catalogue
+    known = sorted(e.id for e in catalogue.equipment)
+    for option, values in (("--with", have), ("--without", lack)):
+        for value in values:
+            if value not in known:
+                raise click.BadParameter(f"{value!r}; known: {', '.join(known)}", param_hint=option)
+    if area is not None and area not in catalogue.areas:
+        known_areas = ", ".join(catalogue.areas)
+        raise click.BadParameter(f"{area!r}; known: {known_areas}", param_hint="--area")
+    coach = Coach(library)
+    request = PlanRequest(minutes, frozenset(have), frozenset(lack), area, level)
+    made = Planner(coach).plan(request)
+    if made is None:
+        click.echo(plan_replies.nothing_possible(request, coach.words))
+        return
+    text, _ = plan_replies.offer(library, made, request, coach.words)
+    click.echo(text)
+    click.echo(f"# routine id: {made.routine_id} ({made.seconds / 60:.1f} min)")
+    if not summary:
+        _print_turns(coach, library.plan(made.routine_id))
+
+
+@main.command()
 def models() -> None:
-    """Regenerate interaction_models/<locale>.json from content, and the skill package's copies."""
+    """Regenerate interaction_models/<locale>.json from content and the grammar, and the skill
+    package's copies; fails, changing nothing, if a sample breaks Amazon's rules or belongs to
+    two intents."""
     from skill.packaging.skill_package import copy_interaction_models
 
-    for path in [*write_models(_load()), *copy_interaction_models()]:
+    try:
+        written = write_models(_load())
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in [*written, *copy_interaction_models()]:
         click.echo(f"wrote {path}")
 
 
@@ -170,11 +253,40 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
     app.run(host=host, port=port, threaded=True)
 
 
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locale", default="en-US", show_default=True, help="Whose model understands.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit non-zero when fewer than this percentage are understood right.",
+)
+def nlu(corpus: Path, locale: str, fail_under: float | None) -> None:
+    """Run a CORPUS of utterances through the console's understanding: accuracy per intent
+    and every miss (file format: tests/nlu/corpus.txt)."""
+    from skill.console.nlu import CorpusError, accuracy, evaluate, read_corpus, report
+    from skill.console.understanding import load_model, locales
+
+    if locale not in locales():
+        raise click.BadParameter(f"no model for {locale}; known: {', '.join(locales())}")
+    try:
+        cases = read_corpus(corpus.read_text(encoding="utf-8"))
+    except CorpusError as exc:
+        raise click.ClickException(f"{corpus}: {exc}") from exc
+    results = evaluate(load_model(locale), cases)
+    for line in report(results):
+        click.echo(line)
+    if fail_under is not None and accuracy(results) * 100 < fail_under:
+        raise click.ClickException(f"understood {accuracy(results):.1%}, under {fail_under}%")
+
+
 main.add_command(build_lambda)
 main.add_command(package)
 main.add_command(icons)
 main.add_command(pages)
 main.add_command(chat)
+main.add_command(screen)
 
 
 if __name__ == "__main__":  # pragma: no cover

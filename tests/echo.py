@@ -18,6 +18,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from skill.console.envelopes import Device, intent_request
+from skill.console.understanding import load_model, words
+
 REQUESTS = Path(__file__).parent / "requests"
 MODEL = Path(__file__).resolve().parent.parent / "interaction_models" / "en-US.json"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -137,7 +140,9 @@ class Echo:
         for name, kind in self.types.get(intent, {}).items():
             slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
             value = spoken.get(name)
-            if value is not None:
+            if value is not None and kind.startswith("AMAZON."):
+                slot.update(value=value, source="USER")  # built-in: "PT10M", "5"; no resolutions
+            elif value is not None:
                 slot.update(value=value, source="USER")
                 match = self.catalogue[kind].get(value.lower())
                 authority = {
@@ -158,6 +163,15 @@ class Echo:
     def say(self, intent: str, **spoken: str) -> Reply:
         """The person says something Alexa maps to ``intent`` (slot values as spoken)."""
         return self.post(self.intent_request(intent, **spoken))
+
+    def hear(self, utterance: str) -> Reply:
+        """The person says ``utterance`` inside the session; it is understood as ``footcoach
+        chat`` understands it (the committed en-US model) and sent as Alexa would send it."""
+        understood = load_model("en-US").intent_for(words(utterance))
+        device = Device(self.user_id, SKILL_ID, "en-US")
+        request = intent_request(understood, device, self.now)
+        request["dialogState"] = "COMPLETED"
+        return self.post(self.envelope(request))
 
     def end_session(self, reason: str = "USER_INITIATED") -> Reply:
         reply = self.post(self.envelope({"type": "SessionEndedRequest", "reason": reason}))

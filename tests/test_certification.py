@@ -20,13 +20,13 @@ import pytest
 from PIL import Image
 
 from skill.console.transport import InProcessSkill
-from skill.interaction_model import load_intents
+from skill.interaction_model import load_locales
 from skill.packaging import certification as cert
 from skill.packaging.certification import Failure, Package
 from skill.packaging.certification_dialogs import Certifier, check_dialogs
 from skill.packaging.skill_package import Deployment, build_package
 
-LOCALES = load_intents()["locales"]
+LOCALES = load_locales()
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:footcoach"
 
 

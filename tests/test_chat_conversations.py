@@ -100,6 +100,20 @@ def test_a_whole_quick_routine_ends_in_praise(tmp_path, library):
     assert not said[6].session_open
 
 
+def test_chat_shows_what_each_slot_resolved_to(tmp_path):
+    result = chat(
+        tmp_path,
+        stdin="open foot coach\na ten minute routine for my knees without a band\n"
+        "I have half an hour\nI've got a tennis ball\n",
+    )
+    said = turns(result.output)
+    assert said[1].request == (
+        "PlanRoutineIntent  minutes='ten' -> 10  area='knees' -> knees  lack='band' -> band"
+    )
+    assert said[2].request == "PlanRoutineIntent  duration='half an hour' -> PT30M"
+    assert said[3].request == "EquipmentIntent  have='tennis ball' -> tennis_ball"
+
+
 def test_how_to_then_yes_coaches_the_exercise(tmp_path, library):
     result = chat(tmp_path, "--script", script("how_to_then_yes.txt"))
     assert result.exit_code == 0, result.output

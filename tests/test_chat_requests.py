@@ -75,6 +75,23 @@ def test_an_unknown_value_is_sent_as_no_match_without_values():
     )
 
 
+@pytest.mark.parametrize(
+    ("said", "slot", "value"),
+    [
+        ("I only have 5 minutes", "duration", "PT5M"),
+        ("I have half an hour", "duration", "PT30M"),
+        ("a ten minute routine for my knees", "minutes", "10"),
+    ],
+)
+def test_a_built_in_slot_is_sent_normalised_without_entity_resolution(said, slot, value):
+    understood = load_model("en-US").understand(said)
+    data = envelope(intent_request(understood, DEVICE), DEVICE, Session())
+    assert data["request"]["intent"]["name"] == "PlanRoutineIntent"
+    sent = data["request"]["intent"]["slots"][slot]
+    assert sent == {"name": slot, "value": value, "confirmationStatus": "NONE"}
+    assert as_sdk_reads_it(data).request.intent.slots[slot].value == value
+
+
 def test_an_unfilled_slot_is_sent_by_name_only():
     understood = load_model("en-US").understand("start")
     data = intent_request(understood, DEVICE)

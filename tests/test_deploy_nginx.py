@@ -300,7 +300,22 @@ def test_a_body_over_the_cap_is_refused_by_the_proxy(front_door):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/admin", "/alexa/", "/alexa/x", "/healthz", "/static/x.js", "/echo.api/c.pem"]
+    ("path", "heading"),
+    [("/privacy", b"<h1>Foot Coach privacy policy</h1>"), ("/terms", b"<h1>Foot Coach terms")],
+)
+def test_the_privacy_and_terms_pages_go_through(front_door, path, heading):
+    """The skill package links to them; certification opens both."""
+    status, answer, _ = front_door.request("GET", path)
+    assert status == 200 and heading in answer
+    assert front_door.request("POST", path, b"{}", {"Content-Type": "application/json"})[0] == 405
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *["/", "/admin", "/alexa/", "/alexa/x", "/healthz", "/static/x.js", "/echo.api/c.pem"],
+        *["/privacy/", "/terms.html", "/privacy/x"],
+    ],
 )
 def test_every_other_path_is_404(front_door, path):
     for method in ("GET", "POST"):

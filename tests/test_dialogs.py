@@ -69,7 +69,7 @@ def test_first_launch_welcomes_with_the_disclaimer_then_not_again(echo):
 
 
 def test_one_shot_start_on_first_use_gives_the_disclaimer_before_coaching(echo):
-    reply = echo.say("StartRoutineIntent", routine="i have five minutes")
+    reply = echo.say("StartRoutineIntent", routine="a quick one")
     assert reply.text.startswith(DISCLAIMER.split(":")[0])
     assert "quick routine" in reply.text
 
@@ -81,7 +81,7 @@ ROUTINE_NAMES = {
     "gentle": "gentle routine",
     "stretching": "stretching",
     "quick": "quick",
-    "no_equipment": "a band",  # "I don't have a band" fills the routine slot with "a band"
+    "no_equipment": "without equipment",
 }
 
 

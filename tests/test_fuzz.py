@@ -306,11 +306,20 @@ INTENT_SLOTS = ECHO.types
 ER_STATUSES = ["ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "ER_ERROR_TIMEOUT", "ER_ERROR_EXCEPTION"]
 VALUE_IDS = sorted({v for values in ECHO.catalogue.values() for v, _ in values.values()})
 USERS = [f"amzn1.ask.account.FUZZ{n}" for n in range(8)]
+#: What Alexa sends for built-in slot types, and what a confused recogniser might.
+BUILT_IN_VALUES = ["PT10M", "PT1H30M", "PT0S", "PT90S", "P1D", "5", "0", "-3", "999999", "?", ""]
 
 
 @st.composite
 def slots(draw: st.DrawFn, slot_type: str, name: str) -> dict[str, Any]:
-    """A slot as Alexa fills it: a synonym resolved to its id, or anything else at all."""
+    """A slot as Alexa fills it: a synonym resolved to its id, or anything else at all.
+
+    A built-in type (AMAZON.DURATION, AMAZON.NUMBER) has a normalised value and no resolutions.
+    """
+    if slot_type.startswith("AMAZON."):
+        value = draw(st.none() | st.sampled_from(BUILT_IN_VALUES) | unicode_text)
+        filled: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+        return filled if value is None else filled | {"value": value, "source": "USER"}
     spoken_values = sorted(ECHO.catalogue[slot_type])
     spoken = draw(st.none() | st.sampled_from(spoken_values) | unicode_text)
     slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from skill.cli import main
-from skill.interaction_model import MODELS_DIR, load_intents
+from skill.interaction_model import MODELS_DIR, load_locales
 from skill.packaging.skill_package import (
     SKILL_PACKAGE_DIR,
     Deployment,
@@ -23,7 +23,7 @@ from skill.packaging.skill_package import (
     build_package,
 )
 
-LOCALES = load_intents()["locales"]
+LOCALES = load_locales()
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:footcoach-SkillFunction-AbC123"
 
 

@@ -21,12 +21,12 @@ from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManif
 from click.testing import CliRunner
 
 from skill.cli import main
-from skill.interaction_model import MODELS_DIR, load_intents
+from skill.interaction_model import MODELS_DIR, load_locales
 from skill.packaging import skill_package
 from skill.packaging.skill_package import SKILL_PACKAGE_DIR, copy_interaction_models
 
 MANIFEST_PATH = SKILL_PACKAGE_DIR / "skill.json"
-LOCALES = load_intents()["locales"]
+LOCALES = load_locales()
 serializer = DefaultSerializer()
 
 
@@ -129,7 +129,7 @@ def resolve(utterance: str, model: dict[str, Any]) -> tuple[str, dict[str, str]]
             pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(sample))
             match = re.fullmatch(pattern, utterance)
             if match and all(
-                said in values[slot_types[slot]] for slot, said in match.groupdict().items()
+                said in values.get(slot_types[slot], {}) for slot, said in match.groupdict().items()
             ):
                 slots = {
                     slot: values[slot_types[slot]][said] for slot, said in match.groupdict().items()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from devices import Device
 from skill import replies
 from skill.alexa import display, screens, skill_builder, touch
 from skill.alexa.screens import CoachingScreen, ListScreens, pieces
+from skill.console.understanding import load_model
 from skill.engine.coaching import capitalize, dose_summary
 from skill.engine.navigation import Coach, Step
 from skill.engine.ssml import to_ssml
@@ -175,13 +175,6 @@ def test_without_the_engine_the_inflation_tests_say_why_they_skip() -> None:
 
 
 # -- through the endpoint -----------------------------------------------------------------
-
-
-@pytest.fixture
-def client(tmp_path: Path):
-    return create_app(
-        WebConfig(db=str(tmp_path / "p.sqlite3"), skill_id=None, verify=False)
-    ).test_client()
 
 
 def touch_event(device: Device, *arguments: str) -> dict[str, Any]:
@@ -353,3 +346,75 @@ def test_a_paced_turn_too_big_for_one_response_is_spoken_as_on_a_speaker(
     assert directive(reply, "RenderDocument")["datasources"]["screen"]["title"] == (
         "Exercise 1 of 4: toe press"
     )
+
+
+# -- "wait for me" and "keep going" --------------------------------------------------------
+
+
+def test_wait_for_me_is_remembered_and_keep_going_turns_pacing_back_on(client) -> None:
+    anna = Device(client, screen=True, person_id="amzn1.ask.person.ANNA")
+    anna.say("StartRoutineIntent", routine="quick")
+
+    waiting = anna.say("HandsFreeIntent", mode="wait for me")
+    assert waiting.text == "OK, I'll wait for you. Say next when you're ready." and waiting.reprompt
+    assert directive(waiting, "ExecuteCommands") is None  # a still screen replaces the paced one
+    assert directive(waiting, "RenderDocument")["token"] == "list"
+
+    spoken = anna.say("AMAZON.NextIntent")
+    assert spoken.text.startswith("Exercise 2 of 4: toe walking.") and spoken.reprompt
+    assert directive(spoken, "ExecuteCommands") is None
+    assert directive(spoken, "RenderDocument")["datasources"]["screen"]["title"] == (
+        "Exercise 2 of 4: toe walking"
+    )
+
+    # tomorrow, still waiting for her; someone else on the same Echo is not
+    anna.next_day()
+    assert directive(anna.say("StartRoutineIntent", routine="quick"), "ExecuteCommands") is None
+    ben = Device(client, screen=True, person_id="amzn1.ask.person.BEN")
+    assert directive(ben.say("StartRoutineIntent", routine="quick"), "ExecuteCommands")
+
+    going = anna.say("HandsFreeIntent", mode="keep going")
+    assert directive(going, "ExecuteCommands") is not None and "outputSpeech" not in going.response
+    assert anna.attributes["position"]["item"] == 1  # and it carried on to the next exercise
+
+
+def test_on_a_speaker_keep_going_is_next_and_wait_for_me_changes_nothing_heard(client) -> None:
+    kept = Device(client, user_id="amzn1.ask.account.KEPT")
+    nexted = Device(client, user_id="amzn1.ask.account.NEXTED")
+    for device in (kept, nexted):
+        device.say("StartRoutineIntent", routine="gentle")
+    assert kept.say("HandsFreeIntent", mode="wait for me").ssml
+    assert kept.say("AMAZON.NextIntent").ssml == nexted.say("AMAZON.NextIntent").ssml
+    assert (
+        kept.say("HandsFreeIntent", mode="keep going").ssml == nexted.say("AMAZON.NextIntent").ssml
+    )
+    kept.say("AMAZON.PauseIntent")
+    resumed = kept.say("HandsFreeIntent", mode="hands free")
+    assert resumed.ssml == nexted.say("AMAZON.ResumeIntent").ssml
+
+
+def test_a_mode_alexa_could_not_match_gets_asked_which(client) -> None:
+    device = Device(client, screen=True)
+    reply = device.say("HandsFreeIntent", mode="banana")
+    assert "wait for me" in reply.text and "keep going" in reply.text and reply.reprompt
+
+
+@pytest.mark.parametrize(
+    ("said", "mode"),
+    [
+        ("wait for me", "wait"),
+        ("please wait for me to say next", "wait"),
+        ("turn off hands free", "wait"),
+        ("keep going", "keep_going"),
+        ("keep going on your own", "keep_going"),
+        ("from now on don't wait for me", "keep_going"),
+    ],
+)
+def test_the_model_hears_wait_for_me_and_keep_going(said: str, mode: str) -> None:
+    understood = load_model("en-US").understand(said)
+    assert understood.intent == "HandsFreeIntent"
+    assert [r.id for r in understood.slot("mode").resolved] == [mode]
+
+
+def test_a_word_that_is_no_mode_is_not_taken_for_one() -> None:
+    assert load_model("en-US").understand("purple").intent == "AMAZON.FallbackIntent"

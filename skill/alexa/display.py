@@ -89,7 +89,9 @@ class ShowScreen(AbstractResponseInterceptor):
             return [lists.how_to(exercise)]
         if intent == "ListExercisesIntent":
             return [lists.exercises()]
-        if intent in ("HowLongIntent", "ExercisesLeftIntent", "WhatsNextIntent") and position:
+        # after "wait for me" a still screen replaces one that was moving on by itself
+        still = ("HowLongIntent", "ExercisesLeftIntent", "WhatsNextIntent", "HandsFreeIntent")
+        if intent in still and position:
             return [lists.plan(self.coach.routine(position))]
         if intent == screens.LIST_ROUTINES or getattr(request, "object_type", "") == (
             "LaunchRequest"

@@ -22,7 +22,7 @@ from skill.console.envelopes import Device
 from skill.console.responses import InvalidResponse
 from skill.console.speech import transcript
 from skill.console.transport import HttpSkill, InProcessSkill, SkillError
-from skill.console.understanding import load_model, locales
+from skill.console.understanding import Understanding, load_model, locales
 from skill.console.voice import Speaker, Voice, VoiceUnavailable, WavWriter
 
 APP_NAME = "footcoach"
@@ -72,6 +72,21 @@ def typed_lines() -> Iterator[tuple[int, str]]:
             yield number, line.strip()
 
 
+def slot_lines(understood: Understanding) -> list[str]:
+    """Each slot that was said, with what the skill gets for it: ``routine='quick' -> quick``,
+    ``duration='half an hour' -> PT30M``."""
+    lines = []
+    for slot in understood.slots:
+        if slot.spoken is None:
+            continue
+        if slot.is_builtin:
+            got = slot.value or "not understood"
+        else:
+            got = ", ".join(v.id for v in slot.resolved) or "no match"
+        lines.append(f"{slot.name}={slot.spoken!r} -> {got}")
+    return lines
+
+
 def describe(exchange: Exchange) -> list[str]:
     """The lines printed for one exchange: the request, the speech, the reprompt, the session."""
     request = exchange.request["request"]
@@ -80,10 +95,7 @@ def describe(exchange: Exchange) -> list[str]:
         heard = request["type"] + (f" ({request['reason']})" if "reason" in request else "")
     else:
         heard = understood.intent or ""
-        for slot in understood.slots:
-            if slot.spoken is not None:
-                ids = ", ".join(v.id for v in slot.resolved) or "no match"
-                heard += f"  {slot.name}={slot.spoken!r} -> {ids}"
+        heard += "".join(f"  {slot_text}" for slot_text in slot_lines(understood))
     lines = [f"  [{heard}]"]
     reply = exchange.reply
     if reply.speech:

@@ -92,10 +92,13 @@ def resolutions(slot: SlotValue, skill_id: str) -> dict[str, Any]:
 
 
 def _slot(slot: SlotValue, skill_id: str) -> dict[str, Any]:
+    """A slot as Alexa sends it: a built-in type's value is normalised ("PT10M") and has no
+    entity resolution; a custom type's value is the words said, resolved to ids."""
     data: dict[str, Any] = {"name": slot.name, "confirmationStatus": "NONE"}
-    if slot.spoken is not None:
-        data["value"] = slot.spoken
-        data["resolutions"] = resolutions(slot, skill_id)
+    if slot.spoken is not None and slot.value is not None:
+        data["value"] = slot.value
+        if not slot.is_builtin:
+            data["resolutions"] = resolutions(slot, skill_id)
     return data
 
 

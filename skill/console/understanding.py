@@ -10,15 +10,23 @@ synonym that lands on the wrong exercise shows up here first.
 Matching is simple and predictable, in this order:
 
 1. a sample without slots, or a built-in intent's standard phrase, said exactly;
-2. a sample with ``{slot}`` placeholders whose words around the slot match: a value that is
-   a known synonym beats one that is not, then more matching words beat fewer; words nobody
-   listed still fill the slot, with ER_SUCCESS_NO_MATCH, as on a device;
-3. the nearest sample, its slots filled with every synonym, above a similarity cutoff
-   (a typo, a dropped word);
-4. otherwise AMAZON.FallbackIntent.
+2. a sample with ``{slot}`` placeholders whose words around the slots match, with every slot
+   holding a known value: a synonym of its custom type, or a value of its built-in type
+   resolved as Alexa resolves it (``builtin_slots``: "5 minutes" and "five minutes" are both
+   PT5M); more matching words win;
+3. steps 1 and 2 again with the fillers around the request taken off one at a time
+   (``fillers``: "um, okay so, next please");
+4. a sample whose custom slot holds words nobody listed (ER_SUCCESS_NO_MATCH, as on a
+   device), if the sample says more words than it leaves unknown: "how do I do the
+   moonwalk" is a how-to, "could you put on the kettle" is no talk setting;
+5. a whole sample with known values inside a longer sentence, at least half its words and
+   not after a negation ("ten minutes is all I have"; "don't stop" is not "stop");
+6. the nearest sample with at most one custom slot, filled with every synonym, above a
+   similarity cutoff (a typo, a dropped word);
+7. otherwise AMAZON.FallbackIntent.
 
-Case and punctuation never matter: "Let's go!" is "lets go". Slot types are the model's own
-(custom) types. Pure: no ask-sdk, no Flask, nothing read but the model file.
+Case and punctuation never matter: "Let's go!" is "lets go". Pure: no ask-sdk, no Flask,
+nothing read but the model file.
 """
 
 from __future__ import annotations
@@ -34,6 +42,14 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from skill.console.builtin_slots import BUILTIN_SLOT_TYPES
+from skill.console.fillers import (
+    NEGATION_KEYS,
+    NEGATIONS,
+    expanded_contractions,
+    without_fillers,
+)
+from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
 FALLBACK = "AMAZON.FallbackIntent"
@@ -78,18 +94,18 @@ SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
 
+#: Past this many words no sample is looked for inside the words, nor a near one: nobody asks
+#: a voice assistant for something in a paragraph, and it keeps a long input cheap.
+LONGEST_REQUEST_WORDS = 30
+
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
+#: How alike a word of a slot value must be to a word said, for a paraphrase to keep it.
+SLOT_WORD_CUTOFF = 75
 
 
-def words(text: str) -> list[str]:
-    """The spoken words: lower case, apostrophes kept ("don't"), other punctuation dropped."""
-    return re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("\u2019", "'"))
-
-
-def key(spoken: list[str]) -> str:
-    """What two phrases must share to count as the same words (apostrophes don't count)."""
-    return " ".join(w.replace("'", "") for w in spoken)
+words = spoken_words
+key = phrase_key
 
 
 def _span(spoken: list[str], text: str, start: int, end: int) -> list[str]:
@@ -109,14 +125,35 @@ class Resolved(NamedTuple):
 class SlotValue:
     """One slot as Alexa fills it.
 
-    ``spoken`` is None when the person said nothing for the slot. ``resolved`` lists every
-    value whose name or synonym was said; empty means ER_SUCCESS_NO_MATCH.
+    ``spoken`` is None when the person said nothing for the slot. For a custom slot type,
+    ``resolved`` lists every value whose name or synonym was said (empty means
+    ER_SUCCESS_NO_MATCH) and ``value`` is the words as said; for a built-in type (AMAZON.NUMBER,
+    AMAZON.DURATION) ``value`` is Alexa's normalised value ("5", "PT10M") and nothing resolves.
     """
 
     name: str
     slot_type: str
     spoken: str | None = None
     resolved: tuple[Resolved, ...] = ()
+    value: str | None = None
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.slot_type in BUILTIN_SLOT_TYPES
+
+    @property
+    def understood(self) -> bool:
+        """Said, and a known value: a synonym of the custom type, or a valid built-in value."""
+        return self.value is not None and (self.is_builtin or bool(self.resolved))
+
+    @property
+    def heard(self) -> str | None:
+        """What the skill gets: the id a custom value resolved to, or the built-in value."""
+        if self.spoken is None:
+            return None
+        if self.is_builtin:
+            return self.value
+        return self.resolved[0].id if self.resolved else None
 
 
 @dataclass(frozen=True)
@@ -148,6 +185,12 @@ class _Template:
     slot_names: tuple[str, ...]
     literal_words: int
     shape: str  # the sample's key with "{}" for each slot, to fill with synonyms
+    literals: frozenset[str]  # every word the sample says around its slots
+
+    @property
+    def fuzzy_matchable(self) -> bool:
+        """One custom slot at most: its synonyms can be listed for close paraphrases."""
+        return len(self.slot_names) <= 1
 
 
 class InteractionModel:
@@ -156,6 +199,7 @@ class InteractionModel:
     def __init__(self, data: dict[str, Any]) -> None:
         language = data["interactionModel"]["languageModel"]
         self.invocation_name = key(words(language["invocationName"]))
+        self._name_words = tuple(words(language["invocationName"]))
         self.slot_types: dict[str, dict[str, str]] = {
             intent["name"]: {s["name"]: s["type"] for s in intent.get("slots", [])}
             for intent in language["intents"]
@@ -173,6 +217,8 @@ class InteractionModel:
             if intent in self.slot_types:
                 for phrase in phrases:
                     self._phrases.setdefault(key(words(phrase)), intent)
+        self._order = {id(t): n for n, t in enumerate(self._templates)}
+        self._index_templates()
         self._compile_invocations()
 
     @classmethod
@@ -210,8 +256,32 @@ class InteractionModel:
                 slot_names=tuple(slot for slot, _ in tokens if slot),
                 literal_words=sum(1 for slot, _ in tokens if not slot),
                 shape=" ".join(shape),
+                literals=frozenset(word for word in shape if word != "{}"),
             )
         )
+
+    def _index_templates(self) -> None:
+        """File each template under its rarest word: only templates whose word was said are
+        tried, which keeps a model of thousands of samples quick to match."""
+        counts: dict[str, int] = {}
+        for template in self._templates:
+            for word in template.literals:
+                counts[word] = counts.get(word, 0) + 1
+        self._by_word: dict[str, list[_Template]] = {}
+        self._slots_only: list[_Template] = []
+        for template in self._templates:
+            if template.literals:
+                rarest = min(template.literals, key=lambda w: (counts[w], w))
+                self._by_word.setdefault(rarest, []).append(template)
+            else:
+                self._slots_only.append(template)
+
+    def _candidates(self, text: str) -> list[_Template]:
+        """The templates whose every literal word is in ``text``, in model order."""
+        said = set(text.split())
+        found = [t for w in said for t in self._by_word.get(w, ()) if t.literals <= said]
+        order = self._order
+        return sorted([*found, *self._slots_only], key=lambda t: order[id(t)])
 
     def _compile_invocations(self) -> None:
         def either(options: tuple[str, ...]) -> str:
@@ -250,12 +320,53 @@ class InteractionModel:
         return understood
 
     def intent_for(self, spoken: list[str]) -> Understanding:
-        """The intent and slots for words said inside a session."""
+        """The intent and slots for words said inside a session.
+
+        Words as said come first; then the same words without fillers around them ("um",
+        "okay so", "... please", "... thanks"), as Alexa's recogniser ignores them; a sample
+        with every slot understood beats one that fits only with words nobody listed.
+        """
+        tries = [spoken, *without_fillers(spoken, self._name_words)]
+        expanded = expanded_contractions(tries[-1])
+        if expanded is not None:
+            tries.append(expanded)
+        partial: Understanding | None = None
+        for said in tries:
+            full, fits = self._match(said)
+            if full is not None:
+                return full
+            partial = partial or fits
+        if len(spoken) > LONGEST_REQUEST_WORDS:
+            return partial or self._understood(FALLBACK)  # a speech, not a request
+        return (
+            partial
+            or self._inside(tries[-1])
+            or self._nearest(key(spoken))
+            or self._understood(FALLBACK)
+        )
+
+    def _inside(self, spoken: list[str]) -> Understanding | None:
+        """A sample said whole, with every slot understood, inside a longer sentence: "ten
+        minutes is all I have". It must be at least half the words, and nothing before it may
+        negate it ("don't stop" is not "stop")."""
+        size = len(spoken)
+        for length in range(size - 1, max(1, (size + 1) // 2) - 1, -1):
+            for start in range(size - length + 1):
+                if NEGATIONS & set(spoken[:start]):
+                    continue
+                full, _ = self._match(spoken[start : start + length])
+                if full is not None:
+                    return full
+        return None
+
+    def _match(self, spoken: list[str]) -> tuple[Understanding | None, Understanding | None]:
+        """(understood fully, understood with unknown slot words): a phrase said exactly or
+        the best sample whose slots hold known values; else the best sample that fits."""
         text = key(spoken)
         if text in self._phrases:
-            return self._understood(self._phrases[text])
-        best: tuple[tuple[bool, int], Understanding] | None = None
-        for template in self._templates:
+            return self._understood(self._phrases[text]), None
+        best: tuple[tuple[bool, int, int], Understanding] | None = None
+        for template in self._candidates(text):
             match = template.pattern.fullmatch(text)
             if match is None:
                 continue
@@ -263,17 +374,27 @@ class InteractionModel:
                 name: self._slot_value(template.intent, name, _span(spoken, text, *match.span(i)))
                 for i, name in enumerate(template.slot_names, start=1)
             }
-            rank = (all(v.resolved for v in filled.values()), template.literal_words)
+            if any(v.is_builtin and v.value is None for v in filled.values()):
+                continue  # "i have {duration}" does not hear "i have a towel"
+            understood = all(v.understood for v in filled.values())
+            unknown = sum(len(str(v.spoken).split()) for v in filled.values() if not v.understood)
+            if not understood and unknown >= template.literal_words:
+                continue  # "could you {setting}" does not hear "could you put on the quick one"
+            rank = (understood, -unknown, template.literal_words)
             if best is None or rank > best[0]:
                 best = (rank, self._understood(template.intent, filled))
-        if best is not None:
-            return best[1]
-        return self._nearest(text) or self._understood(FALLBACK)
+        if best is None:
+            return None, None
+        return (best[1], None) if best[0][0] else (None, best[1])
 
     def _slot_value(self, intent: str, name: str, spoken: list[str]) -> SlotValue:
         slot_type = self.slot_types[intent][name]
+        said = " ".join(spoken)
+        builtin = BUILTIN_SLOT_TYPES.get(slot_type)
+        if builtin is not None:
+            return SlotValue(name, slot_type, said, (), builtin(spoken))
         resolved = self._values.get(slot_type, {}).get(key(spoken), [])
-        return SlotValue(name, slot_type, " ".join(spoken), tuple(resolved))
+        return SlotValue(name, slot_type, said, tuple(resolved), said)
 
     def _understood(self, intent: str, filled: dict[str, SlotValue] | None = None) -> Understanding:
         filled = filled or {}
@@ -298,6 +419,10 @@ class InteractionModel:
             meanings.append((intent, {}))
         for template in self._templates:
             types = self.slot_types[template.intent]
+            if not template.fuzzy_matchable or any(
+                types[name] in BUILTIN_SLOT_TYPES for name in template.slot_names
+            ):
+                continue
             choices = [self._synonyms.get(types[name], []) for name in template.slot_names]
             for values in itertools.product(*choices):
                 phrases.append(template.shape.format(*(key(v.split()) for v in values)))
@@ -307,8 +432,28 @@ class InteractionModel:
         return phrases, meanings
 
     def _nearest(self, text: str) -> Understanding | None:
+        """The closest sample that means the same: it says no more and no less negation ("I
+        have got a band" is near "I haven't got a band" in letters, and means the opposite),
+        and each word of its slot values is, give or take a typo, a word that was said
+        ("exercises for stiff knees" is near "... stiff ankles", which is another body)."""
         phrases, meanings = self._said_every_way
-        found = process.extractOne(text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF)
+        negated = _negations(text)
+        said = text.split()
+        found = next(
+            (
+                match
+                for match in process.extract(
+                    text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF, limit=10
+                )
+                if _negations(match[0]) == negated
+                and all(
+                    _was_said(word, said)
+                    for value in meanings[match[2]][1].values()
+                    for word in key(value.split()).split()
+                )
+            ),
+            None,
+        )
         if found is None:
             return None
         intent, slot_words = meanings[found[2]]
@@ -317,6 +462,16 @@ class InteractionModel:
             for name, spoken in slot_words.items()
         }
         return self._understood(intent, filled)
+
+
+def _was_said(word: str, said: list[str]) -> bool:
+    """``word`` or a slip of it (one letter off or swapped) is among the words said."""
+    return any(fuzz.ratio(word, other) >= SLOT_WORD_CUTOFF for other in said)
+
+
+def _negations(text: str) -> set[str]:
+    """The words of ``text`` (a key: no apostrophes) that say no: "havent", "not", "without"."""
+    return {w for w in text.split() if w in NEGATION_KEYS or w.endswith("nt")}
 
 
 def locales() -> list[str]:
