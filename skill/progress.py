@@ -8,7 +8,7 @@ saving at once (two devices on one account) never lose a completed routine.
 
 from __future__ import annotations
 
-import uuid
+import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -82,7 +82,7 @@ class Progress:
         self.session_days = sorted({*self.session_days, today.isoformat()})
 
     def record_completion(self, routine_id: str, today: date) -> Completion:
-        completion = Completion(uuid.uuid4().hex, routine_id, today.isoformat())
+        completion = Completion(os.urandom(16).hex(), routine_id, today.isoformat())
         self.completions.append(completion)
         self.record_session(today)
         return completion
