@@ -9,6 +9,7 @@ behind nginx, see deploy/).
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +17,19 @@ from pathlib import Path
 import click
 
 from skill.console.command import chat
+from skill.console.screen import screen
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
 from skill.interaction_model import ModelError, write_models
-from skill.library import ContentError, Library, Routine, load_library, record_validated
+from skill.library import (
+    LEVELS,
+    ContentError,
+    Library,
+    Routine,
+    load_library,
+    record_validated,
+)
 from skill.packaging.commands import build_lambda, icons, package, pages
 
 
@@ -32,6 +41,11 @@ def _load(full: bool = False) -> Library:
 
 
 def _find_routine(library: Library, name: str) -> Routine:
+    if ":" in name:  # a routine id: "plan:knees:toe_press,ankle_circles", "exercise:toe_press"
+        try:
+            return library.plan(name.strip())
+        except KeyError:
+            raise click.BadParameter(f"no routine {name!r}", param_hint="ROUTINE") from None
     wanted = name.strip().lower()
     for routine in library.routines.values():
         if wanted in (routine.id, routine.name.lower(), *routine.aliases):
@@ -66,8 +80,10 @@ def check() -> None:
     coach = Coach(library)
     try:
         for exercise_id in library.exercises:
-            for _ in checked_steps(coach, f"exercise:{exercise_id}"):
-                pass
+            for level in LEVELS:  # every exercise at every level a plan may ask for
+                levelled = library.with_levels(f"exercise:{exercise_id}", {exercise_id: level})
+                for _ in checked_steps(coach, levelled):
+                    pass
         for routine in library.routines.values():
             for _ in checked_steps(coach, routine.id):
                 pass
@@ -112,7 +128,10 @@ def say(routine: str, exercise_number: int | None) -> None:
         raise click.BadParameter(
             f"{found.name} has exercises 1 to {len(found.items)}", param_hint="--exercise"
         )
-    coach = Coach(library)
+    _print_turns(Coach(library), found, exercise_number)
+
+
+def _print_turns(coach: Coach, found: Routine, exercise_number: int | None = None) -> None:
     for step, ssml in checked_steps(coach, found.id):
         position = step.position
         if exercise_number is not None and (
@@ -126,6 +145,48 @@ def say(routine: str, exercise_number: int | None) -> None:
         )
         click.echo(f"# {found.id}: {label} (about {step.turn.estimated_seconds:.0f} s)")
         click.echo(ssml)
+
+
+@main.command()
+@click.option("--minutes", type=click.FloatRange(0, 180), help="Time available (default 10).")
+@click.option("--with", "have", multiple=True, help="Equipment at hand, e.g. band (repeatable).")
+@click.option("--without", "lack", multiple=True, help="Equipment lacking (repeatable).")
+@click.option("--area", help="A body area: back, hips, knees, feet, ankles or balance.")
+@click.option("--level", type=click.Choice(LEVELS), default="standard", show_default=True)
+@click.option("--summary", is_flag=True, help="Only what the skill says before starting.")
+def plan(
+    minutes: float | None,
+    have: tuple[str, ...],
+    lack: tuple[str, ...],
+    area: str | None,
+    level: str,
+    summary: bool,
+) -> None:
+    """Plan a routine as the skill would, print its offer, then the SSML of every turn."""
+    from skill import plan_replies
+    from skill.engine.planning import Planner, PlanRequest
+
+    library = _load()
+    catalogue = library.catalogue
+    known = sorted(e.id for e in catalogue.equipment)
+    for option, values in (("--with", have), ("--without", lack)):
+        for value in values:
+            if value not in known:
+                raise click.BadParameter(f"{value!r}; known: {', '.join(known)}", param_hint=option)
+    if area is not None and area not in catalogue.areas:
+        known_areas = ", ".join(catalogue.areas)
+        raise click.BadParameter(f"{area!r}; known: {known_areas}", param_hint="--area")
+    coach = Coach(library)
+    request = PlanRequest(minutes, frozenset(have), frozenset(lack), area, level)
+    made = Planner(coach).plan(request)
+    if made is None:
+        click.echo(plan_replies.nothing_possible(request, coach.words))
+        return
+    text, _ = plan_replies.offer(library, made, request, coach.words)
+    click.echo(text)
+    click.echo(f"# routine id: {made.routine_id} ({made.seconds / 60:.1f} min)")
+    if not summary:
+        _print_turns(coach, library.plan(made.routine_id))
 
 
 @main.command()
@@ -185,6 +246,10 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
         raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
     log_to_stderr()
+    # werkzeug's own banner and request lines (colours, a two-line banner) keep its handler.
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.addHandler(logging.StreamHandler())
+    werkzeug_log.propagate = False
     app.run(host=host, port=port, threaded=True)
 
 
@@ -221,6 +286,7 @@ main.add_command(package)
 main.add_command(icons)
 main.add_command(pages)
 main.add_command(chat)
+main.add_command(screen)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,10 +19,10 @@ import hashlib
 import json
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,6 +35,15 @@ CONTENT_DIR_ENV = "FOOTCOACH_CONTENT"
 VALIDATED_FILE = ".validated"
 
 Sides = Literal["each", "both", "none"]
+
+#: Levels a person can ask for; "standard" is the routine's or exercise's own dose.
+LEVELS = ("gentle", "standard", "harder")
+#: Routine ids: a planned routine is "plan:<area or all>:<exercise>,<exercise>..."; any routine
+#: id may end "@<exercise>=<level>,..." to play those exercises at another level.
+PLAN_PREFIX = "plan:"
+EXERCISE_PREFIX = "exercise:"
+LEVEL_MARK = "@"
+ANY_AREA = "all"
 
 
 class ContentError(ValueError):
@@ -96,6 +105,25 @@ class Variation:
 
 
 @dataclass(frozen=True)
+class AreaClaim:
+    """An article's word that an exercise helps a body area (the planner's reason to pick it)."""
+
+    area: str
+    source: str
+    scope: Literal["exercise", "article"]
+    quote: str
+
+
+@dataclass(frozen=True)
+class LevelDose:
+    """How an exercise changes at a level: dose fields, and the supported version to say."""
+
+    timing: Mapping[str, float] = field(default_factory=dict, compare=False)
+    supported: str | None = None
+    reading: str = ""
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     name: str
@@ -115,6 +143,8 @@ class Exercise:
     timing: Timing
     timing_json: Mapping[str, Any] = field(repr=False, compare=False)
     sources: tuple[str, ...] = ()
+    areas: tuple[AreaClaim, ...] = ()
+    levels: Mapping[str, LevelDose] = field(default_factory=dict, compare=False, repr=False)
 
     def variation(self, variation_id: str) -> Variation:
         return next(v for v in self.variations if v.id == variation_id)
@@ -147,11 +177,57 @@ class Routine:
 
 
 @dataclass(frozen=True)
+class Equipment:
+    """Something a person may have or lack; which exercises and positions need it."""
+
+    id: str
+    exercise_equipment: tuple[str, ...] = ()
+    starting_positions: tuple[str, ...] = ()
+    assumed: bool = True
+
+
+@dataclass(frozen=True)
+class Posture:
+    """Standing, seated or on the floor: plans keep each together, in this order."""
+
+    id: str
+    starting_positions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanCatalogue:
+    """content/planning.json: what the planner knows beyond the exercises."""
+
+    equipment: tuple[Equipment, ...] = ()
+    postures: tuple[Posture, ...] = ()
+    areas: tuple[str, ...] = ()
+    default_minutes: int = 10
+
+    def needs(self, exercise: Exercise) -> frozenset[str]:
+        """The equipment ids an exercise needs, from its equipment and its starting position."""
+        return frozenset(
+            e.id
+            for e in self.equipment
+            if set(e.exercise_equipment) & set(exercise.equipment)
+            or exercise.starting_position in e.starting_positions
+        )
+
+    def posture(self, exercise: Exercise) -> int:
+        """The exercise's posture as an index into ``postures`` (the order plans follow)."""
+        return next(
+            i
+            for i, p in enumerate(self.postures)
+            if exercise.starting_position in p.starting_positions
+        )
+
+
+@dataclass(frozen=True)
 class Library:
     """Every exercise and routine, looked up by id (the entity-resolution id Alexa sends)."""
 
     exercises: Mapping[str, Exercise]
     routines: Mapping[str, Routine]
+    catalogue: PlanCatalogue = field(default_factory=PlanCatalogue, compare=False)
 
     @property
     def default_routine(self) -> Routine:
@@ -161,18 +237,148 @@ class Library:
         """A one-item routine so a single exercise is coached by the same engine path."""
         exercise = self.exercises[exercise_id]
         return Routine(
-            id=f"exercise:{exercise.id}",
+            id=f"{EXERCISE_PREFIX}{exercise.id}",
             name=exercise.name,
             aliases=(),
             description=exercise.helps,
             items=(RoutineItem(exercise=exercise, timing=exercise.timing),),
         )
 
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Exercise id -> its short code in planned and levelled routine ids ('tp').
+
+        Ids are kept short because a position travels in the session, which stays small.
+        """
+        return {i: "".join(word[0] for word in i.split("_")) for i in self.exercises}
+
+    @cached_property
+    def _by_code(self) -> dict[str, str]:
+        return {code: i for i, code in self.codes.items()}
+
+    def plan_id(self, area: str | None, exercise_ids: Iterable[str]) -> str:
+        """'plan:knees:tp.ac': the routine id of these exercises, planned for an area."""
+        codes = ".".join(self.codes[i] for i in exercise_ids)
+        return f"{PLAN_PREFIX}{area or ANY_AREA}:{codes}"
+
+    def planned_routine(self, routine_id: str) -> Routine:
+        """The routine a 'plan:<area>:<code>.<code>...' id names, each at its own dose.
+
+        KeyError for anything that is not a well-formed plan of known exercises, so a
+        position naming a broken plan is treated as no position at all.
+        """
+        area, _, listed = routine_id.removeprefix(PLAN_PREFIX).partition(":")
+        codes = listed.split(".")
+        if area != ANY_AREA and area not in self.catalogue.areas:
+            raise KeyError(routine_id)
+        if not listed or len(set(codes)) != len(codes) or not set(codes) <= self._by_code.keys():
+            raise KeyError(routine_id)
+        from skill.words import load_words  # late: words are only needed to name a plan
+
+        items = tuple(
+            RoutineItem(self.exercises[i], self.exercises[i].timing)
+            for i in (self._by_code[c] for c in codes)
+        )
+        name = load_words().say(f"plans.routine_name_{area}")
+        return Routine(id=routine_id, name=name, aliases=(), description="", items=items)
+
     def plan(self, routine_id: str) -> Routine:
-        """The routine for a position's routine id, including single-exercise sessions."""
-        if routine_id.startswith("exercise:"):
-            return self.single_exercise_routine(routine_id.removeprefix("exercise:"))
-        return self.routines[routine_id]
+        """The routine for a position's routine id: named, one exercise, or planned, at levels."""
+        base, mark, _ = routine_id.partition(LEVEL_MARK)
+        if base.startswith(EXERCISE_PREFIX):
+            routine = self.single_exercise_routine(base.removeprefix(EXERCISE_PREFIX))
+        elif base.startswith(PLAN_PREFIX):
+            routine = self.planned_routine(base)
+        else:
+            routine = self.routines[base]
+        if not mark:
+            return routine
+        chosen = self.levels_of(routine_id, routine)
+        items = tuple(at_level(item, chosen[item.exercise.id]) for item in routine.items)
+        return replace(routine, id=routine_id, items=items)
+
+    def levels_of(self, routine_id: str, routine: Routine | None = None) -> dict[str, str]:
+        """Exercise id -> level for every exercise of a routine id; KeyError if malformed.
+
+        After '@': 'g' or 'h' sets every exercise's level, 'tp=g' one exercise's (codes).
+        """
+        base, mark, text = routine_id.partition(LEVEL_MARK)
+        ids = [item.exercise.id for item in (routine or self.plan(base)).items]
+        levels = dict.fromkeys(ids, "standard")
+        if not mark:
+            return levels
+        entries = text.split(",")
+        if entries[0] in LEVEL_LETTERS.values():
+            levels = dict.fromkeys(ids, _LEVEL_BY_LETTER[entries[0]])
+            entries = entries[1:]
+        seen = set()
+        for entry in entries:
+            code, _, letter = entry.partition("=")
+            exercise_id = self._by_code.get(code)
+            if exercise_id not in levels or letter not in _LEVEL_BY_LETTER or code in seen:
+                raise KeyError(routine_id)
+            seen.add(code)
+            levels[exercise_id] = _LEVEL_BY_LETTER[letter]
+        if with_levels_text(self, levels) != text:  # one spelling per routine: ids stay few
+            raise KeyError(routine_id)
+        return levels
+
+    def with_levels(self, routine_id: str, levels: Mapping[str, str]) -> str:
+        """The routine id with its exercises at ``levels`` (others standard), canonically."""
+        base = routine_id.partition(LEVEL_MARK)[0]
+        ids = [item.exercise.id for item in self.plan(base).items]
+        text = with_levels_text(self, {i: levels.get(i, "standard") for i in ids})
+        return f"{base}{LEVEL_MARK}{text}" if text else base
+
+
+#: Levels as they are written in routine ids.
+LEVEL_LETTERS = {"gentle": "g", "standard": "s", "harder": "h"}
+_LEVEL_BY_LETTER = {letter: level for level, letter in LEVEL_LETTERS.items()}
+
+
+def with_levels_text(library: Library, levels: Mapping[str, str]) -> str:
+    """'g', 'g,tp=h', 'tp=g': the most common non-standard level for all, then exceptions."""
+    counts = Counter(levels.values())
+    default = max(
+        (lvl for lvl in LEVELS if lvl != "standard" and counts[lvl] > counts["standard"]),
+        key=lambda lvl: (counts[lvl], lvl),
+        default="standard",
+    )
+    entries = [] if default == "standard" else [LEVEL_LETTERS[default]]
+    entries += [
+        f"{library.codes[i]}={LEVEL_LETTERS[lvl]}" for i, lvl in levels.items() if lvl != default
+    ]
+    return ",".join(entries)
+
+
+def base_routine_id(routine_id: str) -> str:
+    """The routine id without its levels: what completions and 'last routine' remember."""
+    return routine_id.partition(LEVEL_MARK)[0]
+
+
+def at_level(item: RoutineItem, level: str) -> RoutineItem:
+    """A routine item at a level: gentle never above, harder never below the item's own dose.
+
+    The content's level says which dose fields change (from an article's range); a field the
+    item's kind of rep does not use is left alone. Gentle also says the supported version.
+    """
+    dose = item.exercise.levels.get(level)
+    if dose is None:
+        return item
+    pick = min if level == "gentle" else max
+    changes = {
+        key: pick(getattr(item.timing, key), value)
+        for key, value in dose.timing.items()
+        if getattr(item.timing, key) is not None
+    }
+    exercise = item.exercise
+    if dose.supported:
+        exercise = replace(
+            exercise,
+            instructions=(*exercise.instructions, dose.supported),
+            cue=f"{exercise.cue} {dose.supported}",
+        )
+    return replace(item, exercise=exercise, timing=replace(item.timing, **changes))
 
 
 def content_dir() -> Path:
@@ -217,7 +423,7 @@ def _validators(schema_path: Path) -> dict[str, Draft202012Validator]:
     root = json.loads(schema_path.read_text(encoding="utf-8"))
     return {
         kind: Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
-        for kind in ("exercise", "routine", "complete_timing")
+        for kind in ("exercise", "routine", "complete_timing", "plans")
     }
 
 
@@ -279,7 +485,67 @@ def _load_exercise(name: str, data: dict[str, Any], validators: dict) -> Exercis
         timing=timing,
         timing_json=data["timing"],
         sources=tuple(data["sources"]),
+        areas=tuple(
+            AreaClaim(a["area"], a["source"], a["scope"], a["quote"]) for a in data["areas"]
+        ),
+        levels=_load_levels(name, data, timing),
     )
+
+
+def _load_levels(name: str, data: dict[str, Any], timing: Timing) -> dict[str, LevelDose]:
+    """Gentle must change something and never raise the dose; harder never lowers it."""
+    levels = {}
+    for level, raw in data["levels"].items():
+        dose = LevelDose(raw.get("timing", {}), raw.get("supported"), raw["reading"])
+        for key, value in dose.timing.items():
+            default = getattr(timing, key)
+            if default is None:
+                raise ContentError(name, f"levels.{level}.timing.{key}", "the exercise has none")
+            if (level == "gentle" and value > default) or (level == "harder" and value < default):
+                word = "above" if level == "gentle" else "below"
+                raise ContentError(
+                    name, f"levels.{level}.timing.{key}", f"{value} is {word} the default {default}"
+                )
+        if level == "gentle" and not dose.timing and not dose.supported:
+            raise ContentError(name, "levels.gentle", "changes neither the dose nor the support")
+        levels[level] = dose
+    for index, claim in enumerate(data["areas"]):
+        if claim["source"] not in data["sources"]:
+            raise ContentError(name, f"areas[{index}].source", "is not one of the sources")
+    return levels
+
+
+def _load_catalogue(
+    root: Path, validators: dict, exercises: Mapping[str, Exercise]
+) -> PlanCatalogue:
+    name, data = _read_json(root / "planning.json", root)
+    _validate(validators["plans"], data, name)
+    catalogue = PlanCatalogue(
+        equipment=tuple(
+            Equipment(
+                e["id"],
+                tuple(e.get("exercise_equipment", ())),
+                tuple(e.get("starting_positions", ())),
+                e["assumed"],
+            )
+            for e in data["equipment"]
+        ),
+        postures=tuple(Posture(p["id"], tuple(p["starting_positions"])) for p in data["postures"]),
+        areas=tuple(data["areas"]),
+        default_minutes=data["default_minutes"],
+    )
+    named = {n for e in catalogue.equipment for n in e.exercise_equipment}
+    for exercise in exercises.values():
+        where = f"content/exercises/{exercise.id}.json"
+        if not any(exercise.starting_position in p.starting_positions for p in catalogue.postures):
+            raise ContentError(where, "starting_position", f"not in any posture of {name}")
+        missing = set(exercise.equipment) - named - {"none"}
+        if missing:
+            raise ContentError(where, "equipment", f"{sorted(missing)} not in {name}")
+        unknown = {c.area for c in exercise.areas} - set(catalogue.areas)
+        if unknown:
+            raise ContentError(where, "areas", f"{sorted(unknown)} not in {name}")
+    return catalogue
 
 
 def _check_variations(timing: Timing, known: set[str], file: str, field_name: str) -> None:
@@ -389,4 +655,15 @@ def load_library(root: Path | None = None, *, full: bool = False) -> Library:
         )
     _check_unique_aliases(exercises.values(), "exercises")
     _check_unique_aliases(routines.values(), "routines")
-    return Library(exercises=exercises, routines=routines)
+    catalogue = _load_catalogue(root, validators, exercises)
+    library = Library(exercises=exercises, routines=routines, catalogue=catalogue)
+    owners: dict[str, str] = {}
+    for exercise_id, code in library.codes.items():
+        owner = owners.setdefault(code, exercise_id)
+        if owner != exercise_id:
+            raise ContentError(
+                f"content/exercises/{exercise_id}.json",
+                "id",
+                f"its initials {code!r} are {owner!r}'s too: plans name exercises by initials",
+            )
+    return library

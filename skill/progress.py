@@ -1,24 +1,31 @@
-"""A person's saved progress: where they are, what they finished, and their streak.
+"""A person's saved progress: where they are, what they finished, their streak, and settings.
 
 Stored as plain JSON (never model objects) with a schema version, so older records can be
 migrated and a record edited by hand or by an older skill version is repaired rather than
-crashing a turn. ``merge`` is what storage runs inside its write transaction, so two turns
-saving at once (two devices on one account) never lose a completed routine.
+crashing a turn. Settings are what a person told the skill about themselves that is not
+health data: equipment they have or lack, their level, and how they like it to talk.
+``merge`` is what storage runs inside its write transaction, so two turns saving at once
+(two devices on one account) never lose a completed routine.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from skill.people import by_person
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Enough history for streaks and counts while keeping a stored item small.
 MAX_COMPLETIONS = 1000
 MAX_SESSION_DATES = 400
+#: Settings hold content ids only; a record edited by hand cannot grow them without bound.
+MAX_SETTING_IDS = 50
+SETTING_LEVELS = ("gentle", "standard", "harder")
+_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 @dataclass
@@ -31,6 +38,69 @@ class Completion:
         return {"id": self.id, "routine_id": self.routine_id, "day": self.day}
 
 
+def _ids(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    ids = [v for v in value if isinstance(v, str) and _ID.fullmatch(v)]
+    return sorted(set(ids))[:MAX_SETTING_IDS]
+
+
+@dataclass
+class Settings:
+    """What a person told the skill about themselves (never anything about their health)."""
+
+    have: list[str] = field(default_factory=list)  # equipment ids
+    lack: list[str] = field(default_factory=list)
+    level: str = "standard"
+    exercise_levels: dict[str, str] = field(default_factory=dict)  # exercise id -> level
+    slower: bool = False  # speak more slowly
+    concise: bool = False  # a one-line cue instead of the full instructions
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "have": sorted(set(self.have)),
+            "lack": sorted(set(self.lack)),
+            "level": self.level,
+            "exercise_levels": dict(sorted(self.exercise_levels.items())),
+            "slower": self.slower,
+            "concise": self.concise,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Settings:
+        if not isinstance(data, dict):
+            return cls()
+        levels = data.get("exercise_levels")
+        exercise_levels = (
+            {
+                k: v
+                for k, v in sorted(levels.items())
+                if isinstance(k, str) and _ID.fullmatch(k) and v in SETTING_LEVELS
+            }
+            if isinstance(levels, dict)
+            else {}
+        )
+        level = data.get("level")
+        return cls(
+            have=_ids(data.get("have")),
+            lack=_ids(data.get("lack")),
+            level=level if level in SETTING_LEVELS else "standard",
+            exercise_levels=dict(list(exercise_levels.items())[:MAX_SETTING_IDS]),
+            slower=data.get("slower") is True,
+            concise=data.get("concise") is True,
+        )
+
+    def gets(self, equipment_id: str) -> None:
+        """'I have a band now'."""
+        self.have = sorted({*self.have, equipment_id})
+        self.lack = [e for e in self.lack if e != equipment_id]
+
+    def lacks(self, equipment_id: str) -> None:
+        """'I don't have a towel'."""
+        self.lack = sorted({*self.lack, equipment_id})
+        self.have = [e for e in self.have if e != equipment_id]
+
+
 @dataclass
 class Progress:
     """Everything the skill remembers about one person between sessions."""
@@ -40,6 +110,7 @@ class Progress:
     last_routine: str | None = None
     completions: list[Completion] = field(default_factory=list)
     session_days: list[str] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
     #: On a screen, the document speaks and moves on by itself ("keep going"); False after
     #: "wait for me", until "keep going" again.
     hands_free: bool = True
@@ -52,6 +123,7 @@ class Progress:
             "last_routine": self.last_routine,
             "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
+            "settings": self.settings.to_json(),
             "hands_free": self.hands_free,
         }
 
@@ -75,6 +147,7 @@ class Progress:
             last_routine=last if isinstance(last, str) else None,
             completions=completions,
             session_days=days,
+            settings=Settings.from_json(data.get("settings")),
             hands_free=data.get("hands_free") is not False,
         )
 
@@ -112,7 +185,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older stored record up to SCHEMA_VERSION.
 
     Version 0 (no schema_version) kept ``completed`` as a list of routine ids and
-    ``dates`` as session days; they become dated completions and session_days.
+    ``dates`` as session days; they become dated completions and session_days. Version 1
+    had no settings: they start empty (every default).
     """
     version = data.get("schema_version", 0)
     if version == 0:
@@ -126,15 +200,17 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(r, str)
         ]
         data["session_days"] = days if isinstance(days, list) else []
-        data["schema_version"] = SCHEMA_VERSION
+        version = 1
+    if version == 1:
+        data = {**data, "settings": Settings().to_json(), "schema_version": SCHEMA_VERSION}
     return data
 
 
 def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What to store when ``new`` is saved over ``stored``: the union of what both finished.
 
-    Position and last routine come from the newer turn; completions and session days are
-    unioned by id, so a completion saved by a concurrent turn survives this save.
+    Position, last routine and settings come from the newer turn; completions and session
+    days are unioned by id, so a completion saved by a concurrent turn survives this save.
     """
     old, fresh = Progress.from_json(stored), Progress.from_json(new)
     by_id = {c.id: c for c in old.completions}

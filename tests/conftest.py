@@ -1,11 +1,16 @@
-"""Shared fixtures: the real content library and the engine over it."""
+"""Shared fixtures: the real content library, the engine over it, and the web endpoint."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+from flask.testing import FlaskClient
 
 from skill.engine.navigation import Coach
-from skill.library import Library, load_library
+from skill.library import DEFAULT_CONTENT_DIR, Library, load_library
+from skill.web.app import WebConfig, create_app
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +21,23 @@ def library() -> Library:
 @pytest.fixture(scope="session")
 def coach(library: Library) -> Coach:
     return Coach(library)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A copy of the content to break on purpose."""
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, root)
+    return root
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A fresh progress database (a module may define its own)."""
+    return tmp_path / "progress.sqlite3"
+
+
+@pytest.fixture
+def client(db: Path) -> FlaskClient:
+    """The real Flask endpoint over ``db``, without request verification."""
+    return create_app(WebConfig(db=str(db), skill_id=None, verify=False)).test_client()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,6 @@ from click.testing import CliRunner
 
 from skill.cli import main
 from skill.library import (
-    DEFAULT_CONTENT_DIR,
     VALIDATED_FILE,
     ContentError,
     load_library,
@@ -21,13 +19,6 @@ from skill.library import (
 )
 
 SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, root)
-    return root
 
 
 def edit(path: Path, change) -> None:

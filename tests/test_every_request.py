@@ -215,7 +215,7 @@ def test_old_stored_progress_is_migrated(echo, db):
     reply = echo.say("ProgressIntent")
     assert "finished 2 routines" in reply.text
     stored = json.loads(query(db, "SELECT attributes FROM progress")[0][0])
-    assert stored["schema_version"] == 1
+    assert stored["schema_version"] == 2
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ for coaching, ``goodbye`` to end the session.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -34,7 +35,8 @@ from skill.alexa.said import (
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn
-from skill.progress import Progress
+from skill.library import base_routine_id
+from skill.progress import Progress, Settings
 from skill.replies import DISCLAIMER
 
 log = logging.getLogger(__name__)
@@ -88,14 +90,61 @@ class Conversation:
     def position(self) -> Position | None:
         """The session's position, else the saved one (a new session re-teaches exercises)."""
         current = self._valid(self.session.get(POSITION))
-        if current is not None:
-            return current
-        saved = self._valid(self.progress.position)
-        return (
-            Position(saved.routine_id, saved.item, saved.part, saved.paused, saved.finished)
-            if saved
-            else None
-        )
+        if current is None:
+            saved = self._valid(self.progress.position)
+            if saved is None:
+                return None
+            current = Position(
+                saved.routine_id, saved.item, saved.part, saved.paused, saved.finished
+            )
+        known = self.known(current.routine_id)
+        if known:
+            current = replace(current, coached=tuple(dict.fromkeys((*current.coached, *known))))
+        return current
+
+    @property
+    def in_routine(self) -> Position | None:
+        """A routine under way in this session (not one saved from an earlier session)."""
+        current = self._valid(self.session.get(POSITION))
+        return current if current is not None and not current.finished else None
+
+    @property
+    def settings(self) -> Settings:
+        return self.progress.settings
+
+    def known(self, routine_id: str) -> tuple[str, ...]:
+        """Exercises of the routine to coach with the short cue only: all, in concise mode.
+
+        Only the routine's own, so the position in the session stays small.
+        """
+        if not self.settings.concise:
+            return ()
+        try:
+            routine = self.coach.library.plan(routine_id)
+        except KeyError:
+            return ()
+        return tuple(dict.fromkeys(item.exercise.id for item in routine.items))
+
+    def levelled(self, routine_id: str) -> str:
+        """A routine id at the person's remembered levels: their own, and per exercise."""
+        settings = self.settings
+        try:
+            routine = self.coach.library.plan(routine_id)
+        except KeyError:
+            return routine_id
+        levels = {
+            item.exercise.id: settings.exercise_levels.get(item.exercise.id, settings.level)
+            for item in routine.items
+        }
+        return self.coach.library.with_levels(routine_id, levels)
+
+    def next_step(self) -> str:
+        """The question that carries on what the person is doing: the routine's own, or the menu."""
+        position = self.in_routine
+        words = self.coach.words
+        if position is None:
+            return words.say("replies.what_now")
+        return words.say("navigation.say_resume" if position.paused else "coaching.ready")
 
     @property
     def unfinished(self) -> Position | None:
@@ -106,7 +155,7 @@ class Conversation:
         self.session[POSITION] = position.to_json()
         self.progress.position = position.to_json()
         if not position.routine_id.startswith("exercise:"):
-            self.progress.last_routine = position.routine_id
+            self.progress.last_routine = base_routine_id(position.routine_id)
 
     @property
     def offer(self) -> dict[str, str] | None:
@@ -137,6 +186,14 @@ class Conversation:
                 return getattr(getattr(authority.values[0], "value", None), "id", None), True
         return None, True
 
+    def slot_value(self, name: str) -> str | None:
+        """What was heard for a built-in slot (a number, an ISO 8601 duration), unresolved."""
+        intent = getattr(self.input.request_envelope.request, "intent", None)
+        slots = getattr(intent, "slots", None)
+        slot = slots.get(name) if isinstance(slots, dict) else None
+        value = getattr(slot, "value", None)
+        return value if isinstance(value, str) and value else None
+
     # -- moving ------------------------------------------------------------------------
 
     def move(self, name: str, position: Position) -> Step:
@@ -146,7 +203,11 @@ class Conversation:
         return step
 
     def start(self, routine_id: str, coached: tuple[str, ...] = ()) -> Step:
-        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught."""
+        """Begin a routine ('exercise:<id>' for one exercise), keeping what was taught.
+
+        In concise mode every exercise counts as taught: each gets its one-line cue.
+        """
+        coached = tuple(dict.fromkeys((*coached, *self.known(routine_id))))
         return self.move("start", Position(routine_id, coached=coached))
 
     # -- speaking ----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
 from skill.alexa.skill_events import SkillEventNotDone
 from skill.engine.navigation import Coach
+from skill.library import base_routine_id
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class StartRoutineHandler(ConversationHandler):
                 if last in self.coach.library.routines
                 else self.coach.library.default_routine.id
             )
-        return conversation.speak_step(conversation.start(routine_id))
+        return conversation.speak_step(conversation.start(conversation.levelled(routine_id)))
 
 
 class DoExerciseHandler(ConversationHandler):
@@ -104,7 +105,8 @@ class DoExerciseHandler(ConversationHandler):
         exercise_id, _ = conversation.slot("exercise")
         if exercise_id not in self.coach.library.exercises:
             return conversation.say("unknown_exercise")
-        return conversation.speak_step(conversation.start(f"exercise:{exercise_id}"))
+        routine_id = conversation.levelled(f"exercise:{exercise_id}")
+        return conversation.speak_step(conversation.start(routine_id))
 
 
 class HowToHandler(ConversationHandler):
@@ -129,7 +131,8 @@ class YesHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         offer = conversation.offer or {}
         if offer.get("kind") == "exercise" and offer.get("id") in self.coach.library.exercises:
-            return conversation.speak_step(conversation.start(f"exercise:{offer['id']}"))
+            routine_id = conversation.levelled(f"exercise:{offer['id']}")
+            return conversation.speak_step(conversation.start(routine_id))
         unfinished = conversation.unfinished
         if offer.get("kind") == "resume" and unfinished:
             return conversation.speak_step(conversation.move("resume", unfinished))
@@ -157,7 +160,7 @@ class NextHandler(ConversationHandler):
         if step.position.finished and not position.finished:
             progress = conversation.progress
             if not position.routine_id.startswith("exercise:"):
-                progress.record_completion(position.routine_id, conversation.today)
+                progress.record_completion(base_routine_id(position.routine_id), conversation.today)
             streak = progress.streak_days(conversation.today)
             return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
         return conversation.speak_step(step)

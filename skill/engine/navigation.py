@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from skill.engine.coaching import PartContext, part_segments
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Turn, say
-from skill.library import Library, Routine
+from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
 from skill.words import Words, load_words
 
 
@@ -80,10 +80,13 @@ class Coach:
     def __init__(self, library: Library, words: Words | None = None) -> None:
         self.library = library
         self.words = words or load_words()
-        self._totals: dict[str, float] = {}  # routine id -> seconds, computed once
-        self._parts: dict[tuple[str, int], tuple[Part, ...]] = {}  # (routine id, item) -> parts
+        self._totals: dict[str, float] = {}  # named routine id -> seconds, computed once
+        # item -> parts: keyed by the item itself (exercise and dose), so the cache stays as
+        # small as the content however many planned or levelled routines are played
+        self._parts: dict[RoutineItem, tuple[Part, ...]] = {}
         #: (routine id, item, part, taught before) -> the part's turn: content does not change,
-        #: so a turn is built once per worker (a few hundred at most) instead of every time
+        #: so a turn is built once per worker (a few hundred at most) instead of every time.
+        #: Planned routines are too many to keep (the planner tries many): built each time.
         self._turns: dict[tuple[str, int, int, bool], Turn] = {}
 
     # -- structure ---------------------------------------------------------------------
@@ -93,9 +96,9 @@ class Coach:
 
     def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
         """The item's turns, split once per routine item (content does not change)."""
-        key = (routine.id, item)
+        key = routine.items[item]
         if key not in self._parts:
-            self._parts[key] = split_parts(routine.items[item], self.words)
+            self._parts[key] = split_parts(key, self.words)
         return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
@@ -126,7 +129,9 @@ class Coach:
         key = (routine.id, position.item, position.part, taught)
         turn = self._turns.get(key)
         if turn is None:
-            turn = self._turns[key] = self._build_part_turn(routine, position, taught)
+            turn = self._build_part_turn(routine, position, taught)
+            if not routine.id.startswith(PLAN_PREFIX):
+                self._turns[key] = turn
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
         return Step(replace(position, paused=False, finished=False, coached=coached), turn)
 
@@ -262,13 +267,17 @@ class Coach:
         yield step
 
     def total_seconds(self, routine_id: str) -> float:
-        """How long the whole routine plays, first-time instructions included."""
-        if routine_id not in self._totals:
-            first = self._part_turn(Position(routine_id))
-            self._totals[routine_id] = first.turn.estimated_seconds + self.remaining_seconds(
-                first.position
-            )
-        return self._totals[routine_id]
+        """How long the whole routine plays, first-time instructions included.
+
+        Kept only for the content's own routines: planned ones are too many to keep.
+        """
+        if routine_id in self._totals:
+            return self._totals[routine_id]
+        first = self._part_turn(Position(routine_id))
+        total = first.turn.estimated_seconds + self.remaining_seconds(first.position)
+        if routine_id in self.library.routines:
+            self._totals[routine_id] = total
+        return total
 
     def remaining_seconds(self, position: Position) -> float:
         """How long the parts after this one play, with what this session has learnt."""

@@ -17,6 +17,8 @@ from skill.engine.turn import MAX_TURN_SECONDS, Pause, Speech, Turn
 MAX_BREAK_MS = 10_000
 #: Alexa's limit on outputSpeech.ssml length.
 MAX_SSML_CHARS = 8000
+#: "Slow down": the speaking rate, in percent of normal, for people who asked for it.
+SLOWER_RATE_PERCENT = 85
 
 
 def escape_text(text: str) -> str:
@@ -52,6 +54,17 @@ def to_ssml(turn: Turn) -> str:
 def plain_ssml(text: str) -> str:
     """SSML for plain words (reprompts, how-to answers), escaped."""
     return f"<speak>{escape_text(text)}</speak>"
+
+
+def at_rate(ssml: str, percent: int) -> str:
+    """The same SSML spoken at ``percent`` of the normal rate (breaks keep their length).
+
+    SSML that already sets a rate (a repeated prompt) is left as it is.
+    """
+    if not ssml.startswith("<speak>") or "<prosody" in ssml:
+        return ssml
+    inner = ssml.removeprefix("<speak>").removesuffix("</speak>")
+    return f'<speak><prosody rate="{percent}%">{inner}</prosody></speak>'
 
 
 def check_limits(turn: Turn) -> str:

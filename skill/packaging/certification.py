@@ -106,8 +106,11 @@ COMPLIANCE_FLAGS = (
     "containsAds",
 )
 SSL_CERTIFICATE_TYPES = {"Trusted", "Wildcard", "SelfSigned"}
-#: Amazon's marks may appear in a URL's path but not in its domain (policy requirements).
-AMAZON_MARKS = ("amazon", "alexa", "echo", "aws")
+#: Amazon's marks may appear in a URL's path but not in its domain (policy requirements),
+#: except in the domains AWS itself gives a site (an S3 website, say).
+AMAZON_MARKS = ("amazon", "alexa")
+AMAZON_WORDS = ("aws", "echo")
+AWS_HOSTED = (".amazonaws.com",)
 
 
 def check_manifest(package: Package) -> list[Failure]:
@@ -189,7 +192,11 @@ def _url_problem(url: Any) -> str | None:
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         return f"{url!r} is not an https:// link"
-    if any(mark in parts.hostname.lower() for mark in AMAZON_MARKS):
+    host = parts.hostname.lower()
+    labels = re.split(r"[.-]", host)
+    if not host.endswith(AWS_HOSTED) and (
+        any(mark in host for mark in AMAZON_MARKS) or set(labels) & set(AMAZON_WORDS)
+    ):
         return f"{url!r} names Amazon or Alexa in its domain (allowed only in the path)"
     return None
 

@@ -7,7 +7,8 @@ JSON to the skill object in this process (SQLite progress in a temporary folder)
 responses are read as a device reads them. For every locale, and after every request the
 model can produce (the launch and each intent, reached with its own sample words):
 
-- **help** explains and asks: speech, a question or an invitation to speak, the session open;
+- **help** explains and asks: it names something to say that the model understands, ends
+  with a question or an invitation to speak, and keeps the session open;
 - **stop** and **cancel** end the session;
 - **fallback** (words the model does not know) answers and asks;
 - **repeat** says the last prompt again;
@@ -69,6 +70,11 @@ SESSION_REQUESTS: dict[str, dict[str, Any]] = {
     },
     "SessionResumedRequest": {"cause": {"type": "ConnectionCompleted", "status": {"code": "200"}}},
 }
+#: A request starting with one of these is asked without "to": "ask foot coach how long".
+QUESTION_WORDS = {
+    "what", "what's", "how", "how's", "where", "which", "who", "when", "why",
+    "is", "are", "can", "do", "does", "will",
+}  # fmt: skip
 HELP, STOP, CANCEL, REPEAT = (
     "AMAZON.HelpIntent",
     "AMAZON.StopIntent",
@@ -89,6 +95,18 @@ def last_sentence(text: str) -> str:
 def invites_reply(reply: Reply) -> bool:
     """The speech ends by asking something or saying what the person can say."""
     return bool(INVITATION.search(last_sentence(spoken_text(reply.speech))))
+
+
+def suggested_phrases(text: str) -> list[str]:
+    """What the speech tells the person to say: "you can say start, or list routines"."""
+    phrases = []
+    for clause in re.findall(r"(?<!to )\bsay,? ([^.?!;:]+)", text, re.IGNORECASE):
+        quoted = re.findall(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]", clause)
+        for part in quoted or re.split(r",|\bor\b|\band\b", clause):
+            phrase = part.strip(" '")
+            if phrase:
+                phrases.append(phrase)
+    return phrases
 
 
 def session_problem(reply: Reply) -> str | None:
@@ -236,6 +254,8 @@ class Certifier:
         if probe in (HELP, FALLBACK) and not (reply.session_open and spoken_text(reply.speech)):
             rule = "help" if probe == HELP else "fallback"
             self.fail(rule, where, "must answer and keep the session open for a reply")
+        elif probe == HELP and not self.explains(spoken_text(reply.speech)):
+            self.fail("help", where, "must say what to say: no 'say ...' that the model knows")
         elif probe in (STOP, CANCEL) and reply.session_open:
             self.fail("stop and cancel", where, f"{probe} leaves the session open")
         elif probe == REPEAT and reply.speech != before.speech:
@@ -246,16 +266,24 @@ class Certifier:
                 f"{spoken_text(before.speech)[:80]!r}",
             )
 
+    def explains(self, text: str) -> bool:
+        """VUI, help: the help names at least one thing to say, and the model understands it."""
+        return any(
+            self.understanding.intent_for(phrase.lower().split()).intent not in (None, FALLBACK)
+            for phrase in suggested_phrases(text)
+        )
+
     def one_shots(self, utterances: dict[str, str], declared: list[str]) -> None:
         """VUI, one-shot: 'ask <invocation> to <request>' reaches each custom intent."""
         for intent in declared:
             if intent.startswith("AMAZON.") or intent not in utterances:
                 continue
             chat = self.conversation()
-            for phrase in (
-                f"ask {self.invocation} to {utterances[intent]}",
-                f"ask {self.invocation} {utterances[intent]}",
-            ):
+            request = utterances[intent]
+            phrases = [f"ask {self.invocation} to {request}", f"ask {self.invocation} {request}"]
+            if request.split()[0] in QUESTION_WORDS:  # "ask foot coach what's next"
+                phrases.reverse()
+            for phrase in phrases:
                 understood = self.understanding.understand(phrase)
                 if understood.invoked and understood.intent == intent:
                     exchange = self.say(chat, phrase, f"one-shot {intent}")

@@ -1,0 +1,103 @@
+"""Handlers for the rest of a conversation: pain and safety, where was I, how to talk.
+
+Pain is answered in context and never remembered: these handlers change nothing stored and
+log nothing about what was said, so a person's record is the same whether or not they said
+it. Talk settings (slower, concise) are remembered; 'forget my settings' clears them with
+equipment and level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ask_sdk_model import Response
+
+from skill.alexa.conversation import Conversation
+from skill.alexa.handlers import ConversationHandler
+from skill.alexa.plan_handlers import PLAN_OFFER, PlanningHandler, slot_id
+from skill.engine.navigation import Coach
+from skill.engine.planning import PlanRequest
+from skill.progress import Settings
+
+TALK_SETTINGS = ("slower", "normal_speed", "concise", "detailed")
+
+
+class PainHandler(PlanningHandler):
+    """'This hurts', 'my back hurts', 'I feel dizzy'.
+
+    During a routine: stop and rest, the red flags, then skip or end. Outside one: a sentence
+    of care, the red flags, and for a body area the offer of a gentle plan. Nothing is stored.
+    """
+
+    intents = ("PainIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        if conversation.in_routine:
+            return conversation.say("pain_in_routine")
+        area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
+        if area is None:
+            return conversation.say("pain_outside")
+        settings = conversation.settings
+        request = PlanRequest(
+            have=frozenset(settings.have), lack=frozenset(settings.lack), area=area, level="gentle"
+        )
+        plan = self.planner.plan(request)
+        if plan is not None:
+            # the plan prefers the area but is named for none: what hurts is never kept,
+            # not even in the routine id a saved position would hold
+            conversation.make_offer(PLAN_OFFER, self.planner.unnamed(plan.routine_id))
+        return conversation.say("pain_outside", area=area)
+
+
+class WhereWasIHandler(ConversationHandler):
+    """'Where was I': where in this routine, or the last unfinished one (offered to resume)."""
+
+    intents = ("WhereWasIIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        if conversation.unfinished and not conversation.in_routine:
+            conversation.make_offer("resume")
+        return conversation.say("where_was_i")
+
+
+class TalkSettingHandler(ConversationHandler):
+    """'Slow down', 'normal speed', 'less talking', 'just count', 'more detail': remembered."""
+
+    intents = ("TalkSettingIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        setting = slot_id(conversation, "setting", TALK_SETTINGS)
+        if setting is None:
+            return conversation.say("conversation", key="talk_not_understood")
+        settings = conversation.settings
+        if setting in ("slower", "normal_speed"):
+            settings.slower = setting == "slower"
+        else:
+            settings.concise = setting == "concise"
+            if not settings.concise:
+                self._teach_again(conversation)
+        return conversation.say("conversation", key=f"talk_{setting}")
+
+    @staticmethod
+    def _teach_again(conversation: Conversation) -> None:
+        """'More detail': the routine's exercises are taught in full again from now on."""
+        position = conversation.in_routine
+        if position is not None:
+            conversation.set_position(replace(position, coached=()))
+
+
+class ForgetSettingsHandler(ConversationHandler):
+    """'Forget my settings': equipment, level, per-exercise levels and talk settings cleared."""
+
+    intents = ("ForgetSettingsIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        conversation.progress.settings = Settings()
+        return conversation.say("conversation", key="forgot_settings")
+
+
+def conversation_handlers(coach: Coach) -> list[ConversationHandler]:
+    return [
+        kind(coach)
+        for kind in (PainHandler, WhereWasIHandler, TalkSettingHandler, ForgetSettingsHandler)
+    ]

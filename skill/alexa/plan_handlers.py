@@ -1,0 +1,252 @@
+"""Handlers for routines made to fit: time, equipment, body area and level.
+
+"I have ten minutes", "something for my knees", "I don't have a band", "something easier":
+each updates what is remembered about the person (equipment and level, never health) and,
+outside a routine, offers a plan made by the engine; "yes" starts it. Mid-routine, "too hard"
+or "too easy" changes the current exercise's dose from the next turn and remembers it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import ClassVar
+
+import isodate
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.alexa import plan_said  # noqa: F401  (registers the reply kinds)
+from skill.alexa.conversation import Conversation
+from skill.alexa.handlers import ConversationHandler
+from skill.engine.navigation import Coach, Position
+from skill.engine.planning import MAX_MINUTES, Planner, PlanRequest
+from skill.library import LEVELS
+
+PLAN_OFFER = "plan"
+
+
+class PlanningHandler(ConversationHandler):
+    """Base: a handler with the planner at hand."""
+
+    def __init__(self, coach: Coach) -> None:
+        super().__init__(coach)
+        self.planner = Planner(coach)
+
+
+# -- reading what was said ------------------------------------------------------------
+
+
+def minutes_asked(conversation: Conversation) -> float | None:
+    """Minutes from the duration slot ("PT10M") or the number slot ("10"), if either is usable."""
+    duration = conversation.slot_value("duration")
+    if duration is not None:
+        try:
+            parsed = isodate.parse_duration(duration)
+        except (ValueError, isodate.ISO8601Error):
+            parsed = None
+        if isinstance(parsed, isodate.Duration):  # years or months: more than anyone needs
+            return MAX_MINUTES
+        if parsed is not None:
+            return parsed.total_seconds() / 60
+    number = conversation.slot_value("minutes")
+    try:
+        value = float(number) if number is not None else math.nan
+    except ValueError:
+        value = math.nan
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def slot_id(conversation: Conversation, name: str, known: tuple[str, ...]) -> str | None:
+    value, _ = conversation.slot(name)
+    return value if value in known else None
+
+
+def remember_equipment(conversation: Conversation) -> tuple[str | None, str | None]:
+    """Equipment the person says they have or lack, remembered; (have, lack) ids."""
+    known = tuple(e.id for e in conversation.coach.library.catalogue.equipment)
+    have, lack = slot_id(conversation, "have", known), slot_id(conversation, "lack", known)
+    if have:
+        conversation.settings.gets(have)
+    if lack:
+        conversation.settings.lacks(lack)
+    return have, lack
+
+
+def plan_request(
+    conversation: Conversation,
+    minutes: float | None = None,
+    area: str | None = None,
+    level: str | None = None,
+) -> PlanRequest:
+    """A request from what was just said and what is remembered about the person."""
+    settings = conversation.settings
+    return PlanRequest(
+        minutes=minutes,
+        have=frozenset(settings.have),
+        lack=frozenset(settings.lack),
+        area=area,
+        level=level or settings.level,
+        exercise_levels=dict(settings.exercise_levels),
+    )
+
+
+def offer_plan(
+    conversation: Conversation, planner: Planner, request: PlanRequest, lead: str = ""
+) -> Response:
+    """Say what plan was made and ask; 'yes' starts it (PlanYesHandler).
+
+    ``lead`` acknowledges what was just said ('have:band', 'level:gentle'; see plan_said).
+    """
+    plan = planner.plan(request)
+    lack = ",".join(sorted(request.lack))
+    if plan is None:
+        return conversation.say("plan_impossible", lack=lack, lead=lead)
+    conversation.make_offer(PLAN_OFFER, plan.routine_id)
+    said = {"area": request.area or "", "level": request.level, "lack": lack, "lead": lead}
+    defaults = {"area": "", "level": "standard", "lack": "", "lead": ""}
+    return conversation.say(
+        "plan_offer",
+        minutes=f"{plan.minutes_asked:g}",
+        seconds=round(plan.seconds),
+        fits=plan.fits,
+        **{k: v for k, v in said.items() if v != defaults[k]},  # the descriptor stays small
+    )
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+
+class PlanRoutineHandler(PlanningHandler):
+    """'I have ten minutes', 'something for my knees without a band': offer a plan."""
+
+    intents = ("PlanRoutineIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        remember_equipment(conversation)
+        level = slot_id(conversation, "level", LEVELS)
+        if level:
+            conversation.settings.level = level
+        area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
+        request = plan_request(conversation, minutes_asked(conversation), area)
+        return offer_plan(conversation, self.planner, request)
+
+
+class PlanYesHandler(PlanningHandler):
+    """'Yes' to an offered plan: start it (with remembered levels, in concise mode if set)."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_intent_name("AMAZON.YesIntent")(handler_input):
+            return False
+        offer = Conversation(handler_input, self.coach).offer
+        return offer is not None and offer["kind"] == PLAN_OFFER
+
+    def reply(self, conversation: Conversation) -> Response:
+        routine_id = (conversation.offer or {}).get("id", "")
+        try:
+            self.coach.library.plan(routine_id)
+        except KeyError:
+            conversation.session.pop("offer", None)
+            return conversation.say("what_now")
+        return conversation.speak_step(conversation.start(routine_id))
+
+
+class EquipmentHandler(PlanningHandler):
+    """'I have a band now', 'no towel': remember it; outside a routine, offer a plan with it."""
+
+    intents = ("EquipmentIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        have, lack = remember_equipment(conversation)
+        lead = ",".join(
+            f"{what}:{thing}" for what, thing in (("have", have), ("lack", lack)) if thing
+        )
+        if not lead:
+            return conversation.say("conversation", key="equipment_not_understood")
+        if conversation.in_routine:
+            return conversation.say("settings_noted", lead=lead)
+        return offer_plan(conversation, self.planner, plan_request(conversation), lead)
+
+
+class LevelHandler(PlanningHandler):
+    """'Something easier', 'this is too hard', 'too easy', 'normal level'.
+
+    In a routine: one step easier or harder for the current exercise, from the next turn,
+    remembered for that exercise. Outside one: the person's level, remembered, and a plan.
+    """
+
+    intents = ("LevelIntent",)
+    steps: ClassVar[dict[str, int]] = {"gentle": -1, "harder": 1}
+
+    def reply(self, conversation: Conversation) -> Response:
+        level = slot_id(conversation, "level", LEVELS)
+        if level is None:
+            return conversation.say("conversation", key="level_not_understood")
+        if conversation.in_routine:
+            return self._change_exercise(conversation, level)
+        conversation.settings.level = level
+        lead = f"level:{level}"
+        return offer_plan(conversation, self.planner, plan_request(conversation), lead)
+
+    def _change_exercise(self, conversation: Conversation, asked: str) -> Response:
+        library = self.coach.library
+        position = conversation.in_routine
+        assert position is not None
+        item = self.coach.routine(position).items[position.item]
+        exercise_id = item.exercise.id
+        levels = library.levels_of(position.routine_id)
+        current = levels.get(exercise_id, "standard")
+        step = self.steps.get(asked)
+        level = (
+            LEVELS[min(max(LEVELS.index(current) + step, 0), len(LEVELS) - 1)]
+            if step
+            else "standard"
+        )
+        routine_id = library.with_levels(position.routine_id, {**levels, exercise_id: level})
+        if library.plan(routine_id).items[position.item] == item:
+            return conversation.say("level_exercise", level=asked, changed=False)
+        remembered = conversation.settings.exercise_levels
+        remembered.pop(exercise_id, None)
+        if level != "standard":
+            remembered[exercise_id] = level
+        part = self._next_part(position, routine_id)
+        # what comes next is in the new dose's first turn: wait there, 'resume' coaches it
+        moved = (
+            replace(position, routine_id=routine_id, part=0, paused=True)
+            if part is None
+            else replace(position, routine_id=routine_id, part=part)
+        )
+        conversation.set_position(moved)
+        return conversation.say("level_exercise", level=level, changed=True)
+
+    def _next_part(self, position: Position, routine_id: str) -> int | None:
+        """Where to stand in the new dose so that 'next' plays what comes after this turn.
+
+        None when what comes next is in the new dose's first part.
+        """
+        old_routine, new_routine = self.coach.routine(position), self.coach.library.plan(routine_id)
+        old_parts = self.coach.parts(old_routine, position.item)
+        new_parts = self.coach.parts(new_routine, position.item)
+        if position.part + 1 >= len(old_parts):  # this exercise is done: next is the next one
+            return len(new_parts) - 1
+        following = old_parts[position.part + 1][0]
+        block = (following.set_number, following.side, following.variation)
+        index = next(
+            (
+                i
+                for i, part in enumerate(new_parts)
+                if any((s.set_number, s.side, s.variation) == block for s in part)
+            ),
+            0,
+        )
+        return index - 1 if index > 0 else None
+
+
+def plan_handlers(coach: Coach) -> list[ConversationHandler]:
+    """Registered before the general handlers: PlanYesHandler takes 'yes' to a plan offer."""
+    return [
+        kind(coach) for kind in (PlanRoutineHandler, PlanYesHandler, EquipmentHandler, LevelHandler)
+    ]

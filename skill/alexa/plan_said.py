@@ -1,0 +1,164 @@
+"""The reply kinds of plans, settings, pain and 'where was I', rebuilt from small descriptors.
+
+As in ``replies_said.py``: each function turns a conversation and a few ids, counts and flags
+into words, so "repeat" says them again. An offered plan is read from the session's offer
+(which a repeat does not change); what the person said is passed as ids ("band", "knees"),
+never as words. Replies given in a routine end with the routine's own next-step question.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from skill import plan_replies
+from skill.alexa.said import Utterance, reply
+from skill.engine.coaching import capitalize, dose_summary
+from skill.engine.planning import Plan, PlanRequest
+from skill.library import PLAN_PREFIX
+
+if TYPE_CHECKING:
+    from skill.alexa.conversation import Conversation
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for t in text.split(",") if t))
+
+
+def lead_words(conversation: Conversation, lead: str) -> str:
+    """'have:band,lack:towel' or 'level:gentle' -> the sentences that acknowledge them."""
+    words = conversation.coach.words
+    said = []
+    for pair in _ids(lead):
+        what, _, value = pair.partition(":")
+        if what == "level":
+            said.append(words.say(f"conversation.level_set_{value}"))
+        else:
+            thing = words.say(f"plans.equipment_{value}")
+            said.append(words.say(f"conversation.{what}_equipment", thing=thing))
+    return " ".join(said)
+
+
+@reply("plan_offer")
+def plan_offer(
+    conversation: Conversation,
+    minutes: str,
+    seconds: int,
+    fits: bool,
+    area: str = "",
+    level: str = "standard",
+    lack: str = "",
+    lead: str = "",
+) -> Utterance:
+    """'Here's a 10-minute routine for your knees, no band needed: ... About 9 minutes. Ready?'"""
+    offer = conversation.offer or {}
+    routine_id = offer.get("id", "")
+    if offer.get("kind") != "plan" or not routine_id.startswith(PLAN_PREFIX):
+        raise ValueError("no plan on offer")
+    routine = conversation.coach.library.plan(routine_id)
+    plan = Plan(
+        routine_id,
+        tuple(item.exercise.id for item in routine.items),
+        seconds,
+        float(minutes),
+        fits,
+    )
+    request = PlanRequest(
+        float(minutes), lack=frozenset(_ids(lack)), area=area or None, level=level
+    )
+    text, reprompt = plan_replies.offer(
+        conversation.coach.library, plan, request, conversation.coach.words
+    )
+    return Utterance(" ".join(p for p in (lead_words(conversation, lead), text) if p), reprompt)
+
+
+@reply("plan_impossible")
+def plan_impossible(conversation: Conversation, lack: str, lead: str = "") -> Utterance:
+    request = PlanRequest(lack=frozenset(_ids(lack)))
+    sorry = plan_replies.nothing_possible(request, conversation.coach.words)
+    return Utterance(" ".join(p for p in (lead_words(conversation, lead), sorry) if p))
+
+
+@reply("settings_noted")
+def settings_noted(conversation: Conversation, lead: str) -> Utterance:
+    """An acknowledgement in a routine, then the routine's own question."""
+    return Utterance(f"{lead_words(conversation, lead)} {conversation.next_step()}")
+
+
+@reply("conversation")
+def conversation_phrase(conversation: Conversation, key: str) -> Utterance:
+    """A fixed sentence of content/words/<lang>/conversation.json, then the next step."""
+    words = conversation.coach.words
+    return Utterance(f"{words.say(f'conversation.{key}')} {conversation.next_step()}")
+
+
+@reply("level_exercise")
+def level_exercise(conversation: Conversation, level: str, changed: bool) -> Utterance:
+    """The current exercise at its new level (or why not), then the next step."""
+    words = conversation.coach.words
+    position = conversation.in_routine
+    if position is None:
+        raise ValueError("not in a routine")
+    item = conversation.coach.routine(position).items[position.item]
+    name = item.exercise.name
+    if not changed:
+        said = capitalize(words.say(f"conversation.level_exercise_same_{level}", exercise=name))
+        return Utterance(f"{said} {conversation.next_step()}")
+    dose = dose_summary(item.timing, item.exercise, words)
+    text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
+    dose_at_level = item.exercise.levels.get(level)
+    supported = dose_at_level.supported if dose_at_level and dose_at_level.supported else ""
+    return Utterance(" ".join(p for p in (text, supported, conversation.next_step()) if p))
+
+
+@reply("pain_in_routine")
+def pain_in_routine(conversation: Conversation) -> Utterance:
+    words = conversation.coach.words
+    text = " ".join(
+        words.say(f"conversation.{key}") for key in ("pain_stop", "red_flags", "pain_offer_skip")
+    )
+    return Utterance(text, words.say("conversation.pain_offer_skip_reprompt"))
+
+
+@reply("pain_outside")
+def pain_outside(conversation: Conversation, area: str = "") -> Utterance:
+    """Care, the red flags, then a gentle plan for the area if one is on offer."""
+    words = conversation.coach.words
+    care = f"{words.say('conversation.pain_care')} {words.say('conversation.red_flags')}"
+    what_now = words.say("replies.what_now")
+    if not area:
+        return Utterance(f"{care} {words.say('conversation.pain_rest_open', what_now=what_now)}")
+    if (conversation.offer or {}).get("kind") != "plan":
+        return Utterance(f"{care} {what_now}")
+    offer = words.say("conversation.pain_offer_gentle", area=words.say(f"plans.for_area_{area}"))
+    return Utterance(f"{care} {offer}", words.say("conversation.pain_offer_gentle_reprompt"))
+
+
+@reply("where_was_i")
+def where_was_i(conversation: Conversation) -> Utterance:
+    words = conversation.coach.words
+    what_now = words.say("replies.what_now")
+    position = conversation.position
+    if position is None:
+        return Utterance(words.say("conversation.where_nothing", what_now=what_now))
+    routine = conversation.coach.routine(position)
+    if position.finished:
+        return Utterance(
+            words.say("conversation.where_finished", routine=routine.name, what_now=what_now)
+        )
+    exercise = routine.items[position.item].exercise.name
+    single = len(routine.items) == 1
+    if conversation.in_routine:
+        key = "conversation.where_now_single" if single else "conversation.where_now"
+        text = words.say(
+            key,
+            number=position.item + 1,
+            count=len(routine.items),
+            exercise=exercise,
+            routine=routine.name,
+        )
+        return Utterance(f"{text} {conversation.next_step()}")
+    key = "conversation.where_saved_single" if single else "conversation.where_saved"
+    return Utterance(
+        words.say(key, exercise=exercise, routine=routine.name),
+        words.say("conversation.resume_reprompt"),
+    )

@@ -1,0 +1,66 @@
+"""What the skill says about a plan before it starts: what it made, how long, or why not.
+
+Pure functions of a plan and the words, so the offer can be tested (and printed by
+``footcoach plan``) without Alexa. The offer names the exercises in the order they will be
+done and the length the Coach will actually take, and ends with a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from skill.engine.navigation import Coach
+from skill.engine.planning import Plan, PlanRequest
+from skill.library import ANY_AREA, Library
+from skill.words import Words
+
+
+def about(words: Words, seconds: float) -> str:
+    """'9 minutes', as the Coach rounds a routine's length."""
+    return words.count("units.minute", Coach.minutes(seconds))
+
+
+def things(words: Words, equipment_ids: Iterable[str]) -> str:
+    """'band or towel': equipment named for 'no ... needed'."""
+    names = [words.say(f"plans.equipment_{e}") for e in sorted(equipment_ids)]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {words.say('plans.or')} {names[-1]}"
+
+
+def exercise_names(library: Library, plan: Plan, words: Words) -> str:
+    return words.join([library.exercises[i].name for i in plan.exercise_ids])
+
+
+def offer(library: Library, plan: Plan, request: PlanRequest, words: Words) -> tuple[str, str]:
+    """(what to say, the reprompt) when offering a plan: the yes/no question is last."""
+    names = exercise_names(library, plan, words)
+    length = about(words, plan.seconds)
+    if not plan.fits:
+        key = "plans.too_short_one" if plan.minutes_asked == 1 else "plans.too_short"
+        text = words.say(key, minutes=f"{plan.minutes_asked:g}", names=names, about=length)
+        return text, words.say("plans.too_short_reprompt")
+    without = (
+        words.say("plans.no_equipment_needed", things=things(words, request.lack))
+        if request.lack
+        else ""
+    )
+    text = words.say(
+        "plans.offer",
+        level=words.say(f"plans.level_{request.level}"),
+        minutes=f"{plan.minutes_asked:g}",
+        area=words.say(f"plans.for_area_{request.area or ANY_AREA}"),
+        without=without,
+        names=names,
+        about=length,
+    )
+    return text, words.say("plans.offer_reprompt")
+
+
+def nothing_possible(request: PlanRequest, words: Words) -> str:
+    """No exercise can be done without what the person lacks."""
+    return words.say(
+        "plans.nothing_possible",
+        things=things(words, request.lack),
+        what_now=words.say("replies.what_now"),
+    )

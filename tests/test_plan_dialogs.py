@@ -1,0 +1,455 @@
+"""Plans, settings, pain and the rest of the conversation, through the real Flask endpoint.
+
+The requests name the intent and the slot ids as Alexa's entity resolution hands them to
+the skill (built-in AMAZON.DURATION and AMAZON.NUMBER slots carry only their value); the
+tests in test_plan_sentences.py start from what people say instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from echo import Echo, Reply
+from progress_db import query
+
+from skill.library import load_library
+from skill.web.app import WebConfig, create_app
+
+LIBRARY = load_library()
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+RED_FLAGS = ("dizzy", "chest pain", "short of breath", "severe")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "progress.sqlite3"
+
+
+@pytest.fixture
+def echo(db: Path) -> Echo:
+    app = create_app(WebConfig(db=str(db), skill_id=None, verify=False))
+    device = Echo(app.test_client())
+    device.launch()  # the first-time welcome and disclaimer, out of the way
+    return device
+
+
+def stored(db: Path) -> dict:
+    rows = query(db, "SELECT attributes FROM progress")
+    return json.loads(rows[0][0]) if rows else {}
+
+
+def say(echo: Echo, intent: str, **slots: str | tuple[str, str]) -> Reply:
+    """``slot=(spoken, id)`` for a custom slot type resolved to an id; ``slot=value`` for a
+    built-in type (a number, an ISO 8601 duration)."""
+    built = {}
+    for name, value in slots.items():
+        slot: dict = {"name": name, "confirmationStatus": "NONE", "source": "USER"}
+        if isinstance(value, tuple):
+            spoken, value_id = value
+            slot["value"] = spoken
+            slot["resolutions"] = {
+                "resolutionsPerAuthority": [
+                    {
+                        "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.X",
+                        "status": {"code": "ER_SUCCESS_MATCH"},
+                        "values": [{"value": {"name": spoken, "id": value_id}}],
+                    }
+                ]
+            }
+        else:
+            slot["value"] = value
+        built[name] = slot
+    request = {
+        "type": "IntentRequest",
+        "dialogState": "COMPLETED",
+        "intent": {"name": intent, "confirmationStatus": "NONE", "slots": built},
+    }
+    return echo.post(echo.envelope(request))
+
+
+def names_in(text: str) -> list[str]:
+    return [e.name for e in LIBRARY.exercises.values() if e.name in text.lower()]
+
+
+def minutes_said(text: str) -> int:
+    return int(re.search(r"About (\d+) minutes?\.", text).group(1))
+
+
+def tomorrow(echo: Echo) -> None:
+    echo.next_day()
+    echo.launch()
+
+
+def walk_to_the_end(echo: Echo) -> Reply:
+    for _ in range(200):
+        reply = say(echo, "AMAZON.NextIntent")
+        if "That's the end of" in reply.text:
+            return reply
+    raise AssertionError("the routine never finished")
+
+
+# -- plans ------------------------------------------------------------------------------
+
+
+def test_i_have_ten_minutes_offers_a_plan_and_yes_plays_it_to_the_end(echo, db):
+    offer = say(echo, "PlanRoutineIntent", minutes="10")
+    assert offer.text.startswith("Here's a 10-minute routine: ")
+    assert offer.text.endswith("Ready?") and not offer.ended
+    assert minutes_said(offer.text) <= 10
+    offered = names_in(offer.text.split(":", 1)[1].split("About")[0])
+    assert len(offered) >= 2
+    start = say(echo, "AMAZON.YesIntent")
+    assert start.text.startswith("Let's do your routine: ")
+    assert start.pauses_ms, "the first exercise is coached with its silences"
+    routine_id = echo.attributes["position"]["routine_id"]
+    assert routine_id.startswith("plan:all:")
+    end = walk_to_the_end(echo)
+    assert "Great work" in end.text
+    assert [c["routine_id"] for c in stored(db)["completions"]] == [routine_id]
+
+
+@pytest.mark.parametrize(
+    ("duration", "minutes"),
+    [("PT5M", 5), ("PT15M", 15), ("PT30M", 30), ("PT1H", 60), ("PT7M30S", 7.5)],
+)
+def test_a_duration_is_the_minutes_asked(echo, duration, minutes):
+    offer = say(echo, "PlanRoutineIntent", duration=duration)
+    assert offer.text.startswith(f"Here's a {minutes:g}-minute routine")
+    assert minutes_said(offer.text) <= minutes
+
+
+def test_knees_without_a_band_says_so_and_uses_no_band(echo):
+    offer = say(
+        echo,
+        "PlanRoutineIntent",
+        minutes="10",
+        area=("my knees", "knees"),
+        lack=("a band", "band"),
+    )
+    assert offer.text.startswith("Here's a 10-minute routine for your knees, no band needed: ")
+    assert "ankle circles" in offer.text  # the articles say it of knees
+    say(echo, "AMAZON.YesIntent")
+    routine = LIBRARY.plan(echo.attributes["position"]["routine_id"])
+    assert all("resistance band" not in i.exercise.equipment for i in routine.items)
+    assert routine.name == "your routine for your knees"
+
+
+def test_one_minute_offers_the_shortest_possible_and_yes_starts_it(echo):
+    offer = say(echo, "PlanRoutineIntent", minutes="1")
+    assert offer.text.startswith("One minute is too short for a whole exercise.")
+    assert "Want to do that?" in offer.text
+    start = say(echo, "AMAZON.YesIntent")
+    assert start.pauses_ms and names_in(start.text)
+
+
+def test_no_to_a_plan_drops_the_offer(echo):
+    say(echo, "PlanRoutineIntent", minutes="10")
+    say(echo, "AMAZON.NoIntent")
+    assert "offer" not in echo.attributes
+    assert "position" not in echo.attributes
+
+
+def test_a_forged_plan_offer_is_not_started(echo):
+    say(echo, "PlanRoutineIntent", minutes="10")
+    echo.attributes["offer"] = {"kind": "plan", "id": "plan:all:no_such_exercise"}
+    reply = say(echo, "AMAZON.YesIntent")
+    assert reply.status == 200 and "What would you like to do?" in reply.text
+    assert "position" not in echo.attributes
+
+
+def test_a_plan_is_resumed_tomorrow(echo):
+    say(echo, "PlanRoutineIntent", minutes="15")
+    say(echo, "AMAZON.YesIntent")
+    second = say(echo, "AMAZON.NextIntent")
+    say(echo, "AMAZON.StopIntent")
+    echo.next_day()
+    welcome = echo.launch()
+    assert "Say resume to continue" in welcome.text
+    resumed = say(echo, "AMAZON.YesIntent")
+    assert resumed.text.split(".")[0] == second.text.split(".")[0]
+
+
+# -- equipment and level, remembered --------------------------------------------------
+
+
+def test_i_have_a_band_now_is_remembered_and_used(echo, db):
+    band_names = [e.name for e in LIBRARY.exercises.values() if "resistance band" in e.equipment]
+    balance = ("for balance", "balance")
+    before = say(echo, "PlanRoutineIntent", minutes="60", area=balance)
+    assert not set(band_names) & set(names_in(before.text))
+    reply = say(echo, "EquipmentIntent", have=("a resistance band", "band"))
+    assert reply.text.startswith("Got it, you have a band now. Here's a 10-minute routine")
+    assert stored(db)["settings"]["have"] == ["band"]
+    tomorrow(echo)
+    after = say(echo, "PlanRoutineIntent", minutes="60", area=balance)
+    assert "resistance band flexion" in after.text  # its article: balance
+
+
+def test_i_dont_have_a_towel_is_remembered(echo, db):
+    reply = say(echo, "EquipmentIntent", lack=("a towel", "towel"))
+    assert reply.text.startswith("Got it, no towel.")
+    assert stored(db)["settings"]["lack"] == ["towel"]
+    tomorrow(echo)
+    offer = say(echo, "PlanRoutineIntent", minutes="60")
+    assert "no towel needed" in offer.text
+    assert "towel" not in offer.text.split(":", 1)[1]
+
+
+def test_equipment_mid_routine_keeps_the_routine_going(echo):
+    echo.say("StartRoutineIntent", routine="quick")
+    reply = say(echo, "EquipmentIntent", lack=("no towel", "towel"))
+    assert reply.text == "Got it, no towel. I'll leave out exercises that need one. " + (
+        "Say next when you're ready."
+    )
+    assert "offer" not in echo.attributes
+
+
+def test_forget_my_settings_clears_them(echo, db):
+    say(echo, "EquipmentIntent", have=("a band", "band"))
+    say(echo, "LevelIntent", level=("easier", "gentle"))
+    say(echo, "TalkSettingIntent", setting=("less talking", "concise"))
+    reply = say(echo, "ForgetSettingsIntent")
+    assert reply.text.startswith("Done. I've forgotten")
+    assert "prosody" not in reply.ssml
+    assert stored(db)["settings"] == {
+        "have": [],
+        "lack": [],
+        "level": "standard",
+        "exercise_levels": {},
+        "slower": False,
+        "concise": False,
+    }
+
+
+def test_something_easier_sets_the_level_and_offers_a_gentle_plan(echo, db):
+    reply = say(echo, "LevelIntent", level=("something easier", "gentle"))
+    assert reply.text.startswith("All right, I'll keep things gentle. Here's a gentle 10-minute")
+    assert stored(db)["settings"]["level"] == "gentle"
+    say(echo, "AMAZON.YesIntent")
+    routine_id = echo.attributes["position"]["routine_id"]
+    assert routine_id.endswith("@g")  # every exercise gentle
+
+
+def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo, db):
+    curls = LIBRARY.exercises["towel_toe_curls"]
+    first = say(echo, "DoExerciseIntent", exercise=("towel curls", "towel_toe_curls"))
+    assert "10." in first.text
+    reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
+    assert reply.text.startswith(f"All right, {curls.name} will be gentler: 5 sets of 5 counted")
+    # what comes next falls in the gentler dose's first turn: resume plays it from there
+    assert reply.text.endswith("Say resume when you're ready.") and not reply.pauses_ms
+    following = echo.say("AMAZON.ResumeIntent")
+    assert " 5." in following.text and " 6." not in following.text
+    assert stored(db)["settings"]["exercise_levels"] == {"towel_toe_curls": "gentle"}
+    # remembered for that exercise, in any later routine
+    tomorrow(echo)
+    again = say(echo, "DoExerciseIntent", exercise=("towel curls", "towel_toe_curls"))
+    assert "5 sets of 5 counted reps" in again.text and " 6." not in again.text
+
+
+def test_too_hard_when_the_rest_would_merge_waits_to_resume_at_the_new_dose(echo):
+    say(echo, "DoExerciseIntent", exercise=("pencil lift", "toe_pencil_grasp"))
+    assert "5 reps" in echo.last.text
+    reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
+    assert reply.text.startswith("All right, toe pencil grasp will be gentler: 3 reps")
+    assert reply.text.endswith("Say resume when you're ready.")
+    resumed = echo.say("AMAZON.ResumeIntent")
+    assert "3, and hold." in resumed.text and "4, and hold." not in resumed.text
+
+
+def test_too_easy_applies_from_the_next_turn_and_next_time(echo, db):
+    echo.say("StartRoutineIntent", routine="classic")
+    harder = say(echo, "LevelIntent", level=("too easy", "harder"))
+    assert harder.text.startswith(
+        "All right, toe press will be harder: 10 reps, holding each for 5"
+    )
+    assert harder.text.endswith("Say next when you're ready.") and not harder.pauses_ms
+    following = say(echo, "AMAZON.NextIntent")
+    assert "toe walking" in following.text.lower()
+    tomorrow(echo)
+    again = echo.say("StartRoutineIntent", routine="quick")
+    assert "holding each for 5 seconds" in again.text  # toe press, remembered as harder
+
+
+def test_too_easy_then_too_hard_steps_back_to_normal(echo, db):
+    echo.say("StartRoutineIntent", routine="classic")
+    harder = say(echo, "LevelIntent", level=("too easy", "harder"))
+    assert "will be harder: 10 reps, holding each for 5 seconds" in harder.text
+    normal = say(echo, "LevelIntent", level=("too hard", "gentle"))
+    assert "back to its normal level" in normal.text
+    assert stored(db)["settings"]["exercise_levels"] == {}
+
+
+def test_already_at_the_top_says_so(echo):
+    say(echo, "DoExerciseIntent", exercise=("pencil lift", "toe_pencil_grasp"))
+    reply = say(echo, "LevelIntent", level=("too easy", "harder"))
+    assert reply.text.startswith("Toe pencil grasp is already at the most the articles give.")
+
+
+# -- pain and safety --------------------------------------------------------------------
+
+
+def test_pain_mid_exercise_stops_gives_red_flags_and_offers_skip_or_end(echo):
+    echo.say("StartRoutineIntent", routine="classic")
+    reply = say(echo, "PainIntent", area=("my back", "back"))
+    assert reply.text.startswith("Stop that exercise now, and rest.")
+    assert all(flag in reply.text for flag in RED_FLAGS)
+    assert "say skip" in reply.text and "stop to end for today" in reply.text
+    assert not reply.pauses_ms, "nothing more is coached"
+    skipped = say(echo, "SkipIntent")
+    assert LIBRARY.routines["classic"].items[1].exercise.name in skipped.text.lower()
+
+
+def test_my_back_hurts_outside_a_routine_offers_a_gentle_plan_not_named_for_the_back(echo, db):
+    reply = say(echo, "PainIntent", area=("my back", "back"))
+    assert all(flag in reply.text for flag in RED_FLAGS)
+    assert reply.text.endswith("I can make a gentle routine for your back. Want that?")
+    start = say(echo, "AMAZON.YesIntent")
+    assert start.text.startswith("Let's do your routine:")
+    routine_id = stored(db)["position"]["routine_id"]
+    assert routine_id.startswith("plan:all:") and routine_id.endswith("@g")
+
+
+def test_dizzy_outside_a_routine_offers_no_exercise(echo):
+    reply = say(echo, "PainIntent")
+    assert all(flag in reply.text for flag in RED_FLAGS)
+    assert "When you feel well again, say start." in reply.text
+    assert "offer" not in echo.attributes
+
+
+def _session(db: Path, caplog, with_pain: bool) -> tuple[dict, list[str]]:
+    app = create_app(WebConfig(db=str(db), skill_id=None, verify=False))
+    device = Echo(app.test_client(), now=None)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        device.launch()
+        device.say("StartRoutineIntent", routine="quick")
+        if with_pain:
+            say(device, "PainIntent", area=("my knee", "knees"))
+            say(device, "PainIntent")
+        device.say("AMAZON.NextIntent")
+        device.end_session()  # logged: the logs are really captured
+    record = stored(db)
+    logs = [r.getMessage() for r in caplog.records]
+    return record, logs
+
+
+def test_nothing_said_about_pain_is_stored_or_logged(tmp_path, caplog):
+    with_pain, logs_with = _session(tmp_path / "a.sqlite3", caplog, with_pain=True)
+    without, logs_without = _session(tmp_path / "b.sqlite3", caplog, with_pain=False)
+    assert with_pain == without
+    assert logs_with == logs_without
+    assert any("session ended" in line for line in logs_with)
+    assert not any(re.search(r"knee|pain|hurt|dizzy", line, re.I) for line in logs_with)
+
+
+# -- where was I, talk settings -------------------------------------------------------
+
+
+def test_where_was_i_in_a_routine(echo, library):
+    echo.say("StartRoutineIntent", routine="classic")
+    say(echo, "AMAZON.NextIntent")
+    routine = library.routines["classic"]
+    reply = say(echo, "WhereWasIIntent")
+    assert reply.text == (
+        f"You're on exercise 2 of {len(routine.items)}, {routine.items[1].exercise.name}, "
+        f"in {routine.name}. Say next when you're ready."
+    )
+
+
+def test_where_was_i_next_day_offers_the_unfinished_routine(echo, library):
+    echo.say("StartRoutineIntent", routine="classic")
+    say(echo, "AMAZON.StopIntent")
+    tomorrow(echo)
+    reply = say(echo, "WhereWasIIntent")
+    first = library.routines["classic"].items[0].exercise.name
+    assert reply.text.startswith(f"You were on {first} in the classic routine.")
+    resumed = say(echo, "AMAZON.YesIntent")
+    assert first in resumed.text.lower() and resumed.pauses_ms
+
+
+def test_where_was_i_with_nothing_under_way(echo):
+    reply = say(echo, "WhereWasIIntent")
+    assert reply.text.startswith("You haven't got a routine under way.")
+
+
+def test_slow_down_is_remembered_and_slows_every_answer(echo, db):
+    reply = say(echo, "TalkSettingIntent", setting=("slow down", "slower"))
+    assert reply.ssml.startswith('<speak><prosody rate="85%">All right, I\'ll speak more slowly.')
+    step = echo.say("StartRoutineIntent", routine="quick")
+    assert step.ssml.startswith('<speak><prosody rate="85%">') and step.pauses_ms
+    assert '<prosody rate="85%">' in step.reprompt
+    again = say(echo, "AMAZON.RepeatIntent")
+    assert again.ssml.count("<prosody") == 1
+    echo.next_day()
+    assert echo.launch().ssml.startswith('<speak><prosody rate="85%">')
+    normal = say(echo, "TalkSettingIntent", setting=("normal speed", "normal_speed"))
+    assert "prosody" not in normal.ssml
+    assert stored(db)["settings"]["slower"] is False
+
+
+def test_less_talking_gives_the_cue_and_more_detail_the_instructions(echo, library):
+    say(echo, "TalkSettingIntent", setting=("less talking", "concise"))
+    first = library.routines["quick"].items[0].exercise
+    concise = echo.say("StartRoutineIntent", routine="quick")
+    assert first.cue in concise.text and "Here's how." not in concise.text
+    say(echo, "TalkSettingIntent", setting=("more detail", "detailed"))
+    detailed = say(echo, "AMAZON.NextIntent")
+    assert "Here's how." in detailed.text
+
+
+# -- repeat, and a session that stays small ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots"),
+    [
+        ("PlanRoutineIntent", {"minutes": "10", "area": ("my knees", "knees")}),
+        ("EquipmentIntent", {"have": ("a band", "band"), "lack": ("a towel", "towel")}),
+        ("LevelIntent", {"level": ("easier", "gentle")}),
+        ("PainIntent", {"area": ("my back", "back")}),
+        ("WhereWasIIntent", {}),
+        ("TalkSettingIntent", {"setting": ("less talking", "concise")}),
+        ("ForgetSettingsIntent", {}),
+    ],
+)
+def test_repeat_says_every_answer_again_exactly(echo, intent, slots):
+    said = say(echo, intent, **slots)
+    again = echo.say("AMAZON.RepeatIntent")
+    assert (again.ssml, again.reprompt) == (said.ssml, said.reprompt)
+
+
+def test_repeat_after_a_level_change_in_a_routine(echo):
+    echo.say("StartRoutineIntent", routine="classic")
+    said = say(echo, "LevelIntent", level=("too easy", "harder"))
+    assert echo.say("AMAZON.RepeatIntent").ssml == said.ssml
+
+
+SESSION_BYTES = 512  # issue 12: the session attributes at any turn
+
+
+def session_bytes(echo: Echo) -> int:
+    return len(json.dumps(echo.attributes, separators=(",", ":")).encode())
+
+
+@pytest.mark.parametrize("minutes", ["10", "30", "60"])
+def test_a_plan_keeps_the_session_small_at_every_turn(echo, minutes):
+    say(echo, "EquipmentIntent", have=("a band", "band"))
+    say(echo, "TalkSettingIntent", setting=("less talking", "concise"))
+    say(echo, "PlanRoutineIntent", minutes=minutes, level=("gentle", "gentle"))
+    largest = session_bytes(echo)
+    say(echo, "AMAZON.YesIntent")
+    for _ in range(100):
+        largest = max(largest, session_bytes(echo))
+        say(echo, "LevelIntent", level=("too easy", "harder"))
+        largest = max(largest, session_bytes(echo))
+        say(echo, "PlanRoutineIntent", minutes="60", lack=("a towel", "towel"))
+        largest = max(largest, session_bytes(echo))
+        say(echo, "AMAZON.NoIntent")
+        if "That's the end" in say(echo, "AMAZON.NextIntent").text:
+            break
+    assert largest <= SESSION_BYTES
