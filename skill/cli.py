@@ -9,6 +9,7 @@ behind nginx, see deploy/).
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,6 +246,10 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
         raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
     log_to_stderr()
+    # werkzeug's own banner and request lines (colours, a two-line banner) keep its handler.
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.addHandler(logging.StreamHandler())
+    werkzeug_log.propagate = False
     app.run(host=host, port=port, threaded=True)
 
 

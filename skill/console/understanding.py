@@ -100,6 +100,8 @@ LONGEST_REQUEST_WORDS = 30
 
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
+#: How alike a word of a slot value must be to a word said, for a paraphrase to keep it.
+SLOT_WORD_CUTOFF = 75
 
 
 words = spoken_words
@@ -430,10 +432,13 @@ class InteractionModel:
         return phrases, meanings
 
     def _nearest(self, text: str) -> Understanding | None:
-        """The closest sample that says no more and no less negation: "I have got a band"
-        is near "I haven't got a band" in letters, and means the opposite."""
+        """The closest sample that means the same: it says no more and no less negation ("I
+        have got a band" is near "I haven't got a band" in letters, and means the opposite),
+        and each word of its slot values is, give or take a typo, a word that was said
+        ("exercises for stiff knees" is near "... stiff ankles", which is another body)."""
         phrases, meanings = self._said_every_way
         negated = _negations(text)
+        said = text.split()
         found = next(
             (
                 match
@@ -441,6 +446,11 @@ class InteractionModel:
                     text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF, limit=10
                 )
                 if _negations(match[0]) == negated
+                and all(
+                    _was_said(word, said)
+                    for value in meanings[match[2]][1].values()
+                    for word in key(value.split()).split()
+                )
             ),
             None,
         )
@@ -452,6 +462,11 @@ class InteractionModel:
             for name, spoken in slot_words.items()
         }
         return self._understood(intent, filled)
+
+
+def _was_said(word: str, said: list[str]) -> bool:
+    """``word`` or a slip of it (one letter off or swapped) is among the words said."""
+    return any(fuzz.ratio(word, other) >= SLOT_WORD_CUTOFF for other in said)
 
 
 def _negations(text: str) -> set[str]:
