@@ -472,6 +472,26 @@ def check_example_phrases(package: Package) -> list[Failure]:
     return failures
 
 
+def check_description_phrases(package: Package) -> list[Failure]:
+    """Every phrase the store description quotes is something the model understands.
+
+    FUNCTIONAL: the skill's functionality must match its description, and anything the
+    skill tells people to say must work ("say \"I have ten minutes\"" is a promise).
+    """
+    failures = []
+    for locale, published in sorted(package.published.items()):
+        model = package.models.get(locale)
+        if model is None:
+            continue
+        understanding = InteractionModel(model)
+        description = published.get("description", "")
+        for phrase in re.findall(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]", description):
+            if understanding.intent_for(words(phrase)).intent in (None, FALLBACK):
+                where = f"{locale} {phrase!r}"
+                failures.append(Failure("store description", where, "the model does not know it"))
+    return failures
+
+
 # -- everything -----------------------------------------------------------------------------
 
 STATIC_CHECKS = (
@@ -480,6 +500,7 @@ STATIC_CHECKS = (
     check_invocation_name,
     check_sample_utterances,
     check_example_phrases,
+    check_description_phrases,
 )
 
 
