@@ -46,6 +46,10 @@ BUILTIN_SLOT_EXAMPLES: dict[str, tuple[str, ...]] = {
         "twenty minutes", "half an hour", "a quarter of an hour", "an hour", "thirty seconds",
     ),
     "AMAZON.NUMBER": ("one", "two", "five", "ten", "fifteen", "twenty", "thirty"),
+    "AMAZON.TIME": (
+        "nine am", "nine a.m.", "six pm", "seven thirty", "half past seven", "noon", "midday",
+        "nine in the morning", "six in the evening", "the morning", "the evening",
+    ),
 }  # fmt: skip
 
 

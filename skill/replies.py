@@ -161,9 +161,12 @@ def exercises_left(coach: Coach, position: Position | None, words: Words | None 
     return w.say("replies.exercises_to_go", exercises=w.count("units.exercise", left))
 
 
-def progress_report(completed: int, streak: int, words: Words | None = None) -> str:
+def progress_report(
+    completed: int, streak: int, words: Words | None = None, question: str | None = None
+) -> str:
+    """How many routines and the streak, then ``question`` (default: what would you like?)."""
     w = _w(words)
-    what_now = w.say("replies.what_now")
+    what_now = question or w.say("replies.what_now")
     if completed == 0:
         return w.say("replies.no_routine_yet", what_now=what_now)
     days = w.say("replies.streak", days=w.count("units.day", streak)) if streak else ""

@@ -65,7 +65,7 @@ def what_now(conversation: Conversation) -> Utterance:
 
 @reply("no_thanks")
 def no_thanks(conversation: Conversation) -> Utterance:
-    return Utterance(f"OK. {replies.WHAT_NOW}")
+    return Utterance(f"OK. {conversation.next_step()}")
 
 
 @reply("not_in_routine")
@@ -99,7 +99,8 @@ def exercises_left(conversation: Conversation) -> Utterance:
 
 @reply("progress")
 def progress(conversation: Conversation, completed: int, streak: int) -> Utterance:
-    return Utterance(replies.progress_report(completed, streak))
+    # mid-routine, the routine's own question: "how am I doing" does not leave the routine
+    return Utterance(replies.progress_report(completed, streak, question=conversation.next_step()))
 
 
 @reply("list_routines")
@@ -115,11 +116,8 @@ def list_exercises(conversation: Conversation) -> Utterance:
 @reply("help")
 def help_here(conversation: Conversation) -> Utterance:
     position = conversation.unfinished
-    if position is None:
-        return Utterance(
-            "I coach you through short foot exercise routines, counting reps and timing holds. "
-            + replies.WHAT_YOU_CAN_SAY
-        )
+    if position is None:  # "what can you do": what it does, and three things to say
+        return Utterance(conversation.coach.words.say("conversation.help"))
     routine = conversation.coach.routine(position)
     exercise = routine.items[position.item].exercise
     return Utterance(f"You're doing {exercise.name} in {routine.name}. {replies.IN_ROUTINE_HELP}")
