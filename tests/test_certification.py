@@ -96,6 +96,8 @@ def test_the_built_manifest_is_complete_for_submission(package):
             "sslCertificateType",
         ),
         (lambda p: p.body["publishingInformation"].pop("testingInstructions"), "testing"),
+        (lambda p: p.body.pop("events"), "SKILL_DISABLED"),
+        (lambda p: p.body["events"].pop("endpoint"), "events.endpoint"),
         (lambda p: p.published.pop("en-IN"), "locales differ"),
     ],
 )
