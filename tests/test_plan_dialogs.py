@@ -146,6 +146,22 @@ def test_one_minute_offers_the_shortest_possible_and_yes_starts_it(echo):
     assert start.pauses_ms and names_in(start.text)
 
 
+def test_a_plan_answers_how_long_and_whats_next(echo):
+    say(echo, "PlanRoutineIntent", minutes="10")
+    say(echo, "AMAZON.YesIntent")
+    routine = LIBRARY.plan(echo.attributes["position"]["routine_id"])
+    how_long = echo.say("HowLongIntent")
+    assert re.fullmatch(
+        r"About \d+ minutes? left in your routine\. Say next when you're ready\.", how_long.text
+    )
+    whats_next = echo.say("WhatsNextIntent")
+    assert whats_next.text.startswith(f"Next is {routine.items[1].exercise.name}.")
+    skipped = echo.say("SkipIntent")
+    assert routine.items[1].exercise.name in skipped.text.lower()
+    back = echo.say("AMAZON.PreviousIntent")
+    assert routine.items[0].exercise.name in back.text.lower()
+
+
 def test_no_to_a_plan_drops_the_offer(echo):
     say(echo, "PlanRoutineIntent", minutes="10")
     say(echo, "AMAZON.NoIntent")
@@ -240,6 +256,7 @@ def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo,
     assert "10." in first.text
     reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
     assert reply.text.startswith(f"All right, {curls.name} will be gentler: 5 sets of 5 counted")
+    assert LIBRARY.exercises["towel_toe_curls"].levels["gentle"].supported is None
     # what comes next falls in the gentler dose's first turn: resume plays it from there
     assert reply.text.endswith("Say resume when you're ready.") and not reply.pauses_ms
     following = echo.say("AMAZON.ResumeIntent")
@@ -282,6 +299,12 @@ def test_too_easy_then_too_hard_steps_back_to_normal(echo, db):
     normal = say(echo, "LevelIntent", level=("too hard", "gentle"))
     assert "back to its normal level" in normal.text
     assert stored(db)["settings"]["exercise_levels"] == {}
+
+
+def test_a_new_dose_is_said_mid_sentence(echo):
+    say(echo, "DoExerciseIntent", exercise=("hip rotations", "hip_rotations"))
+    gentler = say(echo, "LevelIntent", level=("too hard", "gentle"))
+    assert gentler.text.startswith("All right, hip rotations will be gentler: one round of 30")
 
 
 def test_already_at_the_top_says_so(echo):
