@@ -192,7 +192,9 @@ def report(r: Results) -> str:
             )
     lines += [
         "",
-        "(wrk reports percentiles per run, so flat-out p50 and p99 are the worst slice's.)",
+        "(wrk reports percentiles per run, so flat-out p50 and p99 are the worst slice's.)"
+        " A paced rate is *held* when at least 95% of it was answered, every request within"
+        " 1 s of when it was due, with no errors; the client itself shares the 2 CPUs.",
         "",
         "## How the other figures were taken",
         "",

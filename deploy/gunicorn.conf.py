@@ -2,8 +2,9 @@
 
     gunicorn -c deploy/gunicorn.conf.py skill.wsgi:app
 
-Run it behind an HTTPS reverse proxy (Alexa only calls https:// endpoints with a trusted
-certificate); gunicorn itself listens on loopback by default. Every number here follows from
+Run it behind nginx with deploy/nginx/footcoach.conf (Alexa only calls https:// endpoints with
+a trusted certificate, and gunicorn's threads must not be held by slow clients: nginx buffers
+whole requests first); gunicorn itself listens on loopback by default. Every number here follows from
 Alexa's contract: the person is waiting, and Alexa gives up on an answer after about 8 seconds.
 
 Environment (all optional):

@@ -9,6 +9,7 @@ behind nginx, see deploy/).
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import click
 
 from skill.console.command import chat
+from skill.console.screen import screen
 from skill.engine.navigation import Coach, Step
 from skill.engine.parts import ExerciseTooLongError
 from skill.engine.ssml import SpeechLimitError, check_limits
@@ -244,6 +246,10 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
         raise click.ClickException(f"{exc} (here: --skill-id or --no-verify)") from exc
     click.echo(f"Foot Coach listening on http://{host}:{port}/alexa (progress in {config.db})")
     log_to_stderr()
+    # werkzeug's own banner and request lines (colours, a two-line banner) keep its handler.
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.addHandler(logging.StreamHandler())
+    werkzeug_log.propagate = False
     app.run(host=host, port=port, threaded=True)
 
 
@@ -280,6 +286,7 @@ main.add_command(package)
 main.add_command(icons)
 main.add_command(pages)
 main.add_command(chat)
+main.add_command(screen)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,8 +10,8 @@ health data: equipment they have or lack, their level, and how they like it to t
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -155,7 +155,7 @@ class Progress:
         self.session_days = sorted({*self.session_days, today.isoformat()})
 
     def record_completion(self, routine_id: str, today: date) -> Completion:
-        completion = Completion(uuid.uuid4().hex, routine_id, today.isoformat())
+        completion = Completion(os.urandom(16).hex(), routine_id, today.isoformat())
         self.completions.append(completion)
         self.record_session(today)
         return completion

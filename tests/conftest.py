@@ -1,4 +1,4 @@
-"""Shared fixtures: the real content library and the engine over it."""
+"""Shared fixtures: the real content library, the engine over it, and the web endpoint."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from skill.engine.navigation import Coach
 from skill.library import DEFAULT_CONTENT_DIR, Library, load_library
+from skill.web.app import WebConfig, create_app
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +29,15 @@ def content_copy(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, root)
     return root
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A fresh progress database (a module may define its own)."""
+    return tmp_path / "progress.sqlite3"
+
+
+@pytest.fixture
+def client(db: Path) -> FlaskClient:
+    """The real Flask endpoint over ``db``, without request verification."""
+    return create_app(WebConfig(db=str(db), skill_id=None, verify=False)).test_client()

@@ -57,3 +57,4 @@ class Device(Echo):
             system["device"]["supportedInterfaces"]["Alexa.Presentation.APL"] = APL_INTERFACE
             data["context"]["Viewports"] = [SHOW_VIEWPORT]
         return data
+

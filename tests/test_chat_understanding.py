@@ -9,6 +9,7 @@ launch and one-shot phrases, built-in phrases, words nobody listed, and gibberis
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -33,6 +34,9 @@ BUILT_IN_SAID = {
     "AMAZON.DURATION": [("ten minutes", "PT10M"), ("5 minutes", "PT5M"),
                         ("half an hour", "PT30M"), ("a quarter of an hour", "PT15M")],
     "AMAZON.NUMBER": [("ten", "10"), ("5", "5"), ("twenty five", "25")],
+    "AMAZON.TIME": [("nine am", "09:00"), ("six p.m.", "18:00"), ("half past seven", "07:30"),
+                    ("six thirty in the evening", "18:30"), ("noon", "12:00"),
+                    ("the evening", "EV")],
 }  # fmt: skip
 
 
@@ -284,3 +288,85 @@ def test_a_sample_whose_slot_would_hold_more_unknown_words_than_it_says_does_not
         "blue",
         (),
     )
+
+
+def test_fillers_come_off_one_at_a_time_so_a_short_request_survives():
+    # "now" is a filler after a request, but "not now" is the request itself
+    assert load_model("en-US").understand("not now thanks").intent == "AMAZON.NoIntent"
+
+
+def test_the_skills_name_around_a_request_inside_a_session_is_a_filler():
+    understood = load_model("en-US").understand("thanks, goodbye foot coach")
+    assert (understood.intent, understood.invoked) == ("AMAZON.StopIntent", False)
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I feel dizzy", "I'm dizzy", "I feel faint", "I'm going to faint", "I can't breathe",
+        "I'm short of breath", "my chest hurts", "I have chest pain", "this hurts",
+        "ouch", "my back hurts", "my knee is killing me", "my back's sore",
+        "it hurts when I bend", "I need to sit down", "my head is spinning",
+    ],
+)  # fmt: skip
+def test_what_people_say_when_something_is_wrong_reaches_pain(utterance):
+    """Safety: the skill can only stop and give the red flags if it hears these as pain."""
+    assert load_model("en-US").understand(utterance).intent == "PainIntent"
+
+
+def test_a_speech_is_not_searched_word_by_word():
+    """A paragraph gets the fallback at once: no sample is hunted for inside it."""
+    model = load_model("en-US")
+    speech = " ".join(["a ten minute routine for my knees without a band"] * 50)
+    started = time.perf_counter()
+    assert model.understand(speech).intent == FALLBACK
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_close_paraphrase_never_turns_a_yes_into_a_no():
+    data = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "foot coach",
+                "intents": [
+                    {"name": "LackIntent", "samples": ["i haven't got a band"]},
+                    {"name": "AMAZON.FallbackIntent", "samples": []},
+                ],
+                "types": [],
+            }
+        }
+    }
+    model = InteractionModel(data)
+    assert model.understand("i havent got a bnad").intent == "LackIntent"  # a typo is fine
+    assert model.understand("i have got a band").intent == FALLBACK  # the opposite is not
+
+
+def test_a_close_paraphrase_never_swaps_one_slot_value_for_another():
+    data = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "foot coach",
+                "intents": [
+                    {
+                        "name": "PlanRoutineIntent",
+                        "slots": [{"name": "area", "type": "AREA"}],
+                        "samples": ["exercises for {area}"],
+                    },
+                ],
+                "types": [
+                    {
+                        "name": "AREA",
+                        "values": [
+                            {"id": "ankles", "name": {"value": "stiff ankles", "synonyms": []}},
+                            {"id": "knees", "name": {"value": "knees", "synonyms": []}},
+                        ],
+                    }
+                ],
+            }
+        }
+    }
+    model = InteractionModel(data)
+    slot = model.understand("exercises for stiff ankels").slot("area")  # a typo: kept
+    assert [v.id for v in slot.resolved] == ["ankles"]
+    swapped = model.understand("exercise for stiff knees")  # near "stiff ankles": refused
+    assert swapped.intent == FALLBACK

@@ -430,3 +430,198 @@ def test_300_slow_connections_for_30_s_leave_normal_requests_fast(front_door):
     assert set(statuses) == {200}, statuses
     assert len(latencies) >= 2 * ATTACK_SECONDS * 0.6
     assert max(latencies) < 1.0, sorted(latencies)[-5:]
+
+
+# -- request-level attacks, as tests/RESULTS.md lists them ---------------------------------------
+
+
+def _post(path: str, extra: bytes = b"", body: bytes = b"{}", length: bool = True) -> bytes:
+    head = b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    if length:
+        extra += b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+    return head + b"Content-Type: application/json\r\n" + extra + b"\r\n" + body
+
+
+def _get(target: str, extra: bytes = b"") -> bytes:
+    return (
+        b"GET "
+        + target.encode()
+        + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        + extra
+        + b"\r\n"
+    )
+
+
+def _signed(extra: bytes) -> bytes:
+    body, headers = signed_launch()
+    lines = b"".join(f"{k}: {v}\r\n".encode() for k, v in headers.items() if k != "Content-Type")
+    return _post("/alexa", lines + extra, body)
+
+
+CHUNK = b"4000\r\n" + b"a" * 0x4000 + b"\r\n"
+RAW_ATTACKS = [
+    # (name, bytes sent over TLS, status, a piece of the answer)
+    ("signed request, raw", lambda: _signed(b""), 200, b"<speak>Welcome"),
+    (
+        "smuggling CL.TE",
+        lambda: _post(
+            "/alexa", b"Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", b"0\r\n\r\nX", False
+        ),
+        400,
+        b"400 Bad Request",
+    ),
+    (
+        "smuggling TE.CL",
+        lambda: _post(
+            "/alexa",
+            b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n",
+            b"5\r\nhello\r\n0\r\n\r\n",
+            False,
+        ),
+        400,
+        b"400 Bad Request",
+    ),
+    (
+        "obfuscated TE (xchunked)",
+        lambda: _post("/alexa", b"Transfer-Encoding: xchunked\r\n", b"", False),
+        501,
+        b"501 Not Implemented",
+    ),
+    (
+        "TE: chunked, identity",
+        lambda: _post("/alexa", b"Transfer-Encoding: chunked, identity\r\n", b"0\r\n\r\n", False),
+        501,
+        b"501 Not Implemented",
+    ),
+    (
+        "TE with space before colon",
+        lambda: _post("/alexa", b"Transfer-Encoding : chunked\r\n"),
+        400,
+        b"400 Bad Request",
+    ),
+    (
+        "two different Content-Lengths",
+        lambda: _post("/alexa", b"Content-Length: 5\r\n"),
+        400,
+        b"400 Bad Request",
+    ),
+    (
+        "malformed chunk size",
+        lambda: _post("/alexa", b"Transfer-Encoding: chunked\r\n", b"zz\r\n{}\r\n0\r\n\r\n", False),
+        400,
+        b"400 Bad Request",
+    ),
+    (
+        "chunked body over 128 KiB",
+        lambda: _post("/alexa", b"Transfer-Encoding: chunked\r\n", CHUNK * 9 + b"0\r\n\r\n", False),
+        413,
+        b"413 Request Entity Too Large",
+    ),
+    (
+        "Expect: 100-continue, 100 MB",
+        lambda: _post(
+            "/alexa", b"Expect: 100-continue\r\nContent-Length: 100000000\r\n", b"", False
+        ),
+        413,
+        b"413 Request Entity Too Large",
+    ),
+    (
+        "one 9 KiB header",
+        lambda: _get("/health", b"X-Big: " + b"a" * 9000 + b"\r\n"),
+        400,
+        b"Header Or Cookie Too Large",
+    ),
+    (
+        "six 7 KiB headers",
+        lambda: _get("/health", b"".join(b"X-%d: " % i + b"a" * 7000 + b"\r\n" for i in range(6))),
+        400,
+        b"Header Or Cookie Too Large",
+    ),
+    (
+        "9 KiB request line",
+        lambda: _get("/health?" + "a" * 9000),
+        414,
+        b"414 Request-URI Too Large",
+    ),
+    (
+        "obsolete line folding",
+        lambda: _get("/health", b"X-A: a\r\n b\r\n"),
+        400,
+        b"400 Bad Request",
+    ),
+    ("NUL in a header", lambda: _get("/health", b"X-A: a\x00b\r\n"), 400, b"400 Bad Request"),
+    (
+        "CONNECT s3.amazonaws.com:443",
+        lambda: b"CONNECT s3.amazonaws.com:443 HTTP/1.1\r\nHost: s3.amazonaws.com\r\n\r\n",
+        400,
+        b"400 Bad Request",
+    ),
+    (
+        "TRACE /alexa",
+        lambda: b"TRACE /alexa HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        405,
+        b"405 Not Allowed",
+    ),
+    (
+        "HTTP/2 preface without ALPN",
+        lambda: b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        400,
+        b"400 Bad Request",
+    ),
+    ("/../../etc/passwd", lambda: _get("/../../etc/passwd"), 400, b"400 Bad Request"),
+    (
+        "/x/../alexa (normalised)",
+        lambda: _post("/x/../alexa"),
+        400,
+        b"missing SignatureCertChainUrl",
+    ),
+    ("/%61lexa (decoded)", lambda: _post("/%61lexa"), 400, b"missing SignatureCertChainUrl"),
+    ("//alexa (slashes merged)", lambda: _post("//alexa"), 400, b"missing SignatureCertChainUrl"),
+    (
+        "absolute URI http://evil/alexa",
+        lambda: _post("http://evil.example/alexa"),
+        400,
+        b"missing SignatureCertChainUrl",
+    ),
+    ("/alexa%2f", lambda: _post("/alexa%2f"), 404, b"404 Not Found"),
+    ("/ALEXA", lambda: _post("/ALEXA"), 404, b"404 Not Found"),
+    (
+        "text/plain body",
+        lambda: _post("/alexa").replace(b"application/json", b"text/plain"),
+        415,
+        b"content type",
+    ),
+    (
+        "Signature_256 (underscore dropped)",
+        lambda: _post(
+            "/alexa",
+            b"Signature_256: abc\r\nSignatureCertChainUrl: https://s3.amazonaws.com/echo.api/c.pem\r\n",
+        ),
+        400,
+        b"missing Signature-256",
+    ),
+    (
+        "duplicate Signature-256",
+        lambda: _signed(b"Signature-256: AAAA\r\n"),
+        400,
+        b"signature is not valid base64",
+    ),
+    (
+        "duplicate SignatureCertChainUrl",
+        lambda: _signed(b"SignatureCertChainUrl: https://evil.example/echo.api/c.pem\r\n"),
+        400,
+        b"certificate chain URL is malformed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "piece"),
+    [pytest.param(build, status, piece, id=name) for name, build, status, piece in RAW_ATTACKS],
+)
+def test_request_level_attacks_get_the_answers_in_the_results_table(
+    front_door, request_bytes, status, piece
+):
+    answer = front_door.raw(request_bytes())
+    assert answer.split(b"\r\n", 1)[0].split(b" ")[1] == str(status).encode(), answer[:300]
+    assert piece in answer, answer[:300]

@@ -164,14 +164,15 @@ def test_slot_values_of_content_are_content_ids_with_every_alias(library, langua
 
 
 def test_every_equipment_an_exercise_needs_is_an_equipment_value(library, language):
+    values = slot_type(language, "EQUIPMENT")
     said = {
-        words: value_id
-        for value_id, value in slot_type(language, "EQUIPMENT").items()
+        words
+        for value in values.values()
         for words in (value["name"]["value"], *value["name"]["synonyms"])
     }
     for exercise in library.exercises.values():
-        for equipment in exercise.equipment:
-            assert equipment == "none" or equipment in said, (exercise.id, equipment)
+        for equipment in exercise.equipment:  # an id ("band") or a name ("resistance band")
+            assert equipment in {"none", *values, *said}, (exercise.id, equipment)
 
 
 def test_every_area_an_exercise_helps_is_an_area_value(library, language):

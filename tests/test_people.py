@@ -11,7 +11,6 @@ import json
 import threading
 from pathlib import Path
 
-import pytest
 from ask_sdk_model.person import Person
 from devices import Device
 from progress_db import query
@@ -22,21 +21,10 @@ from skill.progress import Progress, merge
 from skill.replies import DISCLAIMER
 from skill.storage.people import PeopleStore
 from skill.storage.sqlite import SQLitePersistenceAdapter
-from skill.web.app import WebConfig, create_app
 
 ACCOUNT = "amzn1.ask.account.HOUSEHOLD"
 ANNA = "amzn1.ask.person.ANNA"
 BEN = "amzn1.ask.person.BEN"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "progress.sqlite3"
-
-
-@pytest.fixture
-def client(db: Path):
-    return create_app(WebConfig(db=str(db), skill_id=None, verify=False)).test_client()
 
 
 def rows(db: Path) -> list[tuple[str, dict]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,13 +175,6 @@ def test_without_the_engine_the_inflation_tests_say_why_they_skip() -> None:
 
 
 # -- through the endpoint -----------------------------------------------------------------
-
-
-@pytest.fixture
-def client(tmp_path: Path):
-    return create_app(
-        WebConfig(db=str(tmp_path / "p.sqlite3"), skill_id=None, verify=False)
-    ).test_client()
 
 
 def touch_event(device: Device, *arguments: str) -> dict[str, Any]:

@@ -244,10 +244,12 @@ class Conversation:
 
     def _speak_turn(self, step: Step, disclaimer: bool, remark: Said | None) -> Response:
         self.request_attributes[SPOKEN_STEP] = step
-        segments = step.turn.segments
-        if remark is not None:
+        if remark is None:
+            inner = _rendered(step.turn).removeprefix("<speak>")
+        else:
+            segments = step.turn.segments
             segments = (*segments[:-1], Speech(utterance(self, remark).text), *segments[-1:])
-        inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
+            inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
         lead = escape_text(DISCLAIMER) if disclaimer else ""
         ssml = "<speak>" + " ".join(p for p in (lead, inner) if p)
         return self.input.response_builder.speak(ssml).ask(step.turn.reprompt).response
@@ -295,6 +297,24 @@ class Conversation:
             .set_should_end_session(True)
             .response
         )
+
+
+#: id(turn) -> (turn, its SSML). The Coach keeps each part's turn, so the same turn objects
+#: come back turn after turn; holding the turn keeps its id from being reused while cached.
+_SSML: dict[int, tuple[Turn, str]] = {}
+_SSML_ENTRIES = 4096
+
+
+def _rendered(turn: Turn) -> str:
+    """``to_ssml(turn)``, rendered once per turn object."""
+    cached = _SSML.get(id(turn))
+    if cached is not None and cached[0] is turn:
+        return cached[1]
+    if len(_SSML) >= _SSML_ENTRIES:
+        _SSML.clear()
+    ssml = to_ssml(turn)
+    _SSML[id(turn)] = (turn, ssml)
+    return ssml
 
 
 #: The reprompt of a reply that has no better question.

@@ -16,6 +16,7 @@ from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
 from skill.alexa.plan_handlers import plan_handlers
+from skill.alexa.reminders import TimedApiClient, reminder_handlers
 from skill.alexa.skill_events import LetSkillEventsFail
 from skill.alexa.talk import SpeakSlower
 from skill.alexa.touch import TouchAsIntent
@@ -32,12 +33,15 @@ def build_skill(
     coach = Coach(library or load_library())
     # progress, streak and settings belong to the recognised speaker, else to the account
     store = PeopleStore(persistence_adapter) if persistence_adapter is not None else None
-    builder = CustomSkillBuilder(persistence_adapter=store)
+    # ask-sdk-core's DefaultApiClient (with a timeout): the Reminders and settings APIs
+    builder = CustomSkillBuilder(persistence_adapter=store, api_client=TimedApiClient())
     builder.skill_id = skill_id
     # plans and conversation first: "yes" to an offered plan is theirs, not the general yes
     for handler in [*plan_handlers(coach), *conversation_handlers(coach)]:
         builder.add_request_handler(handler)
     builder.add_request_handler(HandsFreeHandler(coach))  # before the catch-alls
+    for handler in reminder_handlers(coach):
+        builder.add_request_handler(handler)
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
     builder.add_exception_handler(LetSkillEventsFail())  # before the catch-all ErrorHandler

@@ -123,8 +123,60 @@ def duration_value(words: list[str]) -> str | None:
     return "PT" + "".join(f"{int(totals[u])}{u}" for u in ("H", "M", "S") if totals[u])
 
 
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_NAMED_TIMES = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
+_MERIDIEMS = {
+    ("am",): "am", ("a.m.",): "am", ("a", "m"): "am", ("in", "the", "morning"): "am",
+    ("pm",): "pm", ("p.m.",): "pm", ("p", "m"): "pm", ("in", "the", "afternoon"): "pm",
+    ("in", "the", "evening"): "pm", ("at", "night"): "pm",
+}  # fmt: skip
+_PAST_TO = {"half": 30, "quarter": 15}
+
+
+def _clock(words: list[str]) -> tuple[int, int] | None:
+    """(hour, minute) from "seven", "seven thirty", "half past seven", "quarter to eight"."""
+    if words[-1:] == ["o'clock"]:
+        words = words[:-1]
+    if len(words) >= 3 and words[1] in ("past", "to") and words[0] in _PAST_TO:
+        hour = parse_number(words[2:])
+        if hour is None:
+            return None
+        minutes = _PAST_TO[words[0]]
+        return (hour, minutes) if words[1] == "past" else ((hour - 1) % 24, 60 - minutes)
+    for split in range(1, len(words) + 1):
+        hour = parse_number(words[:split])
+        minute = parse_number(words[split:]) if words[split:] else 0
+        if hour is not None and minute is not None and hour <= 24 and minute < 60:
+            return hour, minute
+    return None
+
+
+def time_value(words: list[str]) -> str | None:
+    """AMAZON.TIME's slot value: "09:00", "18:30", or MO/AF/EV/NI for a part of the day."""
+    words = words[1:] if words[:1] == ["the"] else words
+    if len(words) == 1 and words[0] in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[words[0]]
+    if len(words) == 1 and words[0] in _NAMED_TIMES:
+        return _NAMED_TIMES[words[0]]
+    meridiem = None
+    for said, which in _MERIDIEMS.items():
+        if len(words) > len(said) and tuple(words[-len(said) :]) == said:
+            words, meridiem = words[: -len(said)], which
+            break
+    found = _clock(words) if words else None
+    if found is None or (meridiem and not 1 <= found[0] <= 12):
+        return None
+    hour, minute = found
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    return f"{hour % 24:02d}:{minute:02d}"
+
+
 #: Built-in slot type -> the value Alexa sends for these words (None: not a value of it).
 BUILTIN_SLOT_TYPES: dict[str, Callable[[list[str]], str | None]] = {
     "AMAZON.NUMBER": number_value,
     "AMAZON.DURATION": duration_value,
+    "AMAZON.TIME": time_value,
 }

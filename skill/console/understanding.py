@@ -10,15 +10,20 @@ synonym that lands on the wrong exercise shows up here first.
 Matching is simple and predictable, in this order:
 
 1. a sample without slots, or a built-in intent's standard phrase, said exactly;
-2. a sample with ``{slot}`` placeholders whose words around the slots match: samples whose
-   slots all hold known values beat others, then more matching words beat fewer; words
-   nobody listed still fill a custom slot, with ER_SUCCESS_NO_MATCH, as on a device (but
-   a sample that is only a slot needs a known value). A built-in slot type must hold a value
-   of its type, resolved as Alexa resolves it (``builtin_slots``: "5 minutes" and "five
-   minutes" are both PT5M), or the sample does not match;
-3. the nearest sample with at most one custom slot, filled with every synonym, above a
+2. a sample with ``{slot}`` placeholders whose words around the slots match, with every slot
+   holding a known value: a synonym of its custom type, or a value of its built-in type
+   resolved as Alexa resolves it (``builtin_slots``: "5 minutes" and "five minutes" are both
+   PT5M); more matching words win;
+3. steps 1 and 2 again with the fillers around the request taken off one at a time
+   (``fillers``: "um, okay so, next please");
+4. a sample whose custom slot holds words nobody listed (ER_SUCCESS_NO_MATCH, as on a
+   device), if the sample says more words than it leaves unknown: "how do I do the
+   moonwalk" is a how-to, "could you put on the kettle" is no talk setting;
+5. a whole sample with known values inside a longer sentence, at least half its words and
+   not after a negation ("ten minutes is all I have"; "don't stop" is not "stop");
+6. the nearest sample with at most one custom slot, filled with every synonym, above a
    similarity cutoff (a typo, a dropped word);
-4. otherwise AMAZON.FallbackIntent.
+7. otherwise AMAZON.FallbackIntent.
 
 Case and punctuation never matter: "Let's go!" is "lets go". Pure: no ask-sdk, no Flask,
 nothing read but the model file.
@@ -38,6 +43,12 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from skill.console.builtin_slots import BUILTIN_SLOT_TYPES
+from skill.console.fillers import (
+    NEGATION_KEYS,
+    NEGATIONS,
+    expanded_contractions,
+    without_fillers,
+)
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
@@ -83,41 +94,14 @@ SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
 
-#: Words around a request that carry no meaning for it: hesitations and discourse markers
-#: before it, politeness after it. Alexa's recogniser passes them on and its NLU ignores
-#: them, so "um, okay so, next please" is "next".
-LEADING_FILLERS = (
-    ("um",), ("uh",), ("er",), ("erm",), ("hmm",), ("oh",), ("ah",), ("well",), ("so",),
-    ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
-    ("okay",), ("ok",), ("alright",), ("right",),
-    ("and",), ("but",), ("now",), ("alexa",), ("please",), ("thanks",), ("thank", "you"),
-)  # fmt: skip
-#: Words that turn a request around: a sample found after them is not what was asked.
-NEGATIONS = frozenset({"don't", "dont", "not", "no", "never", "can't", "cant", "won't", "stop"})
-TRAILING_FILLERS = (
-    ("please",), ("thanks",), ("thank", "you"), ("now",), ("then",), ("for", "me"),
-    ("if", "you", "can"), ("if", "you", "could"), ("if", "possible"), ("okay",), ("ok",),
-    ("right", "now"), ("today",), ("alexa",), ("again",),
-)  # fmt: skip
-
-
-def without_fillers(spoken: list[str]) -> list[str]:
-    """The words without the fillers before and after them (never inside the request)."""
-    words_left = [w for w in spoken if w not in ("um", "uh", "er", "erm")]
-    changed = True
-    while changed and words_left:
-        changed = False
-        for filler in LEADING_FILLERS:
-            if tuple(words_left[: len(filler)]) == filler and len(words_left) > len(filler):
-                words_left, changed = words_left[len(filler) :], True
-        for filler in TRAILING_FILLERS:
-            if tuple(words_left[-len(filler) :]) == filler and len(words_left) > len(filler):
-                words_left, changed = words_left[: -len(filler)], True
-    return words_left
-
+#: Past this many words no sample is looked for inside the words, nor a near one: nobody asks
+#: a voice assistant for something in a paragraph, and it keeps a long input cheap.
+LONGEST_REQUEST_WORDS = 30
 
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
+#: How alike a word of a slot value must be to a word said, for a paraphrase to keep it.
+SLOT_WORD_CUTOFF = 75
 
 
 words = spoken_words
@@ -215,6 +199,7 @@ class InteractionModel:
     def __init__(self, data: dict[str, Any]) -> None:
         language = data["interactionModel"]["languageModel"]
         self.invocation_name = key(words(language["invocationName"]))
+        self._name_words = tuple(words(language["invocationName"]))
         self.slot_types: dict[str, dict[str, str]] = {
             intent["name"]: {s["name"]: s["type"] for s in intent.get("slots", [])}
             for intent in language["intents"]
@@ -341,17 +326,21 @@ class InteractionModel:
         "okay so", "... please", "... thanks"), as Alexa's recogniser ignores them; a sample
         with every slot understood beats one that fits only with words nobody listed.
         """
-        plain = without_fillers(spoken)
-        tries = [spoken] if plain == spoken or not plain else [spoken, plain]
+        tries = [spoken, *without_fillers(spoken, self._name_words)]
+        expanded = expanded_contractions(tries[-1])
+        if expanded is not None:
+            tries.append(expanded)
         partial: Understanding | None = None
         for said in tries:
             full, fits = self._match(said)
             if full is not None:
                 return full
             partial = partial or fits
+        if len(spoken) > LONGEST_REQUEST_WORDS:
+            return partial or self._understood(FALLBACK)  # a speech, not a request
         return (
             partial
-            or self._inside(plain or spoken)
+            or self._inside(tries[-1])
             or self._nearest(key(spoken))
             or self._understood(FALLBACK)
         )
@@ -443,8 +432,28 @@ class InteractionModel:
         return phrases, meanings
 
     def _nearest(self, text: str) -> Understanding | None:
+        """The closest sample that means the same: it says no more and no less negation ("I
+        have got a band" is near "I haven't got a band" in letters, and means the opposite),
+        and each word of its slot values is, give or take a typo, a word that was said
+        ("exercises for stiff knees" is near "... stiff ankles", which is another body)."""
         phrases, meanings = self._said_every_way
-        found = process.extractOne(text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF)
+        negated = _negations(text)
+        said = text.split()
+        found = next(
+            (
+                match
+                for match in process.extract(
+                    text, phrases, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF, limit=10
+                )
+                if _negations(match[0]) == negated
+                and all(
+                    _was_said(word, said)
+                    for value in meanings[match[2]][1].values()
+                    for word in key(value.split()).split()
+                )
+            ),
+            None,
+        )
         if found is None:
             return None
         intent, slot_words = meanings[found[2]]
@@ -453,6 +462,16 @@ class InteractionModel:
             for name, spoken in slot_words.items()
         }
         return self._understood(intent, filled)
+
+
+def _was_said(word: str, said: list[str]) -> bool:
+    """``word`` or a slip of it (one letter off or swapped) is among the words said."""
+    return any(fuzz.ratio(word, other) >= SLOT_WORD_CUTOFF for other in said)
+
+
+def _negations(text: str) -> set[str]:
+    """The words of ``text`` (a key: no apostrophes) that say no: "havent", "not", "without"."""
+    return {w for w in text.split() if w in NEGATION_KEYS or w.endswith("nt")}
 
 
 def locales() -> list[str]:

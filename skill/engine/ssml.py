@@ -9,9 +9,7 @@ answer to "can Alexa play this?".
 from __future__ import annotations
 
 import math
-import re
 from html import escape
-from xml.etree import ElementTree
 
 from skill.engine.turn import MAX_TURN_SECONDS, Pause, Speech, Turn
 
@@ -67,22 +65,6 @@ def at_rate(ssml: str, percent: int) -> str:
         return ssml
     inner = ssml.removeprefix("<speak>").removesuffix("</speak>")
     return f'<speak><prosody rate="{percent}%">{inner}</prosody></speak>'
-
-
-def is_playable(ssml: object) -> bool:
-    """Whether Alexa would play this SSML: a well-formed <speak>, within the limits.
-
-    For SSML that comes back from outside, like the last prompt kept in session attributes
-    for "repeat", which a client can send back altered.
-    """
-    if not isinstance(ssml, str) or len(ssml) > MAX_SSML_CHARS or "<!" in ssml:
-        return False
-    try:
-        root = ElementTree.fromstring(ssml)
-    except ElementTree.ParseError:
-        return False
-    times = [re.fullmatch(r"(\d+)ms", b.get("time", "")) for b in root.iter("break")]
-    return root.tag == "speak" and all(t and int(t[1]) <= MAX_BREAK_MS for t in times)
 
 
 def check_limits(turn: Turn) -> str:

@@ -115,6 +115,9 @@ class RequestVerifier:
         return self._downloads.run(url, lambda: self._download_and_validate(url, now))
 
     def _download_and_validate(self, url: str, now: datetime) -> x509.Certificate:
+        leaf = self.cache.get(url, now)  # a flight that just ended may have cached it
+        if leaf is not None:
+            return leaf
         if not self._download_slots.acquire(blocking=False):
             raise VerificationError("too many certificate chain downloads in progress")
         try:
