@@ -390,7 +390,7 @@ def test_where_was_i_next_day_offers_the_unfinished_routine(echo, library):
     tomorrow(echo)
     reply = say(echo, "WhereWasIIntent")
     first = library.routines["classic"].items[0].exercise.name
-    assert reply.text.startswith(f"You were on {first} in the classic routine.")
+    assert reply.text.startswith(f"You were on {first} in the back pain routine.")
     resumed = say(echo, "AMAZON.YesIntent")
     assert first in resumed.text.lower() and resumed.pauses_ms
 
