@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -151,9 +152,8 @@ def test_a_plan_answers_how_long_and_whats_next(echo):
     say(echo, "AMAZON.YesIntent")
     routine = LIBRARY.plan(echo.attributes["position"]["routine_id"])
     how_long = echo.say("HowLongIntent")
-    assert re.fullmatch(
-        r"About \d+ minutes? left in your routine\. Say next when you're ready\.", how_long.text
-    )
+    assert how_long.text.startswith("About ")
+    assert how_long.text.endswith(" left in your routine. Say next when you're ready.")
     whats_next = echo.say("WhatsNextIntent")
     assert whats_next.text.startswith(f"Next is {routine.items[1].exercise.name}.")
     skipped = echo.say("SkipIntent")
@@ -344,9 +344,9 @@ def test_dizzy_outside_a_routine_offers_no_exercise(echo):
     assert "offer" not in echo.attributes
 
 
-def _session(db: Path, caplog, with_pain: bool) -> tuple[dict, list[str]]:
+def _session(db: Path, caplog, with_pain: bool, now: datetime) -> tuple[dict, list[str]]:
     app = create_app(WebConfig(db=str(db), skill_id=None, verify=False))
-    device = Echo(app.test_client(), now=None)
+    device = Echo(app.test_client(), now=now)  # the same clock: a position keeps its end time
     caplog.clear()
     with caplog.at_level(logging.DEBUG):
         device.launch()
@@ -362,8 +362,9 @@ def _session(db: Path, caplog, with_pain: bool) -> tuple[dict, list[str]]:
 
 
 def test_nothing_said_about_pain_is_stored_or_logged(tmp_path, caplog):
-    with_pain, logs_with = _session(tmp_path / "a.sqlite3", caplog, with_pain=True)
-    without, logs_without = _session(tmp_path / "b.sqlite3", caplog, with_pain=False)
+    now = datetime.now(UTC)
+    with_pain, logs_with = _session(tmp_path / "a.sqlite3", caplog, with_pain=True, now=now)
+    without, logs_without = _session(tmp_path / "b.sqlite3", caplog, with_pain=False, now=now)
     assert with_pain == without
     assert logs_with == logs_without
     assert any("session ended" in line for line in logs_with)
