@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from skill.engine.coaching import capitalize, dose_summary, equipment_phrase
 from skill.engine.navigation import Coach, Position, times_phrase
-from skill.library import HOUSEHOLD, Exercise, Frequency, Library, Routine
+from skill.library import HOUSEHOLD, Exercise, Frequency, Library, Routine, Timing
 from skill.words import Words, load_words
 
 _EN = load_words()
@@ -65,15 +65,21 @@ def frequency_phrase(frequency: Frequency | None, words: Words | None = None) ->
     return w.say("replies.frequency", times=times, per=frequency.per)
 
 
-def how_to(exercise: Exercise, words: Words | None = None, offer: bool = True) -> str:
-    """The full 'Here's how': what it helps, what you need, every step, the dose, safety."""
+def how_to(
+    exercise: Exercise,
+    words: Words | None = None,
+    offer: bool = True,
+    timing: Timing | None = None,
+) -> str:
+    """The full 'Here's how': what it helps, what you need, every step, the dose (``timing``:
+    the routine's, default the exercise's own), safety."""
     w = _w(words)
     needs = equipment_phrase(exercise.equipment, w) or w.say("replies.no_equipment")
     parts = [
         f"{capitalize(exercise.name)}. {exercise.helps}",
         needs,
         *exercise.instructions,
-        dose_summary(exercise.timing, exercise, w),
+        dose_summary(timing or exercise.timing, exercise, w),
         frequency_phrase(exercise.timing.frequency, w),
         *exercise.safety,
         w.say("replies.want_to_do_it") if offer else "",
@@ -81,10 +87,13 @@ def how_to(exercise: Exercise, words: Words | None = None, offer: bool = True) -
     return " ".join(p for p in parts if p)
 
 
-def how_to_here(exercise: Exercise, words: Words | None = None) -> str:
-    """'How do I do this?' mid-exercise: the full version, then how to carry on."""
+def how_to_here(
+    exercise: Exercise, words: Words | None = None, timing: Timing | None = None
+) -> str:
+    """'How do I do this?' mid-exercise: the full version at this routine's dose, then how
+    to carry on."""
     w = _w(words)
-    return f"{how_to(exercise, w, offer=False)} {w.say('replies.how_to_here_end')}"
+    return f"{how_to(exercise, w, offer=False, timing=timing)} {w.say('replies.how_to_here_end')}"
 
 
 def which_exercise(names: Sequence[str], words: Words | None = None) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from echo import Echo
 
+from skill.engine.coaching import dose_summary
 from skill.web.app import WebConfig, create_app
 from skill.words import load_words
 
@@ -140,6 +141,8 @@ def test_how_do_i_do_this_mid_exercise_gives_the_whole_how_to(echo, library):
     assert exercise.instructions[0] not in resumed.text  # taught: the cue
     how = echo.say("ExerciseHowToIntent")
     assert all(line in how.text for line in exercise.instructions)
+    item = library.routines["quick"].items[place(echo)[0]]
+    assert dose_summary(item.timing, item.exercise, WORDS) in how.text  # this routine's dose
     assert "resume" in how.text and not how.ended
 
 

@@ -133,6 +133,15 @@ def test_a_plan_is_played_like_a_named_routine(request):
 
 
 @pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize(
+    "routine_id", sorted(LIBRARY.routines) + [f"exercise:{e}" for e in sorted(LIBRARY.exercises)]
+)
+def test_every_routine_at_every_level_is_playable_slower_too(routine_id, level):
+    levels = {item.exercise.id: level for item in LIBRARY.plan(routine_id).items}
+    assert_playable(LIBRARY.with_levels(routine_id, levels))
+
+
+@pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("area", [None, *AREAS])
 def test_ten_minutes_for_every_area_and_level(area, level):
     plan = PLANNER.plan(PlanRequest(10, area=area, level=level))

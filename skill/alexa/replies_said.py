@@ -79,7 +79,14 @@ def how_to_here(conversation: Conversation, exercise: str) -> Utterance:
     """'How do I do this?' mid-exercise: the whole how-to of the current exercise."""
     known = conversation.coach.library.exercises[exercise]
     words = conversation.coach.words
-    return Utterance(replies.how_to_here(known, words), words.say("replies.how_to_here_reprompt"))
+    position = conversation.unfinished
+    timing = None
+    if position is not None:  # at the dose of the routine under way
+        item = conversation.coach.routine(position).items[position.item]
+        timing = item.timing if item.exercise.id == exercise else None
+    return Utterance(
+        replies.how_to_here(known, words, timing), words.say("replies.how_to_here_reprompt")
+    )
 
 
 @reply("which_exercise")
