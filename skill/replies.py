@@ -21,6 +21,7 @@ DISCLAIMER = _EN.say("replies.disclaimer")
 WHAT_YOU_CAN_SAY = _EN.say("replies.what_you_can_say")
 WHAT_NOW = _EN.say("replies.what_now")
 IN_ROUTINE_HELP = _EN.say("replies.in_routine_help")
+ERROR = _EN.say("replies.error")
 
 
 def _w(words: Words | None) -> Words:

@@ -62,3 +62,21 @@ def test_help_and_goodbye_in_everyday_words(echo, said, expected):
     else:
         assert not reply.ended
         assert "didn't get that" not in reply.text.lower()
+
+
+@pytest.mark.parametrize(
+    "said", ["where was I", "how am I doing", "this is too hard", "what can you do", "blah blah"]
+)
+def test_answers_mid_routine_reprompt_with_the_routines_question(echo, said):
+    """Silence after an answer given mid-routine must lead back to the routine, not the menu."""
+    routine_reprompt = echo.hear("start the quick routine").reprompt
+    assert "next" in routine_reprompt.lower()
+    reply = echo.hear(said)
+    assert not reply.ended
+    assert reply.reprompt == routine_reprompt
+
+
+def test_answers_outside_a_routine_reprompt_with_the_menu_question(echo):
+    reply = echo.hear("how am I doing")
+    assert "next" not in reply.reprompt.lower()
+    assert reply.reprompt.strip() != ""

@@ -326,9 +326,16 @@ class Conversation:
     def _ask(self, text: str, reprompt: str | None = None) -> Response:
         return (
             self.input.response_builder.speak(plain_ssml(text))
-            .ask(reprompt or WHAT_NOW_REPROMPT)
+            .ask(reprompt or self._default_reprompt())
             .response
         )
+
+    def _default_reprompt(self) -> str:
+        """Mid-routine the question is the routine's own ('say next...'), not the main menu."""
+        live = self._valid(self.session.get(POSITION))
+        in_routine = live is not None and not live.finished
+        key = "coaching.next_reprompt" if in_routine else "replies.what_now_reprompt"
+        return self.coach.words.say(key)
 
     def goodbye(self, text: str) -> Response:
         self.session.pop(OFFER, None)
@@ -356,6 +363,3 @@ def _rendered(turn: Turn) -> str:
     _SSML[id(turn)] = (turn, ssml)
     return ssml
 
-
-#: The reprompt of a reply that has no better question.
-WHAT_NOW_REPROMPT = "What would you like to do?"

@@ -302,8 +302,8 @@ class StopHandler(ConversationHandler):
         unfinished = conversation.unfinished
         if unfinished:
             conversation.set_position(unfinished)  # as of now: a part cut short is not done
-            return conversation.goodbye("Goodbye! I've saved your place for next time.")
-        return conversation.goodbye("Goodbye, see you next time.")
+            return conversation.goodbye(conversation.coach.words.say("replies.goodbye_saved"))
+        return conversation.goodbye(conversation.coach.words.say("replies.goodbye"))
 
 
 class SessionEndedHandler(ConversationHandler):
@@ -432,7 +432,7 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.exception("error handling a request", exc_info=exception)
-        speech = "Sorry, something went wrong on my side. Please say that again."
+        speech = replies.ERROR
         return handler_input.response_builder.speak(speech).ask(replies.WHAT_NOW).response
 
 

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from skill import replies
 from skill.alexa.said import Utterance, reply
+from skill.words import load_words
 
 if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
 
 NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
-NEXT_WHEN_READY = "Say next when you're ready."
+NEXT_WHEN_READY = load_words().say("replies.next_when_ready")
 
 
 @reply("welcome_first_time")
@@ -51,7 +52,7 @@ def offer_resume(conversation: Conversation) -> Utterance:
         raise ValueError("no unfinished routine to offer")
     return Utterance(
         replies.offer_resume(conversation.coach, position),
-        "Say resume to continue, or start to begin again.",
+        conversation.coach.words.say("replies.offer_resume_reprompt"),
     )
 
 
@@ -168,22 +169,32 @@ def help_here(conversation: Conversation) -> Utterance:
         return Utterance(conversation.coach.words.say("conversation.help"))
     routine = conversation.coach.routine(position)
     exercise = routine.items[position.item].exercise
-    return Utterance(f"You're doing {exercise.name} in {routine.name}. {replies.IN_ROUTINE_HELP}")
+    return Utterance(
+        conversation.coach.words.say(
+            "replies.help_in_routine",
+            exercise=exercise.name,
+            routine=routine.name,
+            in_routine_help=replies.IN_ROUTINE_HELP,
+        )
+    )
 
 
 @reply("not_understood")
 def not_understood(conversation: Conversation) -> Utterance:
+    words = conversation.coach.words
     if conversation.unfinished:
-        return Utterance(f"Sorry, I didn't get that. {replies.IN_ROUTINE_HELP}")
-    return Utterance(
-        "Sorry, I didn't get that. You can say start, list routines, or how do I do ankle circles."
-    )
+        return Utterance(
+            words.say("replies.not_understood_in_routine", in_routine_help=replies.IN_ROUTINE_HELP)
+        )
+    return Utterance(words.say("replies.not_understood"))
 
 
 @reply("carry_on")
 def carry_on(conversation: Conversation) -> Utterance:
     if conversation.unfinished:
-        return Utterance(f"Let's carry on. {NEXT_WHEN_READY}")
+        return Utterance(
+            conversation.coach.words.say("replies.carry_on", next_when_ready=NEXT_WHEN_READY)
+        )
     return Utterance(replies.WHAT_NOW)
 
 
