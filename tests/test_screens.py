@@ -134,7 +134,7 @@ def test_how_to_of_every_exercise_inflates_and_says_what_the_how_to_says(
         spoken = plain(replies.how_to(exercise))
         assert inflated.by_id("title").text == capitalize(exercise.name)
         rows = [t.text for t in texts if t.inside("rows")]
-        assert len(rows) == 2 + len(exercise.instructions) + len(exercise.safety)
+        assert len(rows) == 1 + len(exercise.instructions) + len(exercise.safety)
         for row in rows:
             assert plain(re.sub(r"^\d+\. ", "", row)) in spoken, row
         for equipment in (e for e in exercise.equipment if e != "none"):
@@ -150,8 +150,7 @@ def test_the_lists_and_every_routine_plan_inflate_and_match_what_is_said(
     routines = inflate(serialised(lists.routines()), viewport)
     rows = [t.text for t in check_screen(routines, viewport) if t.inside("rows")]
     assert [plain(r) for r in rows] == [
-        plain(f"{r.name}, about {coach.minutes(coach.total_seconds(r.id))} minutes")
-        for r in library.routines.values()
+        plain(replies.routine_line(r, coach, WORDS)) for r in library.routines.values()
     ]
     for row in rows:
         assert plain(row) in plain(replies.list_routines(library, coach))
