@@ -417,8 +417,11 @@ class ListScreens:
             subtitle=needs,
         )
 
-    def plan(self, routine: Routine) -> RenderDocumentDirective:
-        """A routine's exercises in order, each with its dose, and how long it all takes."""
+    def plan(self, routine: Routine, offered: bool = False) -> RenderDocumentDirective:
+        """A routine's exercises in order, each with its dose, and how long it all takes.
+
+        ``offered``: the routine was just offered (a plan made to measure), so Start is "yes".
+        """
         rows = [
             {
                 "text": self.words.say(
@@ -434,6 +437,9 @@ class ListScreens:
         return self._render(
             capitalize(routine.name),
             rows,
-            [("start", [START_ROUTINE, routine.id]), ("routines", [LIST_ROUTINES])],
+            [
+                ("start", [YES] if offered else [START_ROUTINE, routine.id]),
+                ("routines", [LIST_ROUTINES]),
+            ],
             footer=self.words.say("screens.plan_minutes", minutes=minutes),
         )
