@@ -314,6 +314,8 @@ def test_the_skills_name_around_a_request_inside_a_session_is_a_filler():
         "I'm short of breath", "my chest hurts", "I have chest pain", "this hurts",
         "ouch", "my back hurts", "my knee is killing me", "my back's sore",
         "it hurts when I bend", "I need to sit down", "my head is spinning",
+        "stop, it hurts", "I'm not feeling well", "I think I'm going to fall",
+        "my leg is cramping", "I've got pins and needles", "my back went",
     ],
 )  # fmt: skip
 def test_what_people_say_when_something_is_wrong_reaches_pain(utterance):
