@@ -80,3 +80,14 @@ def test_answers_outside_a_routine_reprompt_with_the_menu_question(echo):
     reply = echo.hear("how am I doing")
     assert "next" not in reply.reprompt.lower()
     assert reply.reprompt.strip() != ""
+
+
+@pytest.mark.parametrize("said,equipment", [("without a towel", "towel"), ("without a band", "band")])
+def test_without_equipment_alone_offers_a_plan_that_does_not_need_it(echo, library, said, equipment):
+    """Issue 9's 'without a towel', said on its own, is a plan request, not the fallback."""
+    reply = echo.hear(said)
+    assert not reply.ended
+    assert "didn't get that" not in reply.text
+    offered = [e for e in library.exercises.values() if e.name in reply.text]
+    assert offered, reply.text
+    assert not any(equipment in needed for e in offered for needed in e.equipment)
