@@ -82,8 +82,10 @@ def test_answers_outside_a_routine_reprompt_with_the_menu_question(echo):
     assert reply.reprompt.strip() != ""
 
 
-@pytest.mark.parametrize("said,equipment", [("without a towel", "towel"), ("without a band", "band")])
-def test_without_equipment_alone_offers_a_plan_that_does_not_need_it(echo, library, said, equipment):
+@pytest.mark.parametrize(
+    "said,equipment", [("without a towel", "towel"), ("without a band", "band")]
+)
+def test_without_equipment_alone_offers_a_plan_without_it(echo, library, said, equipment):
     """Issue 9's 'without a towel', said on its own, is a plan request, not the fallback."""
     reply = echo.hear(said)
     assert not reply.ended
