@@ -93,3 +93,15 @@ def test_without_equipment_alone_offers_a_plan_without_it(echo, library, said, e
     offered = [e for e in library.exercises.values() if e.name in reply.text]
     assert offered, reply.text
     assert not any(equipment in needed for e in offered for needed in e.equipment)
+
+
+def test_everyday_mid_routine_phrasings_do_what_they_say(echo):
+    """Phrasings found by talking to the skill: none may fall through to 'didn't get that'."""
+    echo.hear("start the quick routine")
+    assert "Exercise 2" in echo.hear("okay I'm in position").text
+    paused = echo.hear("hang on the phone is ringing")
+    assert "paused" in paused.text.lower()
+    assert "didn't get that" not in echo.hear("resume").text
+    assert "didn't get that" not in echo.hear("skip this one I don't like it").text
+    ended = echo.hear("I'm finished for the day thanks")
+    assert ended.ended
