@@ -128,6 +128,9 @@ class StartRoutineHandler(ConversationHandler):
         routine_id, spoken = conversation.slot("routine")
         if spoken and routine_id not in self.coach.library.routines:
             return conversation.say("unknown_routine")
+        position = conversation.in_routine
+        if not spoken and position is not None:  # "let's go" mid-routine: on, not over
+            return carry_on(conversation, position)
         if routine_id is None:
             last = conversation.progress.last_routine
             routine_id = (
@@ -165,6 +168,8 @@ class HowToHandler(ConversationHandler):
         if not spoken and current is not None:  # "how do I do this?" mid-exercise
             exercise = self.coach.routine(current).items[current.item].exercise
             return conversation.say("how_to_here", exercise=exercise.id)
+        if not spoken:  # "I don't get it" with no exercise under way: how to use the skill
+            return conversation.say("help")
         if len(ids) > 1:
             return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
         if not ids:
@@ -174,7 +179,8 @@ class HowToHandler(ConversationHandler):
 
 
 class YesHandler(ConversationHandler):
-    """Yes to an offer: do the exercise just explained, or resume the saved routine."""
+    """Yes to an offer: do the exercise just explained, or resume the saved routine; in a
+    routine, where the question is "say next when you're ready", yes is ready."""
 
     intents = ("AMAZON.YesIntent",)
 
@@ -188,6 +194,9 @@ class YesHandler(ConversationHandler):
             return carry_on(conversation, unfinished)
         if offer.get("kind") == "routine" and offer.get("id") in self.coach.library.routines:
             return conversation.speak_step(conversation.start(conversation.levelled(offer["id"])))
+        position = conversation.in_routine
+        if position is not None:  # "okay" to "say next when you're ready": ready
+            return carry_on(conversation, position)
         return conversation.say("what_now")
 
 
@@ -243,7 +252,7 @@ class RepeatHandler(ConversationHandler):
 
 
 class QuestionHandler(ConversationHandler):
-    """What's next, how long, how many left, progress, and the lists."""
+    """What's next, how long, how many left, which foot, progress, and the lists."""
 
     intents = (
         "WhatsNextIntent",
@@ -252,6 +261,7 @@ class QuestionHandler(ConversationHandler):
         "ProgressIntent",
         "ListRoutinesIntent",
         "ListExercisesIntent",
+        "WhichSideIntent",
     )
 
     kinds: ClassVar[dict[str, str]] = {  # intent -> reply kind (replies_said.py)
@@ -260,6 +270,7 @@ class QuestionHandler(ConversationHandler):
         "ExercisesLeftIntent": "exercises_left",
         "ListRoutinesIntent": "list_routines",
         "ListExercisesIntent": "list_exercises",
+        "WhichSideIntent": "which_side",
     }
 
     def reply(self, conversation: Conversation) -> Response:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, NamedTuple
 
-from skill.engine.coaching import PartContext, equipment_phrase, part_segments
+from skill.engine.coaching import PartContext, equipment_phrase, part_segments, side_name
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Turn, say, speech_seconds
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
@@ -332,6 +333,45 @@ class Coach:
                 ready=item.exercise.get_ready,
             )
         return f"{text} {w.say('coaching.ready')}"
+
+    def which_side(self, position: Position) -> str:
+        """Which foot (or leg) the person is on, from the part they are in: "which foot now?"
+
+        A part heard through is done, so the answer is the side that comes next; a part cut
+        short is under way, so it is the side (or the order of sides) this part works. An
+        exercise done with both feet together, or with no side, says so.
+        """
+        routine = self.routine(position)
+        w = self.words
+        if position.finished:
+            return w.say("navigation.finished_routine", routine=routine.name)
+        exercise = routine.items[position.item].exercise
+        ready = w.say("navigation.say_resume" if position.paused else "coaching.ready")
+        here = self.parts(routine, position.item)[position.part]
+        sides = [slot.side for slot in here if slot.side is not None]
+        if not sides:
+            return f"{w.say('navigation.side_both', name=exercise.name)} {ready}"
+
+        def named(side: str) -> str:
+            return side_name(side, exercise, w)
+
+        if position.heard_through and not position.paused:
+            following = self._following(routine, position.item, position.part)
+            if following is not None and following[0] == position.item:
+                coming = self.parts(routine, following[0])[following[1]][0].side
+                if coming is not None:
+                    text = w.say(
+                        "navigation.side_done_next", done=named(sides[-1]), next=named(coming)
+                    )
+                    return f"{text} {ready}"
+            text = w.say("navigation.side_done", done=named(sides[-1]), name=exercise.name)
+            return f"{text} {ready}"
+        changes = sum(1 for before, after in pairwise(sides) if before != after)
+        if changes == 0:
+            return f"{w.say('navigation.side_now', side=named(sides[0]))} {ready}"
+        first, second = named(sides[0]), named(next(s for s in sides if s != sides[0]))
+        key = "navigation.side_then" if changes == 1 else "navigation.side_turn_about"
+        return f"{w.say(key, first=first, second=second)} {ready}"
 
     def exercises_left(self, position: Position) -> int:
         """Exercises not yet finished, counting the current one unless its last part is done."""
