@@ -189,3 +189,23 @@ def test_i_dont_get_it_mid_exercise_explains_the_exercise(echo):
     first = LIBRARY.routines["quick"].items[0].exercise
     reply = echo.hear("I don't get it")
     assert first.name.lower() in reply.text.lower()
+
+
+@pytest.mark.parametrize("said", ["okay carry on", "right, next", "let's carry on"])
+def test_going_on_after_a_pause_takes_up_the_part_that_was_cut_short(echo, said):
+    echo.hear("start the quick routine")
+    echo.hear("next")
+    assert "paused" in echo.hear("hang on a minute").text.lower()
+    reply = echo.hear(said)
+    assert echo.attributes["position"]["item"] == 1, reply.text
+    assert not echo.attributes["position"]["paused"]
+    assert reply.pauses_ms
+
+
+def test_start_it_again_mid_routine_starts_over(echo):
+    echo.hear("start the quick routine")
+    echo.wait(spoken_seconds(echo) + 1)
+    echo.hear("next")
+    assert echo.attributes["position"]["item"] == 1
+    echo.hear("start it again")
+    assert echo.attributes["position"]["item"] == 0

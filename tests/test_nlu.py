@@ -19,7 +19,7 @@ from skill.console.understanding import load_model, locales
 CORPUS = Path(__file__).parent / "nlu" / "corpus.txt"
 #: Held-out sets, each written before the grammar was grown from it, and its floor: the share
 #: it must keep understanding right (first scores are recorded in each file's header).
-HELDOUT = {"heldout_round3.txt": 0.97}
+HELDOUT = {"heldout_round3.txt": 0.97, "heldout_round4.txt": 0.95}
 
 
 @pytest.fixture(scope="module")

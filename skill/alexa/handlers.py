@@ -209,7 +209,8 @@ class NoHandler(ConversationHandler):
 
 
 class NextHandler(ConversationHandler):
-    """'Next': the following part; past the last one, the routine is finished and counted."""
+    """'Next': the following part; past the last one, the routine is finished and counted.
+    Paused, it carries on as resume does: "carry on" and "okay next" both mean go on."""
 
     intents = ("AMAZON.NextIntent",)
 
@@ -217,6 +218,8 @@ class NextHandler(ConversationHandler):
         position = conversation.position
         if position is None:
             return conversation.say("not_in_routine")
+        if position.paused:  # "carry on" after "hang on": the part cut short, then on
+            return carry_on(conversation, position)
         return go_next(conversation, position)
 
 

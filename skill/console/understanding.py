@@ -93,6 +93,8 @@ ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
+#: Said before the wake word out of habit: "hey alexa", "ok alexa".
+WAKE_GREETINGS = ("hey", "ok", "okay")
 
 #: Past this many words no sample is looked for inside the words, nor a near one: nobody asks
 #: a voice assistant for something in a paragraph, and it keeps a long input cheap.
@@ -300,6 +302,8 @@ class InteractionModel:
     def understand(self, utterance: str) -> Understanding:
         """A launch, a one-shot request to the skill, or (in a session) an intent."""
         spoken = words(utterance)
+        if spoken[1:2] == [WAKE_WORD] and spoken[0] in WAKE_GREETINGS:
+            spoken = spoken[1:]
         if spoken[:1] == [WAKE_WORD]:
             spoken = spoken[1:]
         text = key(spoken)
