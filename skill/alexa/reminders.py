@@ -45,7 +45,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
-from skill.alexa.said import Utterance, reply
+from skill.alexa.said import Utterance, recall, reply
 from skill.engine.ssml import plain_ssml
 from skill.schedule import Schedule
 from skill.words import DEFAULT_LOCALE, Words, load_words
@@ -264,6 +264,22 @@ class SetReminderHandler(ConversationHandler):
         return set_reminder(conversation, schedule)
 
 
+class ReminderTimeHandler(SetReminderHandler):
+    """'Nine AM' said alone: the answer to "at what time should I remind you?".
+
+    Only that question makes a bare time mean a reminder; said out of the blue ("ten"), it
+    gets a pointer to how to ask for one instead of a reminder nobody asked for.
+    """
+
+    intents = ("ReminderTimeIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        asked = recall(conversation.session)
+        if asked is not None and asked.kind == "reminder_which_time":
+            return super().reply(conversation)
+        return conversation.say("conversation", key="time_without_question")
+
+
 class ReminderQuestion(ConversationHandler):
     """Base: a question about the reminders that needs the permission and one API answer."""
 
@@ -325,6 +341,7 @@ def reminder_handlers(coach: Any) -> list[ConversationHandler]:
         kind(coach)
         for kind in (
             SetReminderHandler,
+            ReminderTimeHandler,
             ReminderStatusHandler,
             CancelReminderHandler,
             PermissionAnswerHandler,
