@@ -10,6 +10,8 @@ over; "thanks" keeps the routine's own question; "stop" still ends.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from echo import Echo
 
@@ -170,7 +172,9 @@ def test_small_talk_mid_routine_answers_and_keeps_the_routines_question(echo, sa
     assert echo.attributes["position"]["item"] == 0
 
 
-@pytest.mark.parametrize("said", ["stop", "that'll do for today", "cheerio", "switch off"])
+@pytest.mark.parametrize(
+    "said", ["stop", "that'll do for today", "cheerio", "switch off", "no stop", "no, stop it"]
+)
 def test_stop_words_end_mid_routine(echo, said):
     echo.hear("start the quick routine")
     assert echo.hear(said).ended
@@ -208,4 +212,28 @@ def test_start_it_again_mid_routine_starts_over(echo):
     echo.hear("next")
     assert echo.attributes["position"]["item"] == 1
     echo.hear("start it again")
+    assert echo.attributes["position"]["item"] == 0
+
+
+def test_no_wait_mid_routine_pauses_and_keeps_the_place(echo):
+    echo.hear("start the quick routine")
+    reply = echo.hear("no wait")
+    assert "paused" in reply.text.lower() and not reply.ended
+    assert echo.attributes["position"]["paused"]
+
+
+def test_that_was_hard_asks_easier_or_harder_and_easier_changes_the_level(echo):
+    echo.hear("start the quick routine")
+    asked = echo.hear("that was hard")
+    assert "easier or harder" in asked.text.lower()
+    changed = echo.hear("easier please")
+    assert "gentler" in changed.text.lower() or "gentle" in changed.text.lower()
+
+
+def test_are_we_done_mid_routine_counts_what_is_left(echo):
+    echo.hear("start the quick routine")
+    total = len(LIBRARY.routines["quick"].items)
+    reply = echo.hear("are we done")
+    counted = re.match(r"(\d+) exercises? to go", reply.text)
+    assert counted and 0 < int(counted[1]) <= total, reply.text
     assert echo.attributes["position"]["item"] == 0

@@ -251,3 +251,11 @@ def test_a_time_said_out_of_the_blue_sets_no_reminder(client, api) -> None:
     reply = phone.hear("at ten")
     assert not api.reminders
     assert "remind me" in reply.text.lower() and not reply.ended
+
+
+def test_morning_said_out_of_the_blue_is_a_greeting(client, api) -> None:
+    phone = Phone(client, api)
+    phone.launch()
+    reply = phone.hear("morning")
+    assert not api.reminders
+    assert reply.text.startswith("Hello")

@@ -47,7 +47,7 @@ from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
 from skill.alexa.said import Utterance, recall, reply
 from skill.engine.ssml import plain_ssml
-from skill.schedule import Schedule
+from skill.schedule import PARTS_OF_DAY, Schedule
 from skill.words import DEFAULT_LOCALE, Words, load_words
 
 log = logging.getLogger(__name__)
@@ -268,7 +268,8 @@ class ReminderTimeHandler(SetReminderHandler):
     """'Nine AM' said alone: the answer to "at what time should I remind you?".
 
     Only that question makes a bare time mean a reminder; said out of the blue ("ten"), it
-    gets a pointer to how to ask for one instead of a reminder nobody asked for.
+    gets a pointer to how to ask for one instead of a reminder nobody asked for, and a bare
+    "morning" or "evening" is taken as the greeting it is.
     """
 
     intents = ("ReminderTimeIntent",)
@@ -277,6 +278,10 @@ class ReminderTimeHandler(SetReminderHandler):
         asked = recall(conversation.session)
         if asked is not None and asked.kind == "reminder_which_time":
             return super().reply(conversation)
+        intent = conversation.input.request_envelope.request.intent
+        said = getattr((intent.slots or {}).get("time"), "value", None)
+        if said in PARTS_OF_DAY:  # "morning!" unasked is a greeting, not a time
+            return conversation.say("conversation", key="small_talk_greeting")
         return conversation.say("conversation", key="time_without_question")
 
 
