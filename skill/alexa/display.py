@@ -102,7 +102,14 @@ class ShowScreen(AbstractResponseInterceptor):
         if intent == "ListExercisesIntent":
             return [lists.exercises()]
         # after "wait for me" a still screen replaces one that was moving on by itself
-        still = ("HowLongIntent", "ExercisesLeftIntent", "WhatsNextIntent", "HandsFreeIntent")
+        still = (
+            "HowLongIntent",
+            "ExercisesLeftIntent",
+            "WhatsNextIntent",
+            "HandsFreeIntent",
+            "WhichSideIntent",
+            "SmallTalkIntent",
+        )
         if intent in still and position:
             return [lists.plan(self.coach.routine(position))]
         if intent == screens.LIST_ROUTINES or getattr(request, "object_type", "") == (
