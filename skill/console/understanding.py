@@ -294,7 +294,9 @@ class InteractionModel:
             return "|".join(re.escape(o) for o in options)
 
         name = re.escape(self.invocation_name)
-        self._launch = re.compile(rf"(?:(?:{either(LAUNCH_VERBS)}) )?{name}(?: please)?")
+        self._launch = re.compile(
+            rf"(?:(?:{either(LAUNCH_VERBS)}) )?{name}(?: (?:please|thanks|thank you|now))?"
+        )
         self._one_shot = re.compile(
             rf"(?:{either(ONE_SHOT_VERBS)}) {name}"
             rf"(?: (?P<connector>{either(ONE_SHOT_CONNECTORS)}))? (?P<rest>.+)"
