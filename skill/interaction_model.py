@@ -125,6 +125,9 @@ def load_grammar(locale: str, root: Path | None = None) -> LocaleGrammar:
 def _record_value(record: Exercise | Routine) -> dict[str, Any]:
     spoken = record.name.lower()
     synonyms = [a for a in record.aliases if a != spoken]
+    # A generic name several exercises share ('the towel exercise') is a synonym of each, so
+    # entity resolution hands back every one of them and the skill asks which was meant.
+    synonyms += list(getattr(record, "shared_aliases", ()))
     return {"id": record.id, "name": {"value": spoken, "synonyms": synonyms}}
 
 

@@ -35,6 +35,8 @@ CONTENT_DIR_ENV = "FOOTCOACH_CONTENT"
 VALIDATED_FILE = ".validated"
 
 Sides = Literal["each", "both", "none"]
+#: Equipment values every home has: an exercise needing only these needs no equipment.
+HOUSEHOLD = frozenset({"none", "chair", "wall", "mat"})
 
 #: Levels a person can ask for; "standard" is the routine's or exercise's own dose.
 LEVELS = ("gentle", "standard", "harder")
@@ -143,6 +145,9 @@ class Exercise:
     timing: Timing
     timing_json: Mapping[str, Any] = field(repr=False, compare=False)
     sources: tuple[str, ...] = ()
+    get_ready: str = ""
+    side_cue: Mapping[str, str] = field(default_factory=dict, compare=False)
+    shared_aliases: tuple[str, ...] = ()
     areas: tuple[AreaClaim, ...] = ()
     levels: Mapping[str, LevelDose] = field(default_factory=dict, compare=False, repr=False)
 
@@ -151,7 +156,8 @@ class Exercise:
 
     @property
     def needs_equipment(self) -> bool:
-        return self.equipment != ("none",)
+        """Whether it needs something a home may not have (a chair, wall or bed it has)."""
+        return bool(set(self.equipment) - HOUSEHOLD)
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,14 @@ class RoutineItem:
 
 
 @dataclass(frozen=True)
+class RoutineFrequency:
+    """How often the article says to do the routine, or only some of its exercises."""
+
+    frequency: Frequency
+    exercises: tuple[str, ...] = ()  # empty: the whole routine
+
+
+@dataclass(frozen=True)
 class Routine:
     id: str
     name: str
@@ -174,6 +188,8 @@ class Routine:
     default: bool = False
     source_file: str | None = None
     source_title: str | None = None
+    purpose: str = ""
+    frequency: tuple[RoutineFrequency, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,6 +258,14 @@ class Library:
             aliases=(),
             description=exercise.helps,
             items=(RoutineItem(exercise=exercise, timing=exercise.timing),),
+        )
+
+    def exercises_named(self, alias: str) -> tuple[str, ...]:
+        """Every exercise a spoken name may mean: one for its own name, several for a shared one."""
+        spoken = alias.strip().lower()
+        own = [e.id for e in self.exercises.values() if spoken in (e.name.lower(), *e.aliases)]
+        return tuple(own) or tuple(
+            e.id for e in self.exercises.values() if spoken in e.shared_aliases
         )
 
     @cached_property
@@ -485,6 +509,9 @@ def _load_exercise(name: str, data: dict[str, Any], validators: dict) -> Exercis
         timing=timing,
         timing_json=data["timing"],
         sources=tuple(data["sources"]),
+        get_ready=data["get_ready"],
+        side_cue=dict(data.get("side_cue", {})),
+        shared_aliases=tuple(data.get("shared_aliases", ())),
         areas=tuple(
             AreaClaim(a["area"], a["source"], a["scope"], a["quote"]) for a in data["areas"]
         ),
@@ -581,6 +608,21 @@ def _load_routine(
                 )
         items.append(RoutineItem(exercise, timing, ranges, item.get("reading")))
     source = data.get("source")
+    frequency = []
+    for index, entry in enumerate(data.get("frequency", [])):
+        where = f"frequency[{index}]"
+        for exercise_id in entry.get("exercises", []):
+            if exercise_id not in {i.exercise.id for i in items}:
+                raise ContentError(name, f"{where}.exercises", f"{exercise_id!r} is not in it")
+        times_max = entry.get("times_max", entry["times_min"])
+        if times_max < entry["times_min"]:
+            raise ContentError(name, f"{where}.times_max", "is less than times_min")
+        frequency.append(
+            RoutineFrequency(
+                Frequency(entry["times_min"], times_max, entry["per"]),
+                tuple(entry.get("exercises", ())),
+            )
+        )
     return Routine(
         id=data["id"],
         name=data["name"],
@@ -590,6 +632,8 @@ def _load_routine(
         default=data.get("default", False),
         source_file=source["file"] if source else None,
         source_title=source["title"] if source else None,
+        purpose=data["purpose"],
+        frequency=tuple(frequency),
     )
 
 
@@ -619,6 +663,27 @@ def _check_unique_aliases(records: Iterable[Exercise | Routine], kind: str) -> N
                     f"content/{kind}/{record.id}.json",
                     "aliases",
                     f"{alias!r} already names {owner!r}",
+                )
+
+
+def _check_shared_aliases(exercises: Iterable[Exercise]) -> None:
+    """A shared alias is generic: it names two or more exercises and nobody's own name."""
+    records = list(exercises)
+    own = {alias: e.id for e in records for alias in (e.name.lower(), *e.aliases)}
+    for exercise in records:
+        for alias in exercise.shared_aliases:
+            sharers = [e.id for e in records if alias in e.shared_aliases]
+            if alias in own:
+                raise ContentError(
+                    f"content/exercises/{exercise.id}.json",
+                    "shared_aliases",
+                    f"{alias!r} is already the own name of {own[alias]!r}",
+                )
+            if len(sharers) < 2:
+                raise ContentError(
+                    f"content/exercises/{exercise.id}.json",
+                    "shared_aliases",
+                    f"{alias!r} names only this exercise: make it an alias",
                 )
 
 
@@ -654,6 +719,7 @@ def load_library(root: Path | None = None, *, full: bool = False) -> Library:
             str(root / "routines"), "default", f"need one default routine, got {defaults}"
         )
     _check_unique_aliases(exercises.values(), "exercises")
+    _check_shared_aliases(exercises.values())
     _check_unique_aliases(routines.values(), "routines")
     catalogue = _load_catalogue(root, validators, exercises)
     library = Library(exercises=exercises, routines=routines, catalogue=catalogue)

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from skill.people import by_person
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Enough history for streaks and counts while keeping a stored item small.
 MAX_COMPLETIONS = 1000
 MAX_SESSION_DATES = 400
+#: More exercise ids than the library will hold for a long while; bounds a forged record.
+MAX_TAUGHT = 200
 #: Settings hold content ids only; a record edited by hand cannot grow them without bound.
 MAX_SETTING_IDS = 50
 SETTING_LEVELS = ("gentle", "standard", "harder")
@@ -114,6 +117,9 @@ class Progress:
     #: On a screen, the document speaks and moves on by itself ("keep going"); False after
     #: "wait for me", until "keep going" again.
     hands_free: bool = True
+    #: Exercises this person has heard taught in full, on any device: from then on the
+    #: coach gives the one-line cue instead of the whole "Here's how".
+    taught: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,6 +131,7 @@ class Progress:
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
             "settings": self.settings.to_json(),
             "hands_free": self.hands_free,
+            "taught": list(dict.fromkeys(self.taught))[:MAX_TAUGHT],
         }
 
     @classmethod
@@ -141,7 +148,11 @@ class Progress:
         days = [d for d in data.get("session_days", []) if _is_day(d)]
         position = data.get("position")
         last = data.get("last_routine")
+        taught = data.get("taught")
         return cls(
+            taught=[t for t in taught if isinstance(t, str) and t][:MAX_TAUGHT]
+            if isinstance(taught, list)
+            else [],
             disclaimer_heard=data.get("disclaimer_heard") is True,
             position=position if isinstance(position, dict) else None,
             last_routine=last if isinstance(last, str) else None,
@@ -151,6 +162,10 @@ class Progress:
             hands_free=data.get("hands_free") is not False,
         )
 
+    def record_taught(self, exercise_ids: Iterable[str]) -> None:
+        """Remember exercises heard in full (order kept, no repeats)."""
+        self.taught = list(dict.fromkeys((*self.taught, *exercise_ids)))[:MAX_TAUGHT]
+
     def record_session(self, today: date) -> None:
         self.session_days = sorted({*self.session_days, today.isoformat()})
 
@@ -159,6 +174,10 @@ class Progress:
         self.completions.append(completion)
         self.record_session(today)
         return completion
+
+    def finished_on(self, day: date) -> bool:
+        """Whether a routine was finished on ``day`` (so the streak includes it)."""
+        return any(c.day == day.isoformat() for c in self.completions)
 
     def streak_days(self, today: date) -> int:
         """Days in a row, ending today or yesterday, on which a routine was finished."""
@@ -186,7 +205,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 
     Version 0 (no schema_version) kept ``completed`` as a list of routine ids and
     ``dates`` as session days; they become dated completions and session_days. Version 1
-    had no settings: they start empty (every default).
+    had no settings: they start empty (every default). Version 2 did not know which
+    exercises a person had been taught: nobody has, so each is heard in full once more.
     """
     version = data.get("schema_version", 0)
     if version == 0:
@@ -202,7 +222,10 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         data["session_days"] = days if isinstance(days, list) else []
         version = 1
     if version == 1:
-        data = {**data, "settings": Settings().to_json(), "schema_version": SCHEMA_VERSION}
+        data = {**data, "settings": Settings().to_json(), "schema_version": 2}
+        version = 2
+    if version == 2:
+        data = {**data, "taught": [], "schema_version": SCHEMA_VERSION}
     return data
 
 
@@ -218,6 +241,7 @@ def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     fresh.completions = sorted(by_id.values(), key=lambda c: (c.day, c.id))
     fresh.session_days = sorted({*old.session_days, *fresh.session_days})
     fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
+    fresh.record_taught(old.taught)
     return fresh.to_json()
 
 

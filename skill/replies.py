@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from skill.engine.coaching import capitalize, dose_summary
-from skill.engine.navigation import Coach, Position
-from skill.library import Exercise, Frequency, Library
+from skill.engine.coaching import capitalize, dose_summary, equipment_phrase
+from skill.engine.navigation import Coach, Position, times_phrase
+from skill.library import HOUSEHOLD, Exercise, Frequency, Library, Routine, Timing
 from skill.words import Words, load_words
 
 _EN = load_words()
@@ -21,6 +21,7 @@ DISCLAIMER = _EN.say("replies.disclaimer")
 WHAT_YOU_CAN_SAY = _EN.say("replies.what_you_can_say")
 WHAT_NOW = _EN.say("replies.what_now")
 IN_ROUTINE_HELP = _EN.say("replies.in_routine_help")
+ERROR = _EN.say("replies.error")
 
 
 def _w(words: Words | None) -> Words:
@@ -57,70 +58,102 @@ def offer_resume(coach: Coach, position: Position, words: Words | None = None) -
     return w.say("replies.offer_resume", where=where)
 
 
-def times_phrase(frequency: Frequency, words: Words | None = None) -> str:
-    """'twice', '3 times', '2 to 3 times'."""
-    w = _w(words)
-    if frequency.times_max != frequency.times_min:
-        return w.say("replies.times_range", low=frequency.times_min, high=frequency.times_max)
-    key = f"replies.times_{frequency.times_min}"
-    return w.say(key) if w.has(key) else w.say("replies.times_n", count=frequency.times_min)
-
-
 def frequency_phrase(frequency: Frequency | None, words: Words | None = None) -> str:
     if frequency is None:
         return ""
     w = _w(words)
-    return w.say("replies.frequency", times=times_phrase(frequency, w), per=frequency.per)
+    times = times_phrase(frequency.times_min, frequency.times_max, w)
+    return w.say("replies.frequency", times=times, per=frequency.per)
 
 
-def how_to(exercise: Exercise, words: Words | None = None) -> str:
+def how_to(
+    exercise: Exercise,
+    words: Words | None = None,
+    offer: bool = True,
+    timing: Timing | None = None,
+) -> str:
+    """The full 'Here's how': what it helps, what you need, every step, the dose (``timing``:
+    the routine's, default the exercise's own), safety."""
     w = _w(words)
-    equipment = [e for e in exercise.equipment if e != "none"]
-    needs = (
-        w.say(
-            "replies.you_need",
-            things=w.join([w.say("replies.a_thing", thing=e) for e in equipment]),
-        )
-        if equipment
-        else w.say("replies.no_equipment")
-    )
+    needs = equipment_phrase(exercise.equipment, w) or w.say("replies.no_equipment")
     parts = [
         f"{capitalize(exercise.name)}. {exercise.helps}",
         needs,
-        w.say("replies.start_position", position=exercise.starting_position),
         *exercise.instructions,
-        dose_summary(exercise.timing, exercise, w),
+        dose_summary(timing or exercise.timing, exercise, w),
         frequency_phrase(exercise.timing.frequency, w),
         *exercise.safety,
-        w.say("replies.want_to_do_it"),
+        w.say("replies.want_to_do_it") if offer else "",
     ]
     return " ".join(p for p in parts if p)
 
 
-def unknown_exercise(library: Library, words: Words | None = None) -> str:
+def how_to_here(
+    exercise: Exercise, words: Words | None = None, timing: Timing | None = None
+) -> str:
+    """'How do I do this?' mid-exercise: the full version at this routine's dose, then how
+    to carry on."""
     w = _w(words)
-    names = [e.name for e in list(library.exercises.values())[:4]]
-    return w.say("replies.unknown_exercise", names=w.join(names))
+    return f"{how_to(exercise, w, offer=False, timing=timing)} {w.say('replies.how_to_here_end')}"
+
+
+def which_exercise(names: Sequence[str], words: Words | None = None) -> str:
+    """A name two exercises share: ask which one, naming them."""
+    w = _w(words)
+    key = "replies.which_exercise" if len(names) == 2 else "replies.which_exercise_many"
+    return w.say(key, names=capitalize(w.join(list(names))))
+
+
+def unknown_exercise(library: Library, words: Words | None = None) -> str:
+    return _w(words).say("replies.unknown_exercise")
 
 
 def unknown_routine(library: Library, words: Words | None = None) -> str:
     w = _w(words)
+    names = w.join([r.name for r in library.routines.values()])
+    return w.say("replies.unknown_routine", names=names)
+
+
+#: Routines up to this long are listed first, as the short ones.
+SHORT_ROUTINE_SECONDS = 15 * 60
+
+
+def routine_line(routine: Routine, coach: Coach, words: Words | None = None) -> str:
+    """'The gentle routine, gentle exercises for back pain: about 12 minutes, with a band.'
+    Only what a home may not have is named; the first turn of the routine names it all."""
+    w = _w(words)
+    equipment = [e for e in coach.equipment(routine) if e not in HOUSEHOLD]
+    needs = (
+        w.say(
+            "replies.routine_needs",
+            things=w.join([w.say(f"equipment_short.{e}") for e in equipment]),
+        )
+        if equipment
+        else w.say("replies.routine_needs_nothing")
+    )
     return w.say(
-        "replies.unknown_routine", names=w.join([r.name for r in library.routines.values()])
+        "replies.routine_line",
+        name=routine.name,
+        purpose=routine.purpose,
+        minutes=coach.duration(coach.total_seconds(routine.id)),
+        needs=needs,
     )
 
 
 def list_routines(library: Library, coach: Coach, words: Words | None = None) -> str:
+    """Each routine with what it is for, how long and what it needs: short ones first."""
     w = _w(words)
-    described = [
-        w.say(
-            "replies.routine_minutes",
-            name=r.name,
-            minutes=w.count("units.minute", coach.minutes(coach.total_seconds(r.id))),
-        )
-        for r in library.routines.values()
-    ]
-    return w.say("replies.list_routines", count=len(described), routines=w.join(described))
+    routines = sorted(library.routines.values(), key=lambda r: coach.total_seconds(r.id))
+    short = [r for r in routines if coach.total_seconds(r.id) <= SHORT_ROUTINE_SECONDS]
+    longer = [r for r in routines if r not in short]
+    groups = []
+    for key, group in (
+        ("replies.routine_group_short", short),
+        ("replies.routine_group_long", longer),
+    ):
+        if group:
+            groups.append(" ".join([w.say(key), *(routine_line(r, coach, w) for r in group)]))
+    return w.say("replies.list_routines", count=len(routines), groups=" ".join(groups))
 
 
 def list_exercises(library: Library, words: Words | None = None) -> str:
@@ -135,17 +168,15 @@ def how_long(
     w = _w(words)
     if position is None or position.finished:
         routine = library.default_routine
-        minutes = coach.minutes(coach.total_seconds(routine.id))
         return w.say(
             "replies.how_long_routine",
             routine=capitalize(routine.name),
-            minutes=w.count("units.minute", minutes),
+            minutes=coach.duration(coach.total_seconds(routine.id)),
             what_now=w.say("replies.what_now"),
         )
-    minutes = coach.minutes(coach.remaining_seconds(position))
     return w.say(
         "replies.how_long_left",
-        minutes=w.count("units.minute", minutes),
+        minutes=coach.duration(coach.remaining_seconds(position)),
         routine=coach.routine(position).name,
     )
 
@@ -161,25 +192,56 @@ def exercises_left(coach: Coach, position: Position | None, words: Words | None 
     return w.say("replies.exercises_to_go", exercises=w.count("units.exercise", left))
 
 
+def streak_phrase(streak: int, done_today: bool, words: Words | None = None) -> str:
+    """The one way a streak is said: days in a row with a routine finished, ending today
+    (``done_today``) or yesterday. Finishing a routine and 'how am I doing' both say this."""
+    w = _w(words)
+    if streak <= 0:
+        return ""
+    if not done_today:
+        return w.say("replies.streak_yesterday", days=w.count("units.day", streak), more=streak + 1)
+    if streak == 1:
+        return w.say("replies.streak_today_one")
+    return w.say("replies.streak_today_many", count=streak)
+
+
 def progress_report(
-    completed: int, streak: int, words: Words | None = None, question: str | None = None
+    completed: int,
+    streak: int,
+    words: Words | None = None,
+    done_today: bool = True,
+    question: str | None = None,
 ) -> str:
     """How many routines and the streak, then ``question`` (default: what would you like?)."""
     w = _w(words)
     what_now = question or w.say("replies.what_now")
     if completed == 0:
         return w.say("replies.no_routine_yet", what_now=what_now)
-    days = w.say("replies.streak", days=w.count("units.day", streak)) if streak else ""
+    routines = w.count("units.routine", completed)
+    if streak <= 0:
+        return w.say("replies.finished_count_no_streak", routines=routines, what_now=what_now)
     return w.say(
         "replies.finished_count",
-        routines=w.count("units.routine", completed),
-        streak=days,
+        routines=routines,
+        streak=streak_phrase(streak, done_today, w),
         what_now=what_now,
     )
 
 
 def finished_praise(streak: int, words: Words | None = None) -> str:
+    """Said when a routine is finished (so today counts)."""
+    return streak_phrase(streak, True, words)
+
+
+def welcome_back_suggesting(
+    routine: Routine, streak: int, done_today: bool, words: Words | None = None
+) -> str:
+    """The next-day welcome: the streak, and the routine done last time, offered again."""
     w = _w(words)
-    if streak > 1:
-        return w.say("replies.days_in_a_row", count=streak)
-    return w.say("replies.start_a_streak")
+    return " ".join(
+        w.say(
+            "replies.welcome_back_suggest",
+            streak=streak_phrase(streak, done_today, w),
+            routine=routine.name,
+        ).split()
+    )

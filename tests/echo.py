@@ -31,16 +31,26 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def slot_catalogue() -> dict[str, dict[str, tuple[str, str]]]:
-    """Slot type -> spoken value -> (value id, value name), from the committed model."""
+    """Slot type -> spoken value -> (value id, value name), from the committed model, for
+    the values that name one record (a name several share is in ``slot_matches``)."""
+    return {
+        kind: {spoken: found[0] for spoken, found in values.items() if len(found) == 1}
+        for kind, values in slot_matches().items()
+    }
+
+
+def slot_matches() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """Slot type -> spoken value -> every (value id, value name) it names: a synonym two
+    values share resolves to both, as Alexa's entity resolution returns every match."""
     model = json.loads(MODEL.read_text())["interactionModel"]["languageModel"]
-    catalogue: dict[str, dict[str, tuple[str, str]]] = {}
+    matches: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for slot_type in model["types"]:
-        values = catalogue.setdefault(slot_type["name"], {})
+        values = matches.setdefault(slot_type["name"], {})
         for value in slot_type["values"]:
             name = value["name"]["value"]
             for spoken in (name, *value["name"].get("synonyms", [])):
-                values[spoken.lower()] = (value["id"], name)
-    return catalogue
+                values.setdefault(spoken.lower(), []).append((value["id"], name))
+    return matches
 
 
 def slot_types() -> dict[str, dict[str, str]]:
@@ -99,6 +109,7 @@ class Echo:
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
         self.catalogue = slot_catalogue()
+        self.matches = slot_matches()
         self.types = slot_types()
         self.last: Reply | None = None
 
@@ -144,13 +155,13 @@ class Echo:
                 slot.update(value=value, source="USER")  # built-in: "PT10M", "5"; no resolutions
             elif value is not None:
                 slot.update(value=value, source="USER")
-                match = self.catalogue[kind].get(value.lower())
+                found = self.matches.get(kind, {}).get(value.lower(), [])
                 authority = {
                     "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{kind}",
-                    "status": {"code": "ER_SUCCESS_MATCH" if match else "ER_SUCCESS_NO_MATCH"},
+                    "status": {"code": "ER_SUCCESS_MATCH" if found else "ER_SUCCESS_NO_MATCH"},
                 }
-                if match:
-                    authority["values"] = [{"value": {"name": match[1], "id": match[0]}}]
+                if found:
+                    authority["values"] = [{"value": {"name": n, "id": i}} for i, n in found]
                 slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
             slots[name] = slot
         request = {
@@ -186,6 +197,10 @@ class Echo:
         self.session_id = None
         return self.post(data)
 
+    def wait(self, seconds: float) -> None:
+        """Time passes in the same session: a turn plays to its end, the person rests."""
+        self.now += timedelta(seconds=seconds)
+
     def next_day(self, days: int = 1) -> None:
         self.now += timedelta(days=days)
         self.session_id = None
@@ -193,5 +208,5 @@ class Echo:
     def copy(self, client: FlaskClient) -> Echo:
         """Another device on the same account (same user, its own session)."""
         other = Echo(client, self.user_id, self.now, dict(self.headers))
-        other.catalogue, other.types = self.catalogue, self.types
+        other.catalogue, other.matches, other.types = self.catalogue, self.matches, self.types
         return other

@@ -10,6 +10,7 @@ turns: their sequence and sum must equal the article's numbers exactly.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ ARTICLES = {
         ("toe_press", "hold", 3, 10, False, None),  # hold 3 s, repeat 10 times
         ("toe_walking", "work", 20, 5, False, None),  # 20 s on the toes, 5 times in a row
         ("ankle_circles", "work", 10, 4, True, None),  # 10 s each way, each ankle
-        ("resistance_band_flexion", "hold", 5, 10, False, None),  # read as a 5 s hold, 10 reps
+        ("resistance_band_flexion", "hold", 5, 11, False, None),  # a 5 s hold, another 10 reps
         ("toe_pencil_grasp", "hold", 10, 10, True, None),  # about 10 s, 5 times with both feet
     ],
     "001_d308f42cd0db2670.txt": [
@@ -54,7 +55,7 @@ ARTICLES = {
         ("hip_rotations", "work", 30, 2, True, None),  # 30 s, then the other leg
         ("tennis_ball_massage", "work", 60, 2, True, None),  # 1 to 3 minutes each foot
         ("lying_towel_leg_stretch", "hold", 30, 2, True, None),  # 30 s each leg
-        ("resistance_band_flexion", "hold", 15, 20, True, None),  # up to 15 s, up to 10 times
+        ("band_foot_stretch", "hold", 8, 10, True, None),  # up to 15 s, up to 10 times: low end
     ],
 }
 
@@ -147,3 +148,168 @@ def test_every_range_and_reading_is_recorded(library, source_file):
     routine = routine_for(library, source_file)
     for item in routine.items:
         assert item.reading, f"{routine.id}/{item.exercise.id} explains how it read the article"
+
+
+# -- the reading rules (content/README.md), applied the same way to all five articles --------
+
+
+def read(rule: str, numbers: tuple[float, ...], described: float = 1) -> float:
+    """The value a rule takes from an article's numbers (see content/README.md)."""
+    if rule == "exactly":  # "N times", "for N seconds", "about N"
+        return numbers[0]
+    if rule == "more":  # "N more times", "another N": on top of what was described
+        return described + numbers[0]
+    if rule == "range":  # "A-B", "A to B", "at least A-B": the low end
+        return min(numbers)
+    if rule == "up_to":  # a ceiling only: half of it, rounded up, to all of it
+        return -(-numbers[0] // 2)
+    if rule == "at_least":
+        return numbers[0]
+    if rule == "aim_for":  # "at least M but aim for N": the goal the article names
+        return max(numbers)
+    raise ValueError(rule)
+
+
+# (article, exercise id, timing field, the article's words, rule, its numbers)
+READINGS = [
+    ("000", "toe_press", "hold_seconds", "Keep this position for 3 seconds", "exactly", (3,)),
+    ("000", "toe_press", "reps", "repeat 10 times, twice a day", "exactly", (10,)),
+    ("000", "toe_walking", "work_seconds", "like a ballerina, for 20 seconds", "exactly", (20,)),
+    ("000", "toe_walking", "reps", "repeat, 5 times in a row", "exactly", (5,)),
+    ("000", "ankle_circles", "work_seconds", "clockwise for about ten seconds", "exactly", (10,)),
+    ("000", "resistance_band_flexion", "reps", "repeat it for another 10 reps", "more", (10,)),
+    ("000", "toe_pencil_grasp", "hold_seconds", "hold it for about 10 seconds", "exactly", (10,)),
+    ("000", "toe_pencil_grasp", "reps", "Repeat the move 5 times with both feet", "exactly", (5,)),
+    ("001", "toe_press", "hold_seconds", "Hold this position for 3-5 seconds", "range", (3, 5)),
+    ("001", "toe_press", "reps", "Do 10 sets, 3 times a day", "exactly", (10,)),
+    ("001", "toe_walking", "reps", "repeat it 5 more times", "more", (5,)),
+    ("001", "toe_walking", "work_seconds", "move forward for 20 seconds", "exactly", (20,)),
+    ("001", "ankle_circles", "work_seconds", "clockwise for 10 second", "exactly", (10,)),
+    (
+        "001",
+        "resistance_band_flexion",
+        "hold_seconds",
+        "hold this position for 5 seconds",
+        "exactly",
+        (5,),
+    ),
+    ("001", "resistance_band_flexion", "reps", "repeat it 10 more times", "more", (10,)),
+    ("001", "toe_pencil_grasp", "hold_seconds", "Hold it for 10 seconds", "exactly", (10,)),
+    (
+        "002",
+        "tibialis_anterior_stretch",
+        "reps",
+        "then repeat 15 times before switching",
+        "exactly",
+        (15,),
+    ),
+    ("002", "toe_walking", "work_seconds", "walk forward for 20 seconds", "exactly", (20,)),
+    ("002", "toe_walking", "sets", "Repeat this set 4 times", "exactly", (4,)),
+    ("002", "toe_walking", "rest_between_sets_seconds", "with a 10-second rest", "exactly", (10,)),
+    (
+        "002",
+        "towel_toe_curls",
+        "reps",
+        "scrunch at least 5 times but aim for 10",
+        "aim_for",
+        (5, 10),
+    ),
+    (
+        "002",
+        "towel_toe_curls",
+        "end_hold_seconds",
+        "hold the position for 10 seconds",
+        "exactly",
+        (10,),
+    ),
+    ("002", "towel_toe_curls", "sets", "with each foot 5 times", "exactly", (5,)),
+    ("002", "single_leg_heel_raises", "reps", "right heel 10 times", "exactly", (10,)),
+    ("002", "ankle_circles", "reps", "make circles 10 times in one direction", "exactly", (10,)),
+    ("002", "ankle_circles", "sets", "Aim to complete 5 sets in total", "aim_for", (5,)),
+    ("003", "toe_press", "hold_seconds", "hold it for 4 seconds", "exactly", (4,)),
+    ("003", "toe_press", "reps", "Repeat this exercise 10 times", "exactly", (10,)),
+    (
+        "003",
+        "resistance_band_flexion",
+        "hold_seconds",
+        "hold in this position for 5 seconds",
+        "exactly",
+        (5,),
+    ),
+    ("003", "resistance_band_flexion", "reps", "for at least 10 times", "at_least", (10,)),
+    ("003", "toe_walking", "work_seconds", "tippy toes for 20-30 seconds", "range", (20, 30)),
+    (
+        "003",
+        "toe_pencil_grasp",
+        "hold_seconds",
+        "Hold it for at least 10 seconds",
+        "at_least",
+        (10,),
+    ),
+    ("003", "toe_pencil_grasp", "reps", "3 times with each foot", "exactly", (3,)),
+    ("003", "ankle_circles", "work_seconds", "for at least 8-10 seconds", "range", (8, 10)),
+    ("004", "seated_toe_stretch", "hold_seconds", "for 10 seconds", "exactly", (10,)),
+    ("004", "seated_toe_stretch", "reps", "3 times for each foot", "exactly", (3,)),
+    ("004", "toe_walking", "work_seconds", "for about 30 seconds", "exactly", (30,)),
+    ("004", "tiptoe_stand", "hold_seconds", "Hold this position for 3 seconds", "exactly", (3,)),
+    ("004", "tiptoe_stand", "reps", "repeating the movement 10 times", "exactly", (10,)),
+    (
+        "004",
+        "toe_pencil_grasp",
+        "reps",
+        "Repeat the movement 5 times with each foot",
+        "exactly",
+        (5,),
+    ),
+    ("004", "ankle_circles", "work_seconds", "circular movements for 10 seconds", "exactly", (10,)),
+    ("004", "hip_rotations", "work_seconds", "rotation movements for 30 seconds", "exactly", (30,)),
+    ("004", "tennis_ball_massage", "work_seconds", "for 1 to 3 minutes", "range", (60, 180)),
+    ("004", "lying_towel_leg_stretch", "hold_seconds", "keep for 30 seconds", "exactly", (30,)),
+    ("004", "band_foot_stretch", "hold_seconds", "Allow up to 15 seconds", "up_to", (15,)),
+    ("004", "band_foot_stretch", "reps", "repeat this operation up to 10 times", "up_to", (10,)),
+]
+
+
+#: The articles themselves live beside the repository (shared/sources), not in it.
+SOURCES = next(
+    (
+        p / "shared" / "sources"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "sources").is_dir()
+    ),
+    Path("/nonexistent"),
+)
+
+
+def article_text(prefix: str) -> str | None:
+    """The article's text with spaces normalised, or None where the articles are not at hand
+    (the rule is still checked; only the quote cannot be)."""
+    found = sorted(SOURCES.glob(f"{prefix}_*.txt")) if SOURCES.is_dir() else []
+    return " ".join(found[0].read_text(encoding="utf-8").split()) if found else None
+
+
+@pytest.mark.parametrize(
+    ("article", "exercise_id", "field", "words", "rule", "numbers"),
+    READINGS,
+    ids=[f"{r[0]}-{r[1]}-{r[2]}" for r in READINGS],
+)
+def test_each_articles_numbers_are_read_by_the_one_rule(
+    library, article, exercise_id, field, words, rule, numbers
+):
+    text = article_text(article)
+    assert text is None or words in text, "the quote is the article's own words"
+    routine = next(r for r in library.routines.values() if (r.source_file or "")[:3] == article)
+    (item,) = [i for i in routine.items if i.exercise.id == exercise_id]
+    value = getattr(item.timing, field)
+    assert value == read(rule, numbers), f"{routine.id}/{exercise_id}.{field}"
+    if rule == "up_to" or (rule != "exactly" and len(numbers) > 1):
+        assert field in item.ranges, "a range the article gives is kept with the item"
+    assert item.reading, "the item says how it read the article"
+
+
+def test_every_article_routine_is_in_the_reading_table(library):
+    covered = {(r[0], r[1]) for r in READINGS}
+    for routine in library.routines.values():
+        if routine.source_file:
+            for item in routine.items:
+                assert (routine.source_file[:3], item.exercise.id) in covered, item.exercise.id

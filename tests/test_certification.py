@@ -96,6 +96,8 @@ def test_the_built_manifest_is_complete_for_submission(package):
             "sslCertificateType",
         ),
         (lambda p: p.body["publishingInformation"].pop("testingInstructions"), "testing"),
+        (lambda p: p.body.pop("events"), "SKILL_DISABLED"),
+        (lambda p: p.body["events"].pop("endpoint"), "events.endpoint"),
         (lambda p: p.published.pop("en-IN"), "locales differ"),
     ],
 )
@@ -232,6 +234,22 @@ def test_a_bad_example_phrase_is_named(package, position, phrase, problem):
     failures = cert.check_example_phrases(edited(package, change))
     assert len(failures) == 1 and failures[0].where.startswith("en-AU")
     assert problem in failures[0].problem
+
+
+def test_every_phrase_the_description_quotes_is_understood(package):
+    assert cert.check_description_phrases(package) == []
+    quoted = package.published["en-US"]["description"].count('"') // 2
+    assert quoted >= 5  # the description does teach phrases
+
+
+def test_a_description_promising_a_phrase_the_model_lacks_is_named(package):
+    def change(p: Package) -> None:
+        p.published["en-IN"]["description"] += ' Say "order me a pizza" for lunch.'
+
+    failures = cert.check_description_phrases(edited(package, change))
+    assert [str(f) for f in failures] == [
+        "store description [en-IN 'order me a pizza']: the model does not know it"
+    ]
 
 
 # -- what the skill says (VUI) ----------------------------------------------------------------

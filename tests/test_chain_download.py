@@ -9,6 +9,7 @@ for S3: the downloader connects there only because the test builds it that way.
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 
@@ -98,6 +99,22 @@ def test_a_server_that_dribbles_bytes_is_cut_off_at_the_deadline(behaviour) -> N
     stopped sending: the thread was the attacker's for as long as it liked."""
     with chain_server(behaviour) as (port, _):
         downloader = ChainDownloader(deadline_seconds=DEADLINE, connect=connect_to(port))
+        seconds, error = timed(lambda: downloader(CHAIN_URL))
+    assert isinstance(error, ChainDownloadError)
+    assert "longer than" in str(error)
+    assert DEADLINE - 0.1 <= seconds < DEADLINE + SLACK
+
+
+def test_a_server_that_never_finishes_the_tls_handshake_is_cut_off_at_the_deadline() -> None:
+    """The watchdog also covers connecting: here the server reads the ClientHello and waits."""
+    context = ssl.create_default_context()
+    with chain_server(respond(200, b"")) as (port, _):
+        downloader = ChainDownloader(
+            deadline_seconds=DEADLINE,
+            connect=lambda timeout: http.client.HTTPSConnection(
+                "127.0.0.1", port, timeout=timeout, context=context
+            ),
+        )
         seconds, error = timed(lambda: downloader(CHAIN_URL))
     assert isinstance(error, ChainDownloadError)
     assert "longer than" in str(error)

@@ -11,6 +11,7 @@ import pytest
 from echo import Echo, Reply
 from progress_db import execute, query
 
+from skill.progress import SCHEMA_VERSION
 from skill.web.app import WebConfig, create_app
 
 MODEL = Path(__file__).resolve().parent.parent / "interaction_models" / "en-US.json"
@@ -215,7 +216,7 @@ def test_old_stored_progress_is_migrated(echo, db):
     reply = echo.say("ProgressIntent")
     assert "finished 2 routines" in reply.text
     stored = json.loads(query(db, "SELECT attributes FROM progress")[0][0])
-    assert stored["schema_version"] == 2
+    assert stored["schema_version"] == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,9 @@ def test_a_lambda_build_links_the_pages_and_names_the_function(tmp_path):
             "termsOfUseUrl": "https://example.org/terms",
         }
     assert body["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    # disabling the skill must reach it, to delete the person's data (privacy policy)
+    assert body["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    assert body["events"]["endpoint"] == {"uri": ARN}
 
 
 def test_a_web_service_build_uses_the_endpoint_with_a_trusted_certificate(tmp_path):

@@ -21,6 +21,7 @@ from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManif
 from click.testing import CliRunner
 
 from skill.cli import main
+from skill.console.understanding import InteractionModel
 from skill.interaction_model import MODELS_DIR, load_locales
 from skill.packaging import skill_package
 from skill.packaging.skill_package import SKILL_PACKAGE_DIR, copy_interaction_models
@@ -107,53 +108,13 @@ def test_the_manifest_declares_a_plain_health_skill(manifest):
 # -- the example phrases, heard by the model ---------------------------------------------------
 
 
-def slot_values(model: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Slot type -> anything a person may say for a value -> the value's id."""
-    types = model["interactionModel"]["languageModel"]["types"]
-    return {
-        slot_type["name"]: {
-            spoken: value["id"]
-            for value in slot_type["values"]
-            for spoken in (value["name"]["value"], *value["name"].get("synonyms", []))
-        }
-        for slot_type in types
-    }
-
-
-def resolve(utterance: str, model: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
-    """The intent and slot ids a sample utterance of ``model`` gives ``utterance``, if any."""
-    values = slot_values(model)
-    for intent in model["interactionModel"]["languageModel"]["intents"]:
-        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        for sample in intent["samples"]:
-            pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(sample))
-            match = re.fullmatch(pattern, utterance)
-            if match and all(
-                said in values.get(slot_types[slot], {}) for slot, said in match.groupdict().items()
-            ):
-                slots = {
-                    slot: values[slot_types[slot]][said] for slot, said in match.groupdict().items()
-                }
-                return intent["name"], slots
-    return None
-
-
-def spoken(phrase: str, invocation: str) -> tuple[str, str | None]:
-    """("launch", None) for "Alexa, open <invocation>"; ("ask", utterance) for "Alexa, ask …"."""
-    text = re.sub(r"[.?!]+$", "", phrase.strip().lower())
-    name = re.escape(invocation)
-    if re.fullmatch(rf"alexa, (?:open|start|launch) {name}", text):
-        return "launch", None
-    asked = re.fullmatch(rf"alexa, (?:ask|tell) {name} (?:to )?(?P<utterance>.+)", text)
-    assert asked, f"{phrase!r} neither opens nor asks {invocation!r}"
-    return "ask", asked["utterance"]
-
-
+#: Each example phrase, and what Alexa must make of it: the intent and each slot, as the
+#: value id entity resolution gives (custom slots) or the words said (Amazon's own slots).
 EXPECTED = {
     "Alexa, open foot coach": None,
-    "Alexa, ask foot coach to start the quick routine": (
-        "StartRoutineIntent",
-        {"routine": "quick"},
+    "Alexa, ask foot coach for a ten minute routine for my knees": (
+        "PlanRoutineIntent",
+        {"minutes": "ten", "area": "knees"},
     ),
     "Alexa, ask foot coach how do I do ankle circles": (
         "ExerciseHowToIntent",
@@ -162,24 +123,30 @@ EXPECTED = {
 }
 
 
-def test_the_example_phrases_are_the_ones_we_resolve(manifest):
+def heard(phrase: str, model: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """What the console's understanding (as `footcoach chat`) makes of an example phrase."""
+    understood = InteractionModel(model).understand(phrase)
+    assert understood.invoked, f"{phrase!r} does not name the skill"
+    if understood.is_launch:
+        return None
+    slots = {
+        slot.name: slot.resolved[0].id if slot.resolved else slot.spoken
+        for slot in understood.slots
+        if slot.spoken is not None
+    }
+    return understood.intent, slots
+
+
+def test_the_example_phrases_are_the_ones_we_expect(manifest):
     for locale in LOCALES:
         assert manifest.publishing_information.locales[locale].example_phrases == list(EXPECTED)
 
 
 @pytest.mark.parametrize("phrase", list(EXPECTED))
-def test_each_example_phrase_reaches_its_intent(phrase, model):
-    invocation = model["interactionModel"]["languageModel"]["invocationName"]
-    kind, utterance = spoken(phrase, invocation)
-    if EXPECTED[phrase] is None:
-        assert kind == "launch"
-    else:
-        assert resolve(utterance, model) == EXPECTED[phrase]
-
-
-def test_an_utterance_outside_the_model_resolves_to_nothing(model):
-    assert resolve("how do i do the moonwalk", model) is None
-    assert resolve("order me a pizza", model) is None
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_example_phrase_reaches_its_intent_and_values(phrase, locale):
+    model = read_json(MODELS_DIR / f"{locale}.json")
+    assert heard(phrase, model) == EXPECTED[phrase]
 
 
 # -- the interaction models -------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_every_exercise_equipment_and_floor_position_needs_an_id():
     needs = {e: LIBRARY.catalogue.needs(x) for e, x in LIBRARY.exercises.items()}
     assert needs["resistance_band_flexion"] >= {"band", "mat"}
     assert needs["tennis_ball_massage"] == {"tennis_ball", "chair"}
-    assert needs["toe_press"] == frozenset()
+    assert needs["toe_press"] == {"chair"}  # standing, with a chair back to hold
     assert needs["hip_rotations"] == {"wall"}
 
 
@@ -120,7 +120,7 @@ def test_an_exercise_without_areas_stops_start_up(content_copy):
 def test_equipment_unknown_to_planning_stops_start_up(content_copy):
     root = content_copy
     edit(root / "planning.json", lambda d: d["equipment"].pop(0))
-    with pytest.raises(ContentError, match=r"resistance_band_flexion\.json: equipment"):
+    with pytest.raises(ContentError, match=r"band_foot_stretch\.json: equipment"):
         load_library(root)
 
 
@@ -130,7 +130,7 @@ def test_equipment_unknown_to_planning_stops_start_up(content_copy):
 def test_a_version_1_record_gets_empty_settings():
     record = {"schema_version": 1, "disclaimer_heard": True, "completions": []}
     migrated = migrate(record)
-    assert migrated["schema_version"] == 2 and "settings" not in record
+    assert migrated["schema_version"] >= 2 and "settings" not in record
     assert Progress.from_json(record).settings == Settings()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,21 @@ def test_one_minute_offers_the_shortest_possible_and_yes_starts_it(echo):
     assert start.pauses_ms and names_in(start.text)
 
 
+def test_a_plan_answers_how_long_and_whats_next(echo):
+    say(echo, "PlanRoutineIntent", minutes="10")
+    say(echo, "AMAZON.YesIntent")
+    routine = LIBRARY.plan(echo.attributes["position"]["routine_id"])
+    how_long = echo.say("HowLongIntent")
+    assert how_long.text.startswith("About ")
+    assert how_long.text.endswith(" left in your routine. Say next when you're ready.")
+    whats_next = echo.say("WhatsNextIntent")
+    assert whats_next.text.startswith(f"Next is {routine.items[1].exercise.name}.")
+    skipped = echo.say("SkipIntent")
+    assert routine.items[1].exercise.name in skipped.text.lower()
+    back = echo.say("AMAZON.PreviousIntent")
+    assert routine.items[0].exercise.name in back.text.lower()
+
+
 def test_no_to_a_plan_drops_the_offer(echo):
     say(echo, "PlanRoutineIntent", minutes="10")
     say(echo, "AMAZON.NoIntent")
@@ -240,6 +256,7 @@ def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo,
     assert "10." in first.text
     reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
     assert reply.text.startswith(f"All right, {curls.name} will be gentler: 5 sets of 5 counted")
+    assert LIBRARY.exercises["towel_toe_curls"].levels["gentle"].supported is None
     # what comes next falls in the gentler dose's first turn: resume plays it from there
     assert reply.text.endswith("Say resume when you're ready.") and not reply.pauses_ms
     following = echo.say("AMAZON.ResumeIntent")
@@ -284,6 +301,12 @@ def test_too_easy_then_too_hard_steps_back_to_normal(echo, db):
     assert stored(db)["settings"]["exercise_levels"] == {}
 
 
+def test_a_new_dose_is_said_mid_sentence(echo):
+    say(echo, "DoExerciseIntent", exercise=("hip rotations", "hip_rotations"))
+    gentler = say(echo, "LevelIntent", level=("too hard", "gentle"))
+    assert gentler.text.startswith("All right, hip rotations will be gentler: one round of 30")
+
+
 def test_already_at_the_top_says_so(echo):
     say(echo, "DoExerciseIntent", exercise=("pencil lift", "toe_pencil_grasp"))
     reply = say(echo, "LevelIntent", level=("too easy", "harder"))
@@ -321,9 +344,9 @@ def test_dizzy_outside_a_routine_offers_no_exercise(echo):
     assert "offer" not in echo.attributes
 
 
-def _session(db: Path, caplog, with_pain: bool) -> tuple[dict, list[str]]:
+def _session(db: Path, caplog, with_pain: bool, now: datetime) -> tuple[dict, list[str]]:
     app = create_app(WebConfig(db=str(db), skill_id=None, verify=False))
-    device = Echo(app.test_client(), now=None)
+    device = Echo(app.test_client(), now=now)  # the same clock: a position keeps its end time
     caplog.clear()
     with caplog.at_level(logging.DEBUG):
         device.launch()
@@ -339,8 +362,9 @@ def _session(db: Path, caplog, with_pain: bool) -> tuple[dict, list[str]]:
 
 
 def test_nothing_said_about_pain_is_stored_or_logged(tmp_path, caplog):
-    with_pain, logs_with = _session(tmp_path / "a.sqlite3", caplog, with_pain=True)
-    without, logs_without = _session(tmp_path / "b.sqlite3", caplog, with_pain=False)
+    now = datetime.now(UTC)
+    with_pain, logs_with = _session(tmp_path / "a.sqlite3", caplog, with_pain=True, now=now)
+    without, logs_without = _session(tmp_path / "b.sqlite3", caplog, with_pain=False, now=now)
     assert with_pain == without
     assert logs_with == logs_without
     assert any("session ended" in line for line in logs_with)
@@ -367,7 +391,7 @@ def test_where_was_i_next_day_offers_the_unfinished_routine(echo, library):
     tomorrow(echo)
     reply = say(echo, "WhereWasIIntent")
     first = library.routines["classic"].items[0].exercise.name
-    assert reply.text.startswith(f"You were on {first} in the classic routine.")
+    assert reply.text.startswith(f"You were on {first} in the back pain routine.")
     resumed = say(echo, "AMAZON.YesIntent")
     assert first in resumed.text.lower() and resumed.pauses_ms
 

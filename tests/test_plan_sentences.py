@@ -59,7 +59,7 @@ def hear(echo: Echo, sentence: str) -> Reply:
 
 
 def in_a_routine(echo: Echo) -> Reply:
-    return hear(echo, "start the classic routine")
+    return hear(echo, "start the back pain routine")
 
 
 # -- time ------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_where_was_i(echo):
     echo.next_day()
     echo.launch()
     reply = hear(echo, "where was I")
-    assert reply.text.startswith("You were on toe walking in the classic routine.")
+    assert reply.text.startswith("You were on toe walking in the back pain routine.")
     assert "toe walking" in hear(echo, "yes").text.lower()
 
 

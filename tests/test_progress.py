@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from skill.progress import Progress, merge
+from skill.progress import SCHEMA_VERSION, Progress, merge
 
 TODAY = date(2026, 11, 22)
 
@@ -63,3 +63,26 @@ def test_merge_takes_the_position_from_the_newer_turn_and_never_forgets_the_disc
 def test_unreadable_records_read_as_blank_rather_than_crash(junk):
     progress = Progress.from_json(junk)
     assert progress.completions == [] and progress.session_days == []
+
+
+def test_a_version_2_record_learns_it_was_taught_nothing():
+    old = {"schema_version": 2, "disclaimer_heard": True, "completions": [], "session_days": []}
+    record = Progress.from_json(old)
+    assert record.taught == []
+    assert record.to_json()["schema_version"] == SCHEMA_VERSION
+    assert old["schema_version"] == 2, "the stored record is not changed in place"
+
+
+def test_what_was_taught_is_kept_across_two_devices_saving_at_once():
+    stored = Progress(taught=["toe_press"]).to_json()
+    phone = Progress(taught=["toe_press", "ankle_circles"]).to_json()
+    echo = Progress(taught=["toe_walking"]).to_json()
+    both = merge(merge(stored, phone), echo)
+    assert sorted(Progress.from_json(both).taught) == ["ankle_circles", "toe_press", "toe_walking"]
+
+
+def test_a_forged_taught_list_is_cleaned():
+    forged = {"schema_version": SCHEMA_VERSION, "taught": ["toe_press", 3, "", None] * 500}
+    record = Progress.from_json(forged)
+    assert set(record.taught) == {"toe_press"}
+    assert record.to_json()["taught"] == ["toe_press"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -134,7 +135,7 @@ def test_how_to_of_every_exercise_inflates_and_says_what_the_how_to_says(
         spoken = plain(replies.how_to(exercise))
         assert inflated.by_id("title").text == capitalize(exercise.name)
         rows = [t.text for t in texts if t.inside("rows")]
-        assert len(rows) == 2 + len(exercise.instructions) + len(exercise.safety)
+        assert len(rows) == 1 + len(exercise.instructions) + len(exercise.safety)
         for row in rows:
             assert plain(re.sub(r"^\d+\. ", "", row)) in spoken, row
         for equipment in (e for e in exercise.equipment if e != "none"):
@@ -150,8 +151,7 @@ def test_the_lists_and_every_routine_plan_inflate_and_match_what_is_said(
     routines = inflate(serialised(lists.routines()), viewport)
     rows = [t.text for t in check_screen(routines, viewport) if t.inside("rows")]
     assert [plain(r) for r in rows] == [
-        plain(f"{r.name}, about {coach.minutes(coach.total_seconds(r.id))} minutes")
-        for r in library.routines.values()
+        plain(replies.routine_line(r, coach, WORDS)) for r in library.routines.values()
     ]
     for row in rows:
         assert plain(row) in plain(replies.list_routines(library, coach))
@@ -249,11 +249,14 @@ def test_a_speaker_gets_exactly_the_responses_it_got_before_screens(
             said.append(device.say(intent, **slots).raw)
         return said
 
-    with_screens = conversation(Device(client, user_id="amzn1.ask.account.SPEAKER"))
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the same clock for both: a position has times
+    with_screens = conversation(Device(client, user_id="amzn1.ask.account.SPEAKER", now=now))
     monkeypatch.setattr(skill_builder, "ShowScreen", lambda coach: NoScreen())
     monkeypatch.setattr(skill_builder, "TouchAsIntent", NoTouch)
     before = create_app(WebConfig(db=str(tmp_path / "b.sqlite3"), skill_id=None, verify=False))
-    without = conversation(Device(before.test_client(), user_id="amzn1.ask.account.SPEAKER"))
+    without = conversation(
+        Device(before.test_client(), user_id="amzn1.ask.account.SPEAKER", now=now)
+    )
     assert with_screens == without
     assert all(b'"directives"' not in raw for raw in with_screens)
 
@@ -418,3 +421,40 @@ def test_the_model_hears_wait_for_me_and_keep_going(said: str, mode: str) -> Non
 
 def test_a_word_that_is_no_mode_is_not_taken_for_one() -> None:
     assert load_model("en-US").understand("purple").intent == "AMAZON.FallbackIntent"
+
+
+def test_a_plan_made_to_measure_shows_its_summary_and_start_is_yes(client, coach) -> None:
+    show = Device(client, screen=True)
+    offered = show.say("PlanRoutineIntent", duration="PT10M")
+    summary = directive(offered, "RenderDocument")["datasources"]["list"]
+    routine_id = show.attributes["offer"]["id"]
+    routine = coach.library.plan(routine_id)
+    assert summary["rows"] == [
+        {"text": f"{n}. {capitalize(i.exercise.name)}: {dose_summary(i.timing, i.exercise)}"}
+        for n, i in enumerate(routine.items, 1)
+    ]
+    assert summary["buttons"][0] == {"label": "Start", "event": ["AMAZON.YesIntent"]}
+
+    started = show.post(touch_event(show, "AMAZON.YesIntent"))
+    assert show.attributes["position"]["routine_id"] == routine_id
+    assert directive(started, "ExecuteCommands") is not None
+
+
+@needs_engine
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+def test_an_offered_plan_inflates_cleanly(coach: Coach, client, viewport: Viewport) -> None:
+    show = Device(client, screen=True)
+    offered = show.say("PlanRoutineIntent", duration="PT10M")
+    render = directive(offered, "RenderDocument")
+    texts = check_screen(inflate(render, viewport), viewport)
+    shown = {t.text for t in texts}
+    assert capitalize(coach.library.plan(show.attributes["offer"]["id"]).name) in shown
+
+
+def test_a_can_fulfill_question_about_an_intent_gets_no_screen(client) -> None:
+    show = Device(client, screen=True)
+    data = show.intent_request("ListRoutinesIntent")
+    data["request"]["type"] = "CanFulfillIntentRequest"
+    reply = show.post(data)
+    assert reply.status == 200 and "canFulfillIntent" in reply.response
+    assert "directives" not in reply.response

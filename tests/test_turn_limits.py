@@ -87,7 +87,10 @@ def test_long_exercises_are_split_between_sides_or_sets(coach, library):
                 if (s.set_number, s.side, s.variation)
                 == (first.set_number, first.side, first.variation)
             )
-            context = PartContext(item, 1, 2, 1, 2, None, item.exercise, coached=False)
+            setup = coach.setup_seconds(routine, index, 0)
+            context = PartContext(
+                item, 1, 2, 1, 2, None, item.exercise, coached=False, setup_seconds=setup
+            )
             turn = Turn(part_segments(context, whole_run), "")
             assert turn.estimated_seconds > TURN_BUDGET_SECONDS, f"{routine.id} item {index}"
 

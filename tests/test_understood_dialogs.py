@@ -62,3 +62,46 @@ def test_help_and_goodbye_in_everyday_words(echo, said, expected):
     else:
         assert not reply.ended
         assert "didn't get that" not in reply.text.lower()
+
+
+@pytest.mark.parametrize(
+    "said", ["where was I", "how am I doing", "this is too hard", "what can you do", "blah blah"]
+)
+def test_answers_mid_routine_reprompt_with_the_routines_question(echo, said):
+    """Silence after an answer given mid-routine must lead back to the routine, not the menu."""
+    routine_reprompt = echo.hear("start the quick routine").reprompt
+    assert "next" in routine_reprompt.lower()
+    reply = echo.hear(said)
+    assert not reply.ended
+    assert reply.reprompt == routine_reprompt
+
+
+def test_answers_outside_a_routine_reprompt_with_the_menu_question(echo):
+    reply = echo.hear("how am I doing")
+    assert "next" not in reply.reprompt.lower()
+    assert reply.reprompt.strip() != ""
+
+
+@pytest.mark.parametrize(
+    "said,equipment", [("without a towel", "towel"), ("without a band", "band")]
+)
+def test_without_equipment_alone_offers_a_plan_without_it(echo, library, said, equipment):
+    """Issue 9's 'without a towel', said on its own, is a plan request, not the fallback."""
+    reply = echo.hear(said)
+    assert not reply.ended
+    assert "didn't get that" not in reply.text
+    offered = [e for e in library.exercises.values() if e.name in reply.text]
+    assert offered, reply.text
+    assert not any(equipment in needed for e in offered for needed in e.equipment)
+
+
+def test_everyday_mid_routine_phrasings_do_what_they_say(echo):
+    """Phrasings found by talking to the skill: none may fall through to 'didn't get that'."""
+    echo.hear("start the quick routine")
+    assert "Exercise 2" in echo.hear("okay I'm in position").text
+    paused = echo.hear("hang on the phone is ringing")
+    assert "paused" in paused.text.lower()
+    assert "didn't get that" not in echo.hear("resume").text
+    assert "didn't get that" not in echo.hear("skip this one I don't like it").text
+    ended = echo.hear("I'm finished for the day thanks")
+    assert ended.ended

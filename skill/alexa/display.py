@@ -24,6 +24,7 @@ from ask_sdk_model import Response
 
 from skill.alexa import screens
 from skill.alexa.conversation import SPOKEN_STEP, Conversation
+from skill.alexa.plan_handlers import PLAN_OFFER
 from skill.engine.navigation import Coach
 from skill.words import DEFAULT_LOCALE, Words, load_words
 
@@ -31,6 +32,8 @@ from skill.words import DEFAULT_LOCALE, Words, load_words
 MAX_RESPONSE_BYTES = 24 * 1024
 RESPONSE_MARGIN_BYTES = 512
 _SERIALIZER = DefaultSerializer()
+#: The requests a screen answers: what was said (touches arrive as intents) and opening.
+SHOWN_AFTER = ("IntentRequest", "LaunchRequest")
 
 
 def has_screen(handler_input: HandlerInput) -> bool:
@@ -59,6 +62,8 @@ class ShowScreen(AbstractResponseInterceptor):
         if response is None or response.should_end_session or not has_screen(handler_input):
             return
         request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) not in SHOWN_AFTER:
+            return  # e.g. CanFulfillIntentRequest names an intent but must carry no screen
         words = load_words(getattr(request, "locale", None) or DEFAULT_LOCALE)
         conversation = Conversation(handler_input, self.coach)
         directives = self._directives(conversation, response, words)
@@ -87,6 +92,13 @@ class ShowScreen(AbstractResponseInterceptor):
         exercise = self.coach.library.exercises.get(offer.get("id", ""))
         if intent == screens.HOW_TO and offer.get("kind") == "exercise" and exercise:
             return [lists.how_to(exercise)]
+        if offer.get("kind") == PLAN_OFFER and offer.get("id"):
+            try:
+                offered = self.coach.library.plan(offer["id"])
+            except (KeyError, ValueError):
+                offered = None
+            if offered is not None:
+                return [lists.plan(offered, offered=True)]
         if intent == "ListExercisesIntent":
             return [lists.exercises()]
         # after "wait for me" a still screen replaces one that was moving on by itself

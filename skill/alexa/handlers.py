@@ -28,13 +28,45 @@ from skill.alexa.conversation import Conversation
 from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
 from skill.alexa.skill_events import SkillEventNotDone
-from skill.engine.navigation import Coach
+from skill.engine.navigation import Coach, Position
 from skill.library import base_routine_id
 
 log = logging.getLogger(__name__)
 
 #: The custom intents this skill can fulfil (CanFulfillIntentRequest answers YES for these).
 CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent"}
+
+
+def go_next(conversation: Conversation, position: Position) -> Response:
+    """The following part; past the last one, the routine is finished, counted and praised."""
+    step = conversation.move("next", position)
+    if step.position.finished and not position.finished:
+        progress = conversation.progress
+        if not position.routine_id.startswith("exercise:"):
+            progress.record_completion(base_routine_id(position.routine_id), conversation.today)
+        streak = progress.streak_days(conversation.today)
+        if streak:
+            return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
+    return conversation.speak_step(step)
+
+
+def carry_on(conversation: Conversation, position: Position) -> Response:
+    """Resume: the next part if this one was heard through (a pause after it), else this
+    part again from its start (the pause cut it short)."""
+    if position.heard_through:
+        return go_next(conversation, position)
+    return conversation.speak_step(conversation.move("resume", position))
+
+
+def known_exercises(conversation: Conversation) -> tuple[str, ...]:
+    """The exercises the 'exercise' slot names that the library has (two for a shared name)."""
+    ids, _ = conversation.slot_ids("exercise")
+    return tuple(i for i in ids if i in conversation.coach.library.exercises)
+
+
+def enumerate_ids(ids: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Ids as a small JSON object ('0': id, ...) for a reply descriptor."""
+    return [(str(index), value) for index, value in enumerate(ids)]
 
 
 class ConversationHandler(AbstractRequestHandler):
@@ -74,6 +106,16 @@ class LaunchHandler(ConversationHandler):
         if conversation.unfinished:
             conversation.make_offer("resume")
             return conversation.say("offer_resume")
+        progress, today = conversation.progress, conversation.today
+        last = progress.last_routine
+        if progress.completions and last in self.coach.library.routines:
+            conversation.make_offer("routine", last)
+            return conversation.say(
+                "welcome_back_suggest",
+                routine=last,
+                streak=progress.streak_days(today),
+                done_today=progress.finished_on(today),
+            )
         return conversation.say("welcome_back")
 
 
@@ -102,10 +144,12 @@ class DoExerciseHandler(ConversationHandler):
     intents = ("DoExerciseIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        exercise_id, _ = conversation.slot("exercise")
-        if exercise_id not in self.coach.library.exercises:
+        ids = known_exercises(conversation)
+        if len(ids) > 1:
+            return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
+        if not ids:
             return conversation.say("unknown_exercise")
-        routine_id = conversation.levelled(f"exercise:{exercise_id}")
+        routine_id = conversation.levelled(f"exercise:{ids[0]}")
         return conversation.speak_step(conversation.start(routine_id))
 
 
@@ -115,12 +159,18 @@ class HowToHandler(ConversationHandler):
     intents = ("ExerciseHowToIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        exercise_id, _ = conversation.slot("exercise")
-        exercise = self.coach.library.exercises.get(exercise_id or "")
-        if exercise is None:
+        ids = known_exercises(conversation)
+        _, spoken = conversation.slot_ids("exercise")
+        current = conversation.unfinished
+        if not spoken and current is not None:  # "how do I do this?" mid-exercise
+            exercise = self.coach.routine(current).items[current.item].exercise
+            return conversation.say("how_to_here", exercise=exercise.id)
+        if len(ids) > 1:
+            return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
+        if not ids:
             return conversation.say("unknown_exercise")
-        conversation.make_offer("exercise", exercise.id)
-        return conversation.say("how_to", exercise=exercise.id)
+        conversation.make_offer("exercise", ids[0])
+        return conversation.say("how_to", exercise=ids[0])
 
 
 class YesHandler(ConversationHandler):
@@ -135,7 +185,9 @@ class YesHandler(ConversationHandler):
             return conversation.speak_step(conversation.start(routine_id))
         unfinished = conversation.unfinished
         if offer.get("kind") == "resume" and unfinished:
-            return conversation.speak_step(conversation.move("resume", unfinished))
+            return carry_on(conversation, unfinished)
+        if offer.get("kind") == "routine" and offer.get("id") in self.coach.library.routines:
+            return conversation.speak_step(conversation.start(conversation.levelled(offer["id"])))
         return conversation.say("what_now")
 
 
@@ -156,14 +208,7 @@ class NextHandler(ConversationHandler):
         position = conversation.position
         if position is None:
             return conversation.say("not_in_routine")
-        step = conversation.move("next", position)
-        if step.position.finished and not position.finished:
-            progress = conversation.progress
-            if not position.routine_id.startswith("exercise:"):
-                progress.record_completion(base_routine_id(position.routine_id), conversation.today)
-            streak = progress.streak_days(conversation.today)
-            return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
-        return conversation.speak_step(step)
+        return go_next(conversation, position)
 
 
 class MoveHandler(ConversationHandler):
@@ -183,6 +228,8 @@ class MoveHandler(ConversationHandler):
         if position is None:
             return conversation.say("not_in_routine")
         intent = conversation.input.request_envelope.request.intent.name
+        if self.moves[intent] == "resume":
+            return carry_on(conversation, position)
         return conversation.speak_step(conversation.move(self.moves[intent], position))
 
 
@@ -223,6 +270,7 @@ class QuestionHandler(ConversationHandler):
                 "progress",
                 completed=len(progress.completions),
                 streak=progress.streak_days(conversation.today),
+                done_today=progress.finished_on(conversation.today),
             )
         return conversation.say(self.kinds[intent])
 
@@ -251,9 +299,11 @@ class StopHandler(ConversationHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 
     def reply(self, conversation: Conversation) -> Response:
-        if conversation.unfinished:
-            return conversation.goodbye("Goodbye! I've saved your place for next time.")
-        return conversation.goodbye("Goodbye, see you next time.")
+        unfinished = conversation.unfinished
+        if unfinished:
+            conversation.set_position(unfinished)  # as of now: a part cut short is not done
+            return conversation.goodbye(conversation.coach.words.say("replies.goodbye_saved"))
+        return conversation.goodbye(conversation.coach.words.say("replies.goodbye"))
 
 
 class SessionEndedHandler(ConversationHandler):
@@ -382,7 +432,7 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.exception("error handling a request", exc_info=exception)
-        speech = "Sorry, something went wrong on my side. Please say that again."
+        speech = replies.ERROR
         return handler_input.response_builder.speak(speech).ask(replies.WHAT_NOW).response
 
 

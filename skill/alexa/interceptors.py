@@ -21,13 +21,14 @@ from ask_sdk_model import Response
 from skill.alexa.conversation import PROGRESS, SESSION_KEYS, STORAGE_OK, Conversation
 from skill.engine.navigation import Coach
 from skill.progress import Progress
+from skill.words import load_words
 
 log = logging.getLogger(__name__)
 
 #: Request attribute: the progress record as loaded, to skip saving an unchanged one.
 LOADED = "progress_loaded"
-NOT_LOADED = "Sorry, I can't reach your saved progress right now, so I won't save today's. "
-NOT_SAVED = "Sorry, I couldn't save your progress just now. "
+NOT_LOADED = load_words().say("replies.storage_not_loaded") + " "
+NOT_SAVED = load_words().say("replies.storage_not_saved") + " "
 
 
 def user_hash(handler_input: HandlerInput) -> str:

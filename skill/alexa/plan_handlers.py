@@ -215,7 +215,7 @@ class LevelHandler(PlanningHandler):
         part = self._next_part(position, routine_id)
         # what comes next is in the new dose's first turn: wait there, 'resume' coaches it
         moved = (
-            replace(position, routine_id=routine_id, part=0, paused=True)
+            replace(position, routine_id=routine_id, part=0, paused=True, ends_at=None)
             if part is None
             else replace(position, routine_id=routine_id, part=part)
         )

@@ -103,7 +103,8 @@ def level_exercise(conversation: Conversation, level: str, changed: bool) -> Utt
     if not changed:
         said = capitalize(words.say(f"conversation.level_exercise_same_{level}", exercise=name))
         return Utterance(f"{said} {conversation.next_step()}")
-    dose = dose_summary(item.timing, item.exercise, words)
+    summary = dose_summary(item.timing, item.exercise, words)
+    dose = summary[:1].lower() + summary[1:]  # it follows a colon
     text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
     dose_at_level = item.exercise.levels.get(level)
     supported = dose_at_level.supported if dose_at_level and dose_at_level.supported else ""

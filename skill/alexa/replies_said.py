@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from skill import replies
 from skill.alexa.said import Utterance, reply
+from skill.words import load_words
 
 if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
 
 NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
-NEXT_WHEN_READY = "Say next when you're ready."
+NEXT_WHEN_READY = load_words().say("replies.next_when_ready")
 
 
 @reply("welcome_first_time")
@@ -31,6 +32,19 @@ def welcome_back(conversation: Conversation) -> Utterance:
     return Utterance(replies.welcome_back())
 
 
+@reply("welcome_back_suggest")
+def welcome_back_suggest(
+    conversation: Conversation, routine: str, streak: int, done_today: bool
+) -> Utterance:
+    """The next-day welcome: the streak and last time's routine, offered again."""
+    known = conversation.coach.library.routines[routine]
+    words = conversation.coach.words
+    return Utterance(
+        replies.welcome_back_suggesting(known, streak, done_today, words),
+        words.say("replies.welcome_back_suggest_reprompt", routine=known.name),
+    )
+
+
 @reply("offer_resume")
 def offer_resume(conversation: Conversation) -> Utterance:
     position = conversation.unfinished
@@ -38,7 +52,7 @@ def offer_resume(conversation: Conversation) -> Utterance:
         raise ValueError("no unfinished routine to offer")
     return Utterance(
         replies.offer_resume(conversation.coach, position),
-        "Say resume to continue, or start to begin again.",
+        conversation.coach.words.say("replies.offer_resume_reprompt"),
     )
 
 
@@ -55,7 +69,37 @@ def unknown_exercise(conversation: Conversation) -> Utterance:
 @reply("how_to")
 def how_to(conversation: Conversation, exercise: str) -> Utterance:
     known = conversation.coach.library.exercises[exercise]
-    return Utterance(replies.how_to(known), f"Want to do {known.name} now? Say yes or no.")
+    words = conversation.coach.words
+    return Utterance(
+        replies.how_to(known, words), words.say("replies.how_to_reprompt", name=known.name)
+    )
+
+
+@reply("how_to_here")
+def how_to_here(conversation: Conversation, exercise: str) -> Utterance:
+    """'How do I do this?' mid-exercise: the whole how-to of the current exercise."""
+    known = conversation.coach.library.exercises[exercise]
+    words = conversation.coach.words
+    position = conversation.unfinished
+    timing = None
+    if position is not None:  # at the dose of the routine under way
+        item = conversation.coach.routine(position).items[position.item]
+        timing = item.timing if item.exercise.id == exercise else None
+    return Utterance(
+        replies.how_to_here(known, words, timing), words.say("replies.how_to_here_reprompt")
+    )
+
+
+@reply("which_exercise")
+def which_exercise(conversation: Conversation, ids: dict[str, str]) -> Utterance:
+    """A name several exercises share: ask which one, naming each."""
+    exercises = conversation.coach.library.exercises
+    names = [exercises[ids[k]].name for k in sorted(ids, key=int)]
+    words = conversation.coach.words
+    return Utterance(
+        replies.which_exercise(names, words),
+        words.say("replies.which_reprompt", names=words.join(names)),
+    )
 
 
 @reply("what_now")
@@ -83,7 +127,7 @@ def whats_next(conversation: Conversation) -> Utterance:
     position = conversation.position
     if position is None:
         return Utterance(NOT_IN_ROUTINE)
-    return Utterance(f"{conversation.coach.whats_next(position)} {NEXT_WHEN_READY}")
+    return Utterance(conversation.coach.whats_next(position))
 
 
 @reply("how_long")
@@ -98,9 +142,14 @@ def exercises_left(conversation: Conversation) -> Utterance:
 
 
 @reply("progress")
-def progress(conversation: Conversation, completed: int, streak: int) -> Utterance:
+def progress(
+    conversation: Conversation, completed: int, streak: int, done_today: bool = True
+) -> Utterance:
     # mid-routine, the routine's own question: "how am I doing" does not leave the routine
-    return Utterance(replies.progress_report(completed, streak, question=conversation.next_step()))
+    question = conversation.next_step()
+    return Utterance(
+        replies.progress_report(completed, streak, done_today=done_today, question=question)
+    )
 
 
 @reply("list_routines")
@@ -120,22 +169,32 @@ def help_here(conversation: Conversation) -> Utterance:
         return Utterance(conversation.coach.words.say("conversation.help"))
     routine = conversation.coach.routine(position)
     exercise = routine.items[position.item].exercise
-    return Utterance(f"You're doing {exercise.name} in {routine.name}. {replies.IN_ROUTINE_HELP}")
+    return Utterance(
+        conversation.coach.words.say(
+            "replies.help_in_routine",
+            exercise=exercise.name,
+            routine=routine.name,
+            in_routine_help=replies.IN_ROUTINE_HELP,
+        )
+    )
 
 
 @reply("not_understood")
 def not_understood(conversation: Conversation) -> Utterance:
+    words = conversation.coach.words
     if conversation.unfinished:
-        return Utterance(f"Sorry, I didn't get that. {replies.IN_ROUTINE_HELP}")
-    return Utterance(
-        "Sorry, I didn't get that. You can say start, list routines, or how do I do ankle circles."
-    )
+        return Utterance(
+            words.say("replies.not_understood_in_routine", in_routine_help=replies.IN_ROUTINE_HELP)
+        )
+    return Utterance(words.say("replies.not_understood"))
 
 
 @reply("carry_on")
 def carry_on(conversation: Conversation) -> Utterance:
     if conversation.unfinished:
-        return Utterance(f"Let's carry on. {NEXT_WHEN_READY}")
+        return Utterance(
+            conversation.coach.words.say("replies.carry_on", next_when_ready=NEXT_WHEN_READY)
+        )
     return Utterance(replies.WHAT_NOW)
 
 

@@ -32,7 +32,8 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import (
     SpeakItemCommand,
 )
 
-from skill.engine.coaching import capitalize, dose_summary, plural, side_name
+from skill import replies
+from skill.engine.coaching import capitalize, dose_summary, side_name
 from skill.engine.dose import RepSlot
 from skill.engine.navigation import Coach, Step
 from skill.engine.ssml import breaks
@@ -377,15 +378,13 @@ class ListScreens:
         )
 
     def routines(self) -> RenderDocumentDirective:
-        rows = []
-        for routine in self.coach.library.routines.values():
-            minutes = self.coach.minutes(self.coach.total_seconds(routine.id))
-            text = self.words.say(
-                "screens.routine_line",
-                name=capitalize(routine.name),
-                minutes=plural(minutes, "minute"),
-            )
-            rows.append({"text": text, "event": [START_ROUTINE, routine.id]})
+        rows = [
+            {
+                "text": capitalize(replies.routine_line(routine, self.coach, self.words)),
+                "event": [START_ROUTINE, routine.id],
+            }
+            for routine in self.coach.library.routines.values()
+        ]
         return self._render(self.words.say("screens.routines_title"), rows)
 
     def exercises(self) -> RenderDocumentDirective:
@@ -404,10 +403,7 @@ class ListScreens:
             if equipment
             else self.words.say("screens.no_equipment")
         )
-        steps = [
-            self.words.say("screens.how_to_start", position=exercise.starting_position),
-            *exercise.instructions,
-        ]
+        steps = exercise.instructions  # the first step says where to start
         rows = [
             {"text": self.words.say("screens.step_line", number=n, text=text)}
             for n, text in enumerate(steps, 1)
@@ -421,8 +417,11 @@ class ListScreens:
             subtitle=needs,
         )
 
-    def plan(self, routine: Routine) -> RenderDocumentDirective:
-        """A routine's exercises in order, each with its dose, and how long it all takes."""
+    def plan(self, routine: Routine, offered: bool = False) -> RenderDocumentDirective:
+        """A routine's exercises in order, each with its dose, and how long it all takes.
+
+        ``offered``: the routine was just offered (a plan made to measure), so Start is "yes".
+        """
         rows = [
             {
                 "text": self.words.say(
@@ -434,10 +433,13 @@ class ListScreens:
             }
             for n, item in enumerate(routine.items, 1)
         ]
-        minutes = self.coach.minutes(self.coach.total_seconds(routine.id))
+        minutes = self.coach.duration(self.coach.total_seconds(routine.id))
         return self._render(
             capitalize(routine.name),
             rows,
-            [("start", [START_ROUTINE, routine.id]), ("routines", [LIST_ROUTINES])],
-            footer=self.words.say("screens.plan_minutes", minutes=plural(minutes, "minute")),
+            [
+                ("start", [YES] if offered else [START_ROUTINE, routine.id]),
+                ("routines", [LIST_ROUTINES]),
+            ],
+            footer=self.words.say("screens.plan_minutes", minutes=minutes),
         )

@@ -1,10 +1,12 @@
 """The words and silences of coaching one part of one exercise.
 
-This is the coach's voice: it names the exercise, teaches it the first time (or gives the
-short cue afterwards), leaves time to get into position, counts reps, holds in silence,
-announces sides, sets and directions, rests, and ends by saying what comes next and asking
-for one word. Silences are exactly the content's numbers; spoken cues inside a long hold
-are added around the silence, never taken out of it.
+This is the coach's voice: it names the exercise, teaches it the first time the person ever
+does it (or gives the one-line cue afterwards), leaves time to get into position, counts
+reps (fewer words once the rhythm is set), holds in silence, announces sides, sets and
+directions, rests, and ends by saying what comes next, what to have and where to be for it.
+Silences are exactly the content's numbers; spoken cues inside a long hold are added around
+the silence, never taken out of it. Rep numbers belong to the side and set, not to the turn:
+a part that continues a side goes on counting where the last part stopped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from skill.engine.dose import RepSlot, rest_seconds
 from skill.engine.turn import Pause, Segment, Speech, say
 from skill.library import Exercise, RoutineItem, Timing
 from skill.words import Words, load_words
+
+#: Reps in a run said in full before the count gets shorter ("3... relax. 4...").
+FULL_REPS = 2
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,11 @@ class PartContext:
     part_count: int
     next_slot: RepSlot | None  # first rep of the following part of this exercise
     next_exercise: Exercise | None  # None when this is the routine's last exercise
-    coached: bool  # taught in full earlier this session: give the short cue
+    coached: bool  # heard in full before: give the short cue
     words: Words = field(default_factory=load_words, compare=False)
+    previous_slot: RepSlot | None = None  # last rep of this exercise's part before this one
+    setup_seconds: float | None = None  # None: the exercise's own setup time
+    ready_said: bool = False  # where to be was said at the end of the turn before
 
 
 def seconds_phrase(seconds: float, words: Words | None = None) -> str:
@@ -52,31 +60,52 @@ def side_name(side: str, exercise: Exercise, words: Words | None = None) -> str:
     return (words or load_words()).say("coaching.side", side=side, limb=exercise.limb)
 
 
+def equipment_phrase(equipment: Sequence[str], words: Words | None = None) -> str:
+    """'You'll need a resistance band, a pencil and a sturdy chair.' ('' for nothing)."""
+    w = words or load_words()
+    things = [w.say(f"equipment.{e}") for e in dict.fromkeys(equipment) if e != "none"]
+    return w.say("coaching.you_need", things=w.join(things)) if things else ""
+
+
+def _per_variation(timing: Timing, w: Words, ways: int) -> str:
+    """What one variation of one set is: '10 reps, holding each for 3 seconds'."""
+    merge_sets = timing.reps == 1 and timing.sets > 1 and ways < 2
+    count = timing.sets if merge_sets else timing.reps
+    if timing.hold_seconds:
+        seconds = seconds_phrase(timing.hold_seconds, w)
+        if count == 1:
+            return seconds if ways >= 2 else w.say("coaching.hold_once", seconds=seconds)
+        key = "coaching.holds" if merge_sets else "coaching.hold_reps"
+        return w.say(key, count=count, reps=count, seconds=seconds)
+    if timing.work_seconds:
+        seconds = seconds_phrase(timing.work_seconds, w)
+        if count == 1:
+            return seconds if ways >= 2 else w.say("coaching.work_once", seconds=seconds)
+        key = "coaching.works" if merge_sets else "coaching.work_reps"
+        return w.say(key, count=count, reps=count, seconds=seconds)
+    what = (
+        w.say("coaching.one_counted_rep")
+        if count == 1
+        else w.say("coaching.counted_reps", reps=count)
+    )
+    if timing.end_hold_seconds:
+        what += w.say("coaching.then_hold", seconds=seconds_phrase(timing.end_hold_seconds, w))
+    return what
+
+
 def dose_summary(timing: Timing, exercise: Exercise, words: Words | None = None) -> str:
     """'10 reps, holding each for 3 seconds, on each foot, right foot first.'"""
     w = words or load_words()
-    if timing.hold_seconds:
-        seconds = seconds_phrase(timing.hold_seconds, w)
-        what = (
-            w.say("coaching.hold_once", seconds=seconds)
-            if timing.reps == 1
-            else w.say("coaching.hold_reps", reps=timing.reps, seconds=seconds)
-        )
-    elif timing.work_seconds:
-        seconds = seconds_phrase(timing.work_seconds, w)
-        what = (
-            w.say("coaching.work_once", seconds=seconds)
-            if timing.reps == 1
-            else w.say("coaching.work_reps", reps=timing.reps, seconds=seconds)
-        )
-    else:
-        what = w.say("coaching.counted_reps", reps=timing.reps)
-        if timing.end_hold_seconds:
-            what += w.say("coaching.then_hold", seconds=seconds_phrase(timing.end_hold_seconds, w))
-    if timing.variations:
-        what += w.say("coaching.ways", count=len(timing.variations))
-    if timing.sets > 1:
-        what = w.say("coaching.sets_of", sets=timing.sets, what=what)
+    ways = len(timing.variations)
+    what = _per_variation(timing, w, ways)
+    if ways == 1:
+        variation = exercise.variation(timing.variations[0]).say
+        what = w.say("coaching.one_way", what=what, variation=variation)
+    elif ways > 1:
+        what = w.say("coaching.ways", count=ways, what=what)
+    if timing.sets > 1 and not (timing.reps == 1 and ways < 2):
+        key = "coaching.sets_each" if ways > 1 else "coaching.sets_of"
+        what = w.say(key, sets=timing.sets, what=what)
     if timing.sides == "each":
         what += w.say("coaching.each_side", limb=exercise.limb, first=exercise.first_side)
     return capitalize(what) + "."
@@ -109,59 +138,92 @@ def _action(exercise: Exercise, slot: RepSlot, w: Words) -> str:
     return w.say("coaching.action_variation", action=exercise.action, variation=variation)
 
 
+def _release(exercise: Exercise, short: bool, w: Words) -> str:
+    """'And relax.' in full; 'Relax.' once the rhythm is set."""
+    release = exercise.release
+    if short and release.lower().startswith("and "):
+        release = release[4:]
+    return w.say("coaching.release", release=capitalize(release))
+
+
 def rep_segments(
-    item: RoutineItem, slot: RepSlot, run_start: bool, run_end: bool, words: Words | None = None
+    item: RoutineItem,
+    slot: RepSlot,
+    run_start: bool,
+    run_end: bool,
+    words: Words | None = None,
+    nth: int = 1,
+    first_run: bool = True,
 ) -> list[Segment]:
-    """One rep. ``run_start``/``run_end``: first/last rep of this side, set and variation."""
+    """One rep. ``run_start``/``run_end``: first/last rep of this side, set and variation
+    in this turn; ``nth``: which rep of that run this is here (after FULL_REPS, fewer words);
+    ``first_run``: the turn's first run, where a counted movement is named in full."""
     w = words or load_words()
     timing, exercise = item.timing, item.exercise
     action = capitalize(_action(exercise, slot, w))
     reps = timing.reps
+    short = nth > FULL_REPS
     last = w.say("coaching.last_one") if reps > 1 and slot.rep == reps else ""
-    release = w.say("coaching.release", release=capitalize(exercise.release))
     if timing.hold_seconds:
-        if run_start:
-            opening = w.say(
-                "coaching.hold_single" if reps == 1 else "coaching.hold_first", action=action
-            )
+        if reps == 1:
+            opening = w.say("coaching.hold_single", action=action)
+        elif run_start:
+            opening = w.say("coaching.hold_first", count=slot.rep, action=action)
         else:
-            opening = f"{last} {w.say('coaching.hold_count', count=slot.rep)}".strip()
+            key = "coaching.hold_short" if short and not last else "coaching.hold_count"
+            opening = f"{last} {w.say(key, count=slot.rep)}".strip()
         return [
-            Speech(opening, "count" if reps > 1 else "say"),
+            Speech(opening, "count" if reps > 1 else "mark"),
             *timed_silence(timing.hold_seconds, "hold", w),
-            Speech(release),
+            Speech(_release(exercise, short, w), "mark"),
         ]
     if timing.work_seconds:
-        opening = (
-            w.say("coaching.work_single", action=action)
-            if reps == 1
-            else f"{last} {w.say('coaching.work_round', count=slot.rep, reps=reps, action=action)}"
-        )
+        if reps == 1:
+            opening = w.say("coaching.work_single", action=action)
+        elif short and not last and not run_start:
+            opening = w.say("coaching.work_round_short", count=slot.rep)
+        else:
+            round_ = w.say("coaching.work_round", count=slot.rep, reps=reps, action=action)
+            opening = f"{last} {round_}".strip()
+        stop = "coaching.work_stop_short" if short else "coaching.work_stop"
         return [
-            Speech(opening.strip(), "count" if reps > 1 else "say"),
+            Speech(opening, "count" if reps > 1 else "mark"),
             *timed_silence(timing.work_seconds, "work", w),
-            Speech(w.say("coaching.work_stop")),
+            Speech(w.say(stop), "mark"),
         ]
     segments: list[Segment] = []
-    if run_start:
+    if run_start and first_run:
         segments.append(Speech(w.say("coaching.as_i_count", action=action)))
+    elif run_start and slot.variation is not None:  # a new direction: say which
+        variation = capitalize(exercise.variation(slot.variation).say)
+        segments.append(Speech(w.say("coaching.as_i_count", action=variation), "mark"))
+    elif run_start:
+        segments.append(Speech(w.say("coaching.again"), "mark"))
     segments += [
         Speech(w.say("coaching.count", count=slot.rep), "count"),
         Pause(timing.rep_seconds or 0, "tempo"),
     ]
-    if run_end and timing.end_hold_seconds:
+    if run_end and slot.rep == reps and timing.end_hold_seconds:
         segments += [
-            Speech(w.say("coaching.now_hold")),
+            Speech(w.say("coaching.now_hold"), "mark"),
             *timed_silence(timing.end_hold_seconds, "hold", w),
-            Speech(release),
+            Speech(_release(exercise, False, w), "mark"),
         ]
     return segments
 
 
 def transition(
-    item: RoutineItem, before: RepSlot | None, slot: RepSlot, words: Words | None = None
+    item: RoutineItem,
+    before: RepSlot | None,
+    slot: RepSlot,
+    words: Words | None = None,
+    continued_from: RepSlot | None = None,
 ) -> list[Segment]:
-    """Announce a new set, side or direction (and rest before it), as a coach would."""
+    """Announce a new set, side or direction (and rest before it), as a coach would.
+
+    ``continued_from``: the last rep of the part before, when this turn picks up in the
+    middle of that side or set ('Right foot, continued.').
+    """
     w = words or load_words()
     timing, exercise = item.timing, item.exercise
     segments: list[Segment] = []
@@ -169,22 +231,40 @@ def transition(
         rest = rest_seconds(timing, before, slot)
         new_block = before.side != slot.side or before.set_number != slot.set_number
         if rest and new_block:
-            segments += [Speech(w.say("coaching.rest")), Pause(rest, "rest")]
+            segments += [Speech(w.say("coaching.rest"), "mark"), Pause(rest, "rest")]
         elif rest:
             segments.append(Pause(rest, "rest"))
+    reference = before or continued_from
     announce = []
-    if timing.sets > 1 and (before is None or before.set_number != slot.set_number):
+    new_set = reference is None or reference.set_number != slot.set_number
+    new_side = slot.side is not None and (reference is None or reference.side != slot.side)
+    if timing.sets > 1 and new_set:
         announce.append(w.say("coaching.set_of", set=slot.set_number, sets=timing.sets))
-    if slot.side and (before is None or before.side != slot.side):
-        key = "coaching.switch_to" if before is not None else "coaching.start_with"
-        announce.append(w.say(key, side=side_name(slot.side, exercise, w)))
-    segments += say(*announce)
+    if slot.side and new_side:
+        if exercise.side_cue:
+            if reference is not None:
+                announce.append(w.say("coaching.switch_sides"))
+            announce.append(exercise.side_cue[slot.side])
+        else:
+            key = "coaching.switch_to" if reference is not None else "coaching.start_with"
+            announce.append(w.say(key, side=side_name(slot.side, exercise, w)))
+    if before is None and continued_from is not None and not announce:
+        if slot.side:
+            what = capitalize(side_name(slot.side, exercise, w))
+        elif timing.sets > 1:
+            what = w.say("coaching.set_of", set=slot.set_number, sets=timing.sets).rstrip(".")
+        else:
+            what = ""
+        if what:
+            announce.append(w.say("coaching.continued", what=what))
+    segments += [Speech(text, "mark") for text in announce]
     return segments
 
 
 def part_opening(context: PartContext) -> list[Segment]:
     w = context.words
     item, exercise = context.item, context.item.exercise
+    setup = exercise.setup_seconds if context.setup_seconds is None else context.setup_seconds
     if context.part_number > 1:
         head = w.say(
             "coaching.part_head",
@@ -195,7 +275,7 @@ def part_opening(context: PartContext) -> list[Segment]:
         return [
             *say(head, exercise.cue),
             Speech(w.say("coaching.get_ready")),
-            Pause(exercise.setup_seconds, "setup"),
+            Pause(setup, "setup"),
         ]
     if context.item_count > 1:
         head = w.say(
@@ -206,12 +286,11 @@ def part_opening(context: PartContext) -> list[Segment]:
         )
     else:
         head = w.say("coaching.single_head", name=capitalize(exercise.name))
+    needs = equipment_phrase(exercise.equipment, w) if context.item_count == 1 else ""
     if context.coached:
-        teach: tuple[str, ...] = (exercise.cue,)
+        ready = "" if context.ready_said else exercise.get_ready
+        teach: tuple[str, ...] = (needs, ready, exercise.cue)
     else:
-        equipment = [e for e in exercise.equipment if e != "none"]
-        things = [w.say("coaching.a_thing", thing=e) for e in equipment]
-        needs = w.say("coaching.you_need", things=" and ".join(things)) if equipment else ""
         teach = (needs, w.say("coaching.heres_how"), *exercise.instructions, *exercise.safety)
     return [
         *say(
@@ -220,36 +299,43 @@ def part_opening(context: PartContext) -> list[Segment]:
             dose_summary(item.timing, exercise, w),
             w.say("coaching.get_into_position"),
         ),
-        Pause(exercise.setup_seconds, "setup"),
+        Pause(setup, "setup"),
     ]
 
 
-def _part_label(item: RoutineItem, slot: RepSlot, w: Words) -> str:
+def _part_label(item: RoutineItem, slot: RepSlot, last: RepSlot | None, w: Words) -> str:
+    """What the next part is: 'your left foot', 'set 2 of 5', or 'the rest of your right foot'."""
     timing = item.timing
+    continues = last is not None and (last.side, last.set_number) == (slot.side, slot.set_number)
     bits = []
     if slot.side:
         bits.append(w.say("coaching.label_side", side=side_name(slot.side, item.exercise, w)))
     if timing.sets > 1:
         bits.append(w.say("coaching.label_set", set=slot.set_number, sets=timing.sets))
+    if continues:
+        if not bits:
+            return w.say("coaching.label_reps")
+        return w.say("coaching.label_rest_of", what=", ".join(bits))
     if not bits and slot.variation:
         bits.append(item.exercise.variation(slot.variation).say)
-    return ", ".join(bits) or w.say("coaching.label_rep", count=slot.rep)
+    return ", ".join(bits) or w.say("coaching.label_reps")
 
 
-def part_closing(context: PartContext) -> list[Segment]:
+def part_closing(context: PartContext, last: RepSlot | None = None) -> list[Segment]:
     w = context.words
     exercise = context.item.exercise
     if context.next_slot is not None:
-        text = w.say("coaching.next_part", label=_part_label(context.item, context.next_slot, w))
-    elif context.next_exercise is not None:
-        text = w.say("coaching.next_exercise", name=exercise.name, next=context.next_exercise.name)
-    elif context.item_count > 1:
+        label = _part_label(context.item, context.next_slot, last, w)
+        return [*say(w.say("coaching.next_part", label=label), w.say("coaching.ready"))]
+    if context.next_exercise is not None:
+        following = context.next_exercise
+        text = w.say("coaching.next_exercise", name=exercise.name, next=following.name)
+        return [*say(text, following.get_ready, w.say("coaching.ready"))]
+    if context.item_count > 1:
         text = w.say("coaching.last_exercise")
         return [*say(text, w.say("coaching.say_next_to_finish"))]
-    else:
-        finished = w.say("coaching.exercise_finished", name=exercise.name)
-        return [*say(finished, w.say("coaching.say_next_to_finish"))]
-    return [*say(text, w.say("coaching.ready"))]
+    finished = w.say("coaching.exercise_finished", name=exercise.name)
+    return [*say(finished, w.say("coaching.say_next_to_finish"))]
 
 
 def _block(slot: RepSlot) -> tuple[int, str | None, str | None]:
@@ -261,12 +347,16 @@ def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segme
     w = context.words
     segments = part_opening(context)
     previous: RepSlot | None = None
+    nth = runs = 0
     for index, slot in enumerate(slots):
         following = slots[index + 1] if index + 1 < len(slots) else None
         run_start = previous is None or _block(previous) != _block(slot)
         run_end = following is None or _block(following) != _block(slot)
-        segments += transition(context.item, previous, slot, w)
-        segments += rep_segments(context.item, slot, run_start, run_end, w)
+        nth = 1 if run_start else nth + 1
+        runs += run_start
+        continued = context.previous_slot if previous is None else None
+        segments += transition(context.item, previous, slot, w, continued)
+        segments += rep_segments(context.item, slot, run_start, run_end, w, nth, runs == 1)
         previous = slot
-    segments += part_closing(context)
+    segments += part_closing(context, previous)
     return tuple(segments)

@@ -9,13 +9,14 @@ finishes the routine, going before the start stays at the first part.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from skill.engine.coaching import PartContext, part_segments
+from skill.engine.coaching import PartContext, equipment_phrase, part_segments
 from skill.engine.parts import Part, split_parts
-from skill.engine.turn import Turn, say
+from skill.engine.turn import Turn, say, speech_seconds
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
+from skill.moves import Moves, load_moves
 from skill.words import Words, load_words
 
 
@@ -28,7 +29,15 @@ class Position:
     part: int = 0
     paused: bool = False
     finished: bool = False
-    coached: tuple[str, ...] = ()  # exercises taught in full this session
+    coached: tuple[str, ...] = ()  # exercises this person has heard taught in full
+    #: UNIX seconds when this part's turn ends playing, stamped by whoever speaks it; None
+    #: once a request cut the turn short. Not part of a position's identity.
+    ends_at: int | None = field(default=None, compare=False)
+
+    @property
+    def heard_through(self) -> bool:
+        """The part's turn played to its end: carrying on means the next part."""
+        return self.ends_at is not None and not self.finished
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,7 +47,7 @@ class Position:
             "paused": self.paused,
             "finished": self.finished,
             "coached": list(self.coached),
-        }
+        } | ({} if self.ends_at is None else {"ends_at": self.ends_at})
 
     @classmethod
     def from_json(cls, data: Any, coach: Coach) -> Position:
@@ -48,6 +57,9 @@ class Position:
         routine_id = data.get("routine_id")
         item, part = data.get("item", 0), data.get("part", 0)
         coached = data.get("coached", [])
+        ends_at = data.get("ends_at")
+        if ends_at is not None and (type(ends_at) is not int or not 0 <= ends_at < 10**11):
+            raise ValueError("position.ends_at is not a time")
         flags = (data.get("paused", False), data.get("finished", False))
         if (
             not isinstance(routine_id, str)
@@ -64,7 +76,15 @@ class Position:
         if not 0 <= item < len(routine.items) or not 0 <= part < len(coach.parts(routine, item)):
             raise ValueError("position is outside its routine")
         known = [c for c in coached if c in coach.library.exercises]
-        return cls(routine_id, item, part, flags[0], flags[1], tuple(dict.fromkeys(known)))
+        return cls(
+            routine_id,
+            item,
+            part,
+            flags[0],
+            flags[1],
+            tuple(dict.fromkeys(known)),
+            ends_at,
+        )
 
 
 class Step(NamedTuple):
@@ -77,17 +97,22 @@ class Step(NamedTuple):
 class Coach:
     """The session engine: turns content and a position into the next spoken turn."""
 
-    def __init__(self, library: Library, words: Words | None = None) -> None:
+    def __init__(
+        self, library: Library, words: Words | None = None, moves: Moves | None = None
+    ) -> None:
         self.library = library
         self.words = words or load_words()
-        self._totals: dict[str, float] = {}  # named routine id -> seconds, computed once
-        # item -> parts: keyed by the item itself (exercise and dose), so the cache stays as
-        # small as the content however many planned or levelled routines are played
-        self._parts: dict[RoutineItem, tuple[Part, ...]] = {}
-        #: (routine id, item, part, taught before) -> the part's turn: content does not change,
-        #: so a turn is built once per worker (a few hundred at most) instead of every time.
-        #: Planned routines are too many to keep (the planner tries many): built each time.
-        self._turns: dict[tuple[str, int, int, bool], Turn] = {}
+        self.moves = moves or load_moves()
+        # (named routine id, exercises known) -> seconds, computed once
+        self._totals: dict[tuple[str, frozenset[str]], float] = {}
+        # (item, first setup seconds) -> parts: keyed by the item itself (exercise and dose),
+        # so the cache stays as small as the content however many planned or levelled
+        # routines are played
+        self._parts: dict[tuple[RoutineItem, float], tuple[Part, ...]] = {}
+        #: (routine id, item, part, taught before, where-to-be said) -> the part's turn:
+        #: content does not change, so a turn is built once per worker (a few hundred at
+        #: most) instead of every time. Planned routines are too many to keep: built each time.
+        self._turns: dict[tuple[str, int, int, bool, bool], Turn] = {}
 
     # -- structure ---------------------------------------------------------------------
 
@@ -95,10 +120,12 @@ class Coach:
         return self.library.plan(position.routine_id)
 
     def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
-        """The item's turns, split once per routine item (content does not change)."""
-        key = routine.items[item]
+        """The item's turns, split once per item and wait to get there (content does not
+        change)."""
+        setup = self.setup_seconds(routine, item, 0)
+        key = (routine.items[item], setup)
         if key not in self._parts:
-            self._parts[key] = split_parts(key, self.words)
+            self._parts[key] = split_parts(routine.items[item], self.words, setup)
         return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
@@ -121,22 +148,37 @@ class Coach:
 
     # -- turns -------------------------------------------------------------------------
 
-    def _part_turn(self, position: Position) -> Step:
-        """Coach the position's part; the exercise counts as taught from then on."""
+    def setup_seconds(self, routine: Routine, item: int, part: int) -> float:
+        """The exercise's own setup, plus the time to get there from the exercise before."""
+        exercise = routine.items[item].exercise
+        if part > 0 or item == 0:
+            return exercise.setup_seconds
+        before = routine.items[item - 1].exercise.starting_position
+        return exercise.setup_seconds + self.moves.extra_seconds(before, exercise.starting_position)
+
+    def _part_turn(self, position: Position, ready_said: bool = False) -> Step:
+        """Coach the position's part; the exercise counts as taught from then on.
+
+        ``ready_said``: the turn before ended by saying where to be for this exercise.
+        """
         routine = self.routine(position)
         item = routine.items[position.item]
         taught = item.exercise.id in position.coached
-        key = (routine.id, position.item, position.part, taught)
+        key = (routine.id, position.item, position.part, taught, ready_said)
         turn = self._turns.get(key)
         if turn is None:
-            turn = self._build_part_turn(routine, position, taught)
+            turn = self._build_part_turn(routine, position, taught, ready_said)
             if not routine.id.startswith(PLAN_PREFIX):
                 self._turns[key] = turn
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
-        return Step(replace(position, paused=False, finished=False, coached=coached), turn)
+        moved = replace(position, paused=False, finished=False, coached=coached, ends_at=None)
+        return Step(moved, turn)
 
-    def _build_part_turn(self, routine: Routine, position: Position, taught: bool) -> Turn:
-        """A part's turn: a function of the routine, the place and whether it was taught."""
+    def _build_part_turn(
+        self, routine: Routine, position: Position, taught: bool, ready_said: bool
+    ) -> Turn:
+        """A part's turn: a function of the routine, the place, whether it was taught and
+        whether the turn before said where to be."""
         item = routine.items[position.item]
         parts = self.parts(routine, position.item)
         following = self._following(routine, position.item, position.part)
@@ -153,6 +195,9 @@ class Coach:
             else None,
             coached=taught,
             words=self.words,
+            previous_slot=parts[position.part - 1][-1] if position.part else None,
+            setup_seconds=self.setup_seconds(routine, position.item, position.part),
+            ready_said=ready_said,
         )
         reprompt = self.words.say("coaching.next_reprompt")
         return Turn(part_segments(context, parts[position.part]), reprompt)
@@ -162,20 +207,45 @@ class Coach:
         item, part = self._last(routine)
         text = self.words.say("navigation.routine_end", routine=routine.name)
         then = self.words.say("navigation.start_over_or_stop")
-        turn = Turn(say(text, then), then)
-        return Step(replace(position, item=item, part=part, paused=False, finished=True), turn)
+        turn = Turn(say(text, self.how_often(routine), then), then)
+        finished = replace(position, item=item, part=part, paused=False, finished=True)
+        return Step(replace(finished, ends_at=None), turn)
 
-    def _intro(self, routine: Routine) -> Turn:
+    def how_often(self, routine: Routine) -> str:
+        """The article's own frequency for this routine, said once at its end ('' if none)."""
+        w = self.words
+        said = []
+        for entry in routine.frequency:
+            times = times_phrase(entry.frequency.times_min, entry.frequency.times_max, w)
+            names = [self.library.exercises[e].name for e in entry.exercises]
+            what = w.join(names) if names else w.say("navigation.this_routine")
+            said.append(
+                w.say("navigation.how_often_entry", what=what, times=times, per=entry.frequency.per)
+            )
+        return w.say("navigation.how_often", entries=w.join(said)) if said else ""
+
+    def equipment(self, routine: Routine) -> tuple[str, ...]:
+        """Everything the routine needs, in the order it is first needed."""
+        needed = (e for item in routine.items for e in item.exercise.equipment if e != "none")
+        return tuple(dict.fromkeys(needed))
+
+    def _intro_text(self, routine: Routine, duration: str) -> tuple[str, ...]:
+        """'Let's do X: 5 exercises, about 14 minutes.', and everything it needs."""
         if len(routine.items) == 1:
-            return Turn((), "")
-        minutes = self.minutes(self.total_seconds(routine.id))
+            return ()
         text = self.words.say(
             "navigation.intro",
             routine=routine.name,
             exercises=self.words.count("units.exercise", len(routine.items)),
-            minutes=self.words.count("units.minute", minutes),
+            minutes=duration,
         )
-        return Turn(say(text), "")
+        return (text, equipment_phrase(self.equipment(routine), self.words))
+
+    def _intro(self, routine: Routine, coached: tuple[str, ...] = ()) -> Turn:
+        if len(routine.items) == 1:
+            return Turn((), "")
+        duration = self.duration(self.total_seconds(routine.id, coached))
+        return Turn(say(*self._intro_text(routine, duration)), "")
 
     # -- moves -------------------------------------------------------------------------
 
@@ -183,7 +253,7 @@ class Coach:
         """Begin a routine (or 'exercise:<id>' for one exercise) at its first part."""
         routine = self.library.plan(routine_id)
         step = self._part_turn(Position(routine_id, coached=coached))
-        return Step(step.position, self._intro(routine).then(step.turn))
+        return Step(step.position, self._intro(routine, coached).then(step.turn))
 
     def start_exercise(self, exercise_id: str, coached: tuple[str, ...] = ()) -> Step:
         return self.start(f"exercise:{exercise_id}", coached)
@@ -194,7 +264,10 @@ class Coach:
         following = self._following(self.routine(position), position.item, position.part)
         if following is None:
             return self._finished_turn(position)
-        return self._part_turn(replace(position, item=following[0], part=following[1]))
+        new_exercise = following[0] != position.item
+        return self._part_turn(
+            replace(position, item=following[0], part=following[1]), ready_said=new_exercise
+        )
 
     def previous(self, position: Position) -> Step:
         if position.finished:
@@ -220,6 +293,7 @@ class Coach:
         return self.start(position.routine_id, position.coached)
 
     def pause(self, position: Position) -> Step:
+        """Hold the place; whether the part was heard through (``ends_at``) is kept for resume."""
         turn = Turn(
             say(self.words.say("navigation.paused"), self.words.say("navigation.say_resume")),
             self.words.say("navigation.resume_reprompt"),
@@ -227,7 +301,11 @@ class Coach:
         return Step(replace(position, paused=True), turn)
 
     def resume(self, position: Position) -> Step:
-        """Pick up the part that was under way, from its start: a rep may have been cut off."""
+        """Pick up the part that was under way, from its start: a rep may have been cut off.
+
+        A part heard through (``position.heard_through``) is done: carry on with ``next``
+        instead, which the caller chooses so the move it made is the move it recorded.
+        """
         if position.finished:
             return self._finished_turn(position)
         return self._part_turn(position)
@@ -235,20 +313,25 @@ class Coach:
     # -- questions ---------------------------------------------------------------------
 
     def whats_next(self, position: Position) -> str:
+        """What comes after this part, ending with the one thing to say next."""
         routine = self.routine(position)
+        w = self.words
         if position.finished:
-            return self.words.say("navigation.finished_routine", routine=routine.name)
+            return w.say("navigation.finished_routine", routine=routine.name)
         following = self._following(routine, position.item, position.part)
         if following is None:
-            return self.words.say("navigation.last_was_last")
+            return w.say("navigation.last_was_last")
         item = routine.items[following[0]]
         if following[0] == position.item:
-            return self.words.say(
-                "navigation.next_part", part=following[1] + 1, name=item.exercise.name
+            text = w.say("navigation.next_part", part=following[1] + 1, name=item.exercise.name)
+        else:
+            text = w.say(
+                "navigation.next_exercise",
+                name=item.exercise.name,
+                helps=item.exercise.helps,
+                ready=item.exercise.get_ready,
             )
-        return self.words.say(
-            "navigation.next_exercise", name=item.exercise.name, helps=item.exercise.helps
-        )
+        return f"{text} {w.say('coaching.ready')}"
 
     def exercises_left(self, position: Position) -> int:
         """Exercises not yet finished, counting the current one unless its last part is done."""
@@ -266,17 +349,23 @@ class Coach:
             step = self.next(step.position)
         yield step
 
-    def total_seconds(self, routine_id: str) -> float:
-        """How long the whole routine plays, first-time instructions included.
-
-        Kept only for the content's own routines: planned ones are too many to keep.
-        """
-        if routine_id in self._totals:
-            return self._totals[routine_id]
-        first = self._part_turn(Position(routine_id))
-        total = first.turn.estimated_seconds + self.remaining_seconds(first.position)
-        if routine_id in self.library.routines:
-            self._totals[routine_id] = total
+    def total_seconds(self, routine_id: str, coached: tuple[str, ...] = ()) -> float:
+        """How long the whole routine plays for someone who knows ``coached`` already
+        (by default nobody: first-time instructions included)."""
+        routine = self.library.plan(routine_id)
+        known = frozenset(coached) & {i.exercise.id for i in routine.items}
+        key = (routine_id, known)
+        if key in self._totals:
+            return self._totals[key]
+        first = self._part_turn(Position(routine_id, coached=tuple(sorted(known))))
+        intro = self._intro_text(routine, self.words.count("units.minute", 10))
+        total = (
+            speech_seconds(" ".join(intro))
+            + first.turn.estimated_seconds
+            + self.remaining_seconds(first.position)
+        )
+        if routine_id in self.library.routines:  # planned routines are too many to keep
+            self._totals[key] = total
         return total
 
     def remaining_seconds(self, position: Position) -> float:
@@ -292,3 +381,27 @@ class Coach:
     @staticmethod
     def minutes(seconds: float) -> int:
         return max(1, round(seconds / 60))
+
+    def duration(self, seconds: float) -> str:
+        """How long, said within 10 %: '90 seconds', '4 and a half minutes', '14 minutes'."""
+        return duration_phrase(seconds, self.words)
+
+
+def duration_phrase(seconds: float, words: Words) -> str:
+    """Seconds to the nearest 10 under 2.5 minutes, half minutes under 10, else minutes."""
+    if seconds < 150:
+        return words.count("units.second", max(10, round(seconds / 10) * 10))
+    if seconds < 600:
+        halves = round(seconds / 30)
+        if halves % 2:
+            return words.say("units.minutes_and_a_half", count=halves // 2)
+        return words.count("units.minute", halves // 2)
+    return words.count("units.minute", round(seconds / 60))
+
+
+def times_phrase(times_min: int, times_max: int, words: Words) -> str:
+    """'once', 'twice', '3 times', '2 to 3 times'."""
+    if times_max != times_min:
+        return words.say("units.times_range", low=times_min, high=times_max)
+    key = f"units.times_{times_min}"
+    return words.say(key) if words.has(key) else words.say("units.times_n", count=times_min)

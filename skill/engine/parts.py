@@ -59,14 +59,24 @@ def _split(
     return [piece for part in parts for piece in _split(part, measure, item, level - 1)]
 
 
-def split_parts(item: RoutineItem, words: Words | None = None) -> tuple[Part, ...]:
-    """The exercise's reps grouped into turns that each fit Alexa's limit."""
+def split_parts(
+    item: RoutineItem, words: Words | None = None, setup_seconds: float | None = None
+) -> tuple[Part, ...]:
+    """The exercise's reps grouped into turns that each fit Alexa's limit.
+
+    ``setup_seconds``: the first part's time to get into position (the exercise's own by
+    default; more after a change of place), the most any part of this item waits.
+    """
     slots = rep_slots(item.timing, item.exercise.first_side)
     words = words or load_words()
+    setup = item.exercise.setup_seconds if setup_seconds is None else setup_seconds
 
     def measure(part: Sequence[RepSlot]) -> float:
-        # Worst case: first part, full instructions, a following exercise to announce.
-        context = PartContext(item, 1, 2, 1, 2, None, item.exercise, False, words)
+        # Worst case: first part, full instructions, the wait to get there, and a following
+        # exercise to announce.
+        context = PartContext(
+            item, 1, 2, 1, 2, None, item.exercise, False, words, setup_seconds=setup
+        )
         return Turn(part_segments(context, part), "").estimated_seconds
 
     return tuple(_split(slots, measure, item, Boundary.OUTER))

@@ -22,12 +22,13 @@ MAX_TURN_SECONDS = 240
 TURN_BUDGET_SECONDS = 210
 
 PauseKind = Literal["hold", "work", "tempo", "rest", "setup"]
-SpeechRole = Literal["say", "count", "cue"]
+SpeechRole = Literal["say", "count", "cue", "mark"]
 
 
 @dataclass(frozen=True)
 class Speech:
-    """Words spoken aloud. ``role`` marks rep counts and mid-hold cues for checks."""
+    """Words spoken aloud. ``role``: instructions (say), rep counts, mid-hold cues, and marks
+    (releases, rests, sides and sets) that repeat by nature, so checks can tell them apart."""
 
     text: str
     role: SpeechRole = "say"

@@ -160,7 +160,29 @@ def check_manifest(package: Package) -> list[Failure]:
             if problem:
                 failures.append(Failure(rule, f"{locale} {field}", problem))
     failures += _check_endpoint(body.get("apis", {}).get("custom", {}).get("endpoint"))
+    failures += _check_skill_disabled(body.get("events"))
     return failures
+
+
+def _check_skill_disabled(events: Any) -> list[Failure]:
+    """The privacy policy promises that disabling the skill deletes the person's data, and
+    Alexa sends AlexaSkillEvent.SkillDisabled only to a skill whose manifest subscribes to
+    SKILL_DISABLED with an endpoint (docs/alexa/smapi/skill-events-in-alexa-skills.html)."""
+    events = events if isinstance(events, dict) else {}
+    names = {s.get("eventName") for s in events.get("subscriptions", []) if isinstance(s, dict)}
+    if "SKILL_DISABLED" not in names:
+        return [
+            Failure(
+                "skill manifest",
+                "events",
+                "no SKILL_DISABLED subscription: disabling "
+                "the skill would not delete the person's data, as the policy says",
+            )
+        ]
+    return [
+        Failure(f.rule, "events.endpoint", f.problem)
+        for f in _check_endpoint(events.get("endpoint"))
+    ]
 
 
 def _check_store_text(locale: str, published: dict[str, Any]) -> list[Failure]:
@@ -450,8 +472,10 @@ def example_phrase_problem(
     said = [asked["utterance"]]
     if asked["connector"]:
         said.append(f"{asked['connector']} {asked['utterance']}")
-    if understood is None or understood == FALLBACK or not any(
-        samples.matches(understood, utterance) for utterance in said
+    if (
+        understood is None
+        or understood == FALLBACK
+        or not any(samples.matches(understood, utterance) for utterance in said)
     ):
         return f"{asked['utterance']!r} is not one of the model's sample utterances"
     return None
@@ -472,6 +496,26 @@ def check_example_phrases(package: Package) -> list[Failure]:
     return failures
 
 
+def check_description_phrases(package: Package) -> list[Failure]:
+    """Every phrase the store description quotes is something the model understands.
+
+    FUNCTIONAL: the skill's functionality must match its description, and anything the
+    skill tells people to say must work ("say \"I have ten minutes\"" is a promise).
+    """
+    failures = []
+    for locale, published in sorted(package.published.items()):
+        model = package.models.get(locale)
+        if model is None:
+            continue
+        understanding = InteractionModel(model)
+        description = published.get("description", "")
+        for phrase in re.findall(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]", description):
+            if understanding.intent_for(words(phrase)).intent in (None, FALLBACK):
+                where = f"{locale} {phrase!r}"
+                failures.append(Failure("store description", where, "the model does not know it"))
+    return failures
+
+
 # -- everything -----------------------------------------------------------------------------
 
 STATIC_CHECKS = (
@@ -480,6 +524,7 @@ STATIC_CHECKS = (
     check_invocation_name,
     check_sample_utterances,
     check_example_phrases,
+    check_description_phrases,
 )
 
 

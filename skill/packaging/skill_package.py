@@ -143,6 +143,8 @@ def complete_manifest(manifest: dict[str, Any], deployment: Deployment) -> dict[
         for locale in locales
     }
     body.setdefault("apis", {}).setdefault("custom", {})["endpoint"] = deployment.endpoint_json()
+    if "events" in body:  # skill events (SKILL_DISABLED) go to the same endpoint
+        body["events"]["endpoint"] = deployment.endpoint_json()
     return manifest
 
 
