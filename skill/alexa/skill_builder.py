@@ -15,6 +15,7 @@ from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
+from skill.alexa.model_json import PlannedSerializer
 from skill.alexa.plan_handlers import plan_handlers
 from skill.alexa.reminders import TimedApiClient, reminder_handlers
 from skill.alexa.skill_events import LetSkillEventsFail
@@ -52,4 +53,7 @@ def build_skill(
     builder.add_global_response_interceptor(SpeakSlower())  # before the prompt is kept
     builder.add_global_response_interceptor(SaveProgress())
     builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
-    return builder.create()
+    skill = builder.create()
+    # the SDK's own mapping, planned once per model class (same objects, same JSON)
+    skill.serializer = PlannedSerializer()
+    return skill
