@@ -133,7 +133,7 @@ def routine_line(routine: Routine, coach: Coach, words: Words | None = None) -> 
     )
     return w.say(
         "replies.routine_line",
-        name=routine.name,
+        name=capitalize(routine.name),  # it begins a sentence, on the card as well
         purpose=routine.purpose,
         minutes=coach.duration(coach.total_seconds(routine.id)),
         needs=needs,
