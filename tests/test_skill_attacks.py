@@ -1,0 +1,91 @@
+"""Attacks on the skill behind the request checks (issue 11's second round, tests/RESULTS.md).
+
+Each test sends what an attacker can put in a body (with verification off, or signed by a
+throw-away PKI) and checks the answer is an ordinary one: not the catch-all apology with an
+ERROR in the log, not a call to a host the attacker chose.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from echo import Echo, Reply
+from flask.testing import FlaskClient
+
+APOLOGY = "went wrong"
+
+
+@pytest.fixture
+def echo(client: FlaskClient) -> Echo:
+    return Echo(client)
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def touch(echo: Echo, arguments: Any) -> Reply:
+    return echo.post(
+        echo.envelope(
+            {
+                "type": "Alexa.Presentation.APL.UserEvent",
+                "token": "coaching",
+                "arguments": arguments,
+                "source": {"type": "TouchWrapper", "handler": "Press", "id": "button"},
+            }
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [[["AMAZON.NextIntent"]], [{"name": "AMAZON.NextIntent"}], [None], [1.5], [True]],
+    ids=["list", "object", "null", "number", "bool"],
+)
+def test_a_forged_touch_whose_first_argument_is_not_a_name_is_not_a_touch(
+    echo: Echo, caplog: pytest.LogCaptureFixture, arguments: Any
+) -> None:
+    """Before: a list or an object as the first argument raised TypeError (unhashable) in the
+    touch interceptor, answered by the catch-all apology with a traceback logged as ERROR."""
+    echo.launch()
+    reply = touch(echo, arguments)
+    assert reply.status == 200
+    assert APOLOGY not in reply.text
+    assert reply.response.get("outputSpeech") is None  # like any event the documents never send
+    assert _errors(caplog) == []
+
+
+def plan(echo: Echo, **slots: str) -> Reply:
+    request = echo.intent_request("PlanRoutineIntent")
+    for name, value in slots.items():
+        request["request"]["intent"]["slots"][name].update(value=value, source="USER")
+    return echo.post(request)
+
+
+@pytest.mark.parametrize(
+    "duration",
+    ["PT" + "9" * 400 + "S", "P9999999999DT9999999999H", "P9999999999999W", "PT" + "1" * 300 + "H"],
+    ids=["seconds", "days-hours", "weeks", "hours"],
+)
+def test_a_duration_too_large_to_compute_is_the_longest_plan(
+    echo: Echo, caplog: pytest.LogCaptureFixture, duration: str
+) -> None:
+    """Before: isodate raised OverflowError and the person heard the catch-all apology."""
+    echo.launch()
+    reply = plan(echo, duration=duration)
+    assert reply.status == 200
+    assert reply.text.startswith("Here's a 180-minute routine"), reply.text
+    assert _errors(caplog) == []
+
+
+def test_a_negative_duration_is_no_duration(echo: Echo) -> None:
+    """Before: "-PT5M" was -5 minutes, said back as "0 minutes is too short"."""
+    echo.launch()
+    assert "0 minutes" in plan(echo, duration="PT0M").text  # what zero says, for comparison
+    reply = plan(echo, duration="-PT5M", minutes="10")
+    assert reply.text.startswith("Here's a 10-minute routine"), reply.text
+    assert "0 minutes" not in plan(echo, duration="-PT5M").text
+
+
