@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.api_client import DefaultApiClient
+from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import PermissionStatus, Response
@@ -71,8 +72,32 @@ TIDY_BUDGET_SECONDS = 2.0
 NO_PERMISSION_CODES = {401, 403}
 
 
+#: Where Alexa's APIs are, as Amazon documents them (North America, Europe, Far East; the
+#: Reminders reference spells the Far East host both ways). The request names one in
+#: ``context.System.apiEndpoint``, and the SDK sends the person's token to whatever it names:
+#: a forged request must not make the skill call, or carry a token to, any other host.
+ALEXA_API_ORIGINS = (
+    "https://api.amazonalexa.com",
+    "https://api.eu.amazonalexa.com",
+    "https://api.fe.amazonalexa.com",
+    "https://api.fe.amazon.com",
+)
+
+
+def is_alexa_api(url: str) -> bool:
+    """Whether ``url`` is on one of Alexa's API hosts: its authority ends at the "/" after one
+    of the origins, so no userinfo, port, backslash or longer host name can follow it."""
+    return any(url.startswith(origin + "/") for origin in ALEXA_API_ORIGINS)
+
+
 class TimedApiClient(DefaultApiClient):
-    """ask-sdk-core's DefaultApiClient with a timeout on every call (it sets none)."""
+    """ask-sdk-core's DefaultApiClient with a timeout on every call (it sets none), that only
+    calls Alexa's own API hosts."""
+
+    def invoke(self, request: Any) -> Any:
+        if not isinstance(request.url, str) or not is_alexa_api(request.url):
+            raise ApiClientException("apiEndpoint is not one of Alexa's API hosts")
+        return super().invoke(request)
 
     def _resolve_method(self, request: Any) -> Any:
         method = super()._resolve_method(request)
