@@ -89,3 +89,37 @@ def test_a_negative_duration_is_no_duration(echo: Echo) -> None:
     assert "0 minutes" not in plan(echo, duration="-PT5M").text
 
 
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["StartRoutineIntent", "nope"],
+        ["StartRoutineIntent", "plan:knees:zz.zz"],
+        ["StartRoutineIntent", "exercise:" + "a" * 100],
+        ["StartRoutineIntent", "../../etc/passwd"],
+        ["StartRoutineIntent", "x" * 10_000],
+    ],
+    ids=["unknown", "plan-of-nothing", "exercise-syntax", "dotdot", "long"],
+)
+def test_a_forged_touch_naming_no_routine_is_told_so(
+    echo: Echo, caplog: pytest.LogCaptureFixture, arguments: list[str]
+) -> None:
+    echo.launch()
+    reply = touch(echo, arguments)
+    assert reply.text.startswith("I don't know that routine"), reply.text
+    assert _errors(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("slot", "value"),
+    [
+        ("duration", "PT99999999H"),
+        ("duration", "P999999999D"),
+        ("minutes", "1e308"),
+        ("minutes", "9" * 300),
+    ],
+)
+def test_absurd_amounts_of_time_are_the_longest_plan(echo: Echo, slot: str, value: str) -> None:
+    echo.launch()
+    assert plan(echo, **{slot: value}).text.startswith("Here's a 180-minute routine")
