@@ -7,14 +7,21 @@ ERROR in the log, not a call to a host the attacker chose.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
-from echo import Echo, Reply
+from echo import Echo, Reply, slot_types
 from flask.testing import FlaskClient
 
+from skill.engine import navigation
+from skill.engine.navigation import Coach
+from skill.library import Library
+
 APOLOGY = "went wrong"
+LEVELS = ("gentle", "standard", "harder")
 
 
 @pytest.fixture
@@ -89,8 +96,6 @@ def test_a_negative_duration_is_no_duration(echo: Echo) -> None:
     assert "0 minutes" not in plan(echo, duration="-PT5M").text
 
 
-
-
 @pytest.mark.parametrize(
     "arguments",
     [
@@ -123,3 +128,52 @@ def test_a_forged_touch_naming_no_routine_is_told_so(
 def test_absurd_amounts_of_time_are_the_longest_plan(echo: Echo, slot: str, value: str) -> None:
     echo.launch()
     assert plan(echo, **{slot: value}).text.startswith("Here's a 180-minute routine")
+
+
+def test_a_coach_keeps_a_bounded_number_of_turns_however_many_level_mixes_are_played(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: every mix of levels ("stretching@g,hr=h"), 3^exercises of them per routine, kept
+    its turns for the life of the worker; a forged session naming one after another grew the
+    cache without end. The bound is lowered here so the test plays few of them."""
+    monkeypatch.setattr(navigation, "MAX_KEPT_TURNS", 40)
+    coach, fresh = Coach(library), Coach(library)
+    routine_id = max(library.routines, key=lambda r: len(library.routines[r].items))
+    exercises = [item.exercise.id for item in library.routines[routine_id].items]
+    mixes = itertools.islice(itertools.product(LEVELS, repeat=len(exercises)), 30)
+    for levels in mixes:
+        levelled = library.with_levels(routine_id, dict(zip(exercises, levels, strict=True)))
+        step = coach.start(levelled)
+        for _ in range(4):
+            step = coach.next(step.position)
+            assert len(coach._turns) <= 40
+        # what is said is what a coach that never saw the others says
+        assert (
+            step.turn
+            == fresh.next(
+                fresh.next(
+                    fresh.next(fresh.next(fresh.start(levelled).position).position).position
+                ).position
+            ).turn
+        )
+
+
+MARKUP = '<audio src="https://evil.example/x.mp3"/>]]>&amp;<speak>&'
+
+
+@pytest.mark.parametrize("intent", sorted(slot_types()))
+def test_markup_said_into_any_slot_is_never_spoken_or_shown(echo: Echo, intent: str) -> None:
+    """Slot values are resolved to ids and never spoken: SSML, CDATA ends and entities said
+    into every slot of every intent come back in no speech, reprompt, card or screen, and
+    what is spoken stays well-formed SSML."""
+    echo.launch()
+    echo.post(echo.intent_request("StartRoutineIntent", routine="quick"))
+    request = echo.intent_request(intent)
+    for slot in request["request"]["intent"]["slots"].values():
+        slot.update(value=MARKUP, source="USER")
+    reply = echo.post(request)
+    assert reply.status == 200
+    assert "evil" not in reply.raw.decode()
+    for ssml in (reply.ssml, reply.reprompt):
+        if ssml:
+            ElementTree.fromstring(ssml)  # raises on markup that is not well-formed
