@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -19,6 +23,7 @@ from flask.testing import FlaskClient
 from skill.engine import navigation
 from skill.engine.navigation import Coach
 from skill.library import Library
+from skill.words import load_words
 
 APOLOGY = "went wrong"
 LEVELS = ("gentle", "standard", "harder")
@@ -177,3 +182,41 @@ def test_markup_said_into_any_slot_is_never_spoken_or_shown(echo: Echo, intent: 
     for ssml in (reply.ssml, reply.reprompt):
         if ssml:
             ElementTree.fromstring(ssml)  # raises on markup that is not well-formed
+
+
+@pytest.fixture
+def planted_words() -> Iterator[Path]:
+    """A folder of phrases somewhere on the server, as any directory of JSON files could be."""
+    folder = Path(tempfile.mkdtemp(prefix="planted"))  # no hyphen: read whole as a language
+    (folder / "reminders.json").write_text('{"no_permission": "Planted words."}')
+    (folder / "replies.json").write_text('{"welcome_first_time": "Planted words."}')
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_a_request_locale_is_never_a_path(echo: Echo, planted_words: Path) -> None:
+    """Before: the request's locale was joined to the words folder, and an absolute one
+    replaced it: "/tmp/planted…" made the skill read that folder's JSON files and say them."""
+    echo.launch()
+    request = echo.intent_request("ReminderStatusIntent")
+    request["request"]["locale"] = str(planted_words)
+    reply = echo.post(request)
+    assert "Planted" not in reply.text
+    assert "permission" in reply.text  # the real words of the same answer
+
+
+def test_made_up_locales_share_the_words_of_their_language(echo: Echo) -> None:
+    """Before: every new locale spelling ("en-AA", "en-AB"…) cached another copy of every
+    phrase, for the life of the worker."""
+    echo.launch()
+    echo.post(echo.intent_request("ReminderStatusIntent"))
+    before = load_words.cache_info().currsize
+    for first, second in itertools.product("ABCDEFGH", repeat=2):
+        request = echo.intent_request("ReminderStatusIntent")
+        request["request"]["locale"] = f"en-{first}{second}"
+        assert "permission" in echo.post(request).text
+    for junk in ("", "EN-us", "en_US", "en-US-x-foo", "../en", "x" * 400):
+        request = echo.intent_request("ReminderStatusIntent")
+        request["request"]["locale"] = junk
+        assert "permission" in echo.post(request).text
+    assert load_words.cache_info().currsize <= before + 2
