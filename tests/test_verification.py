@@ -390,6 +390,8 @@ def test_acceptable_cert_chain_url_variants_fetch_the_canonical_url(
         ("untrusted_root", "certificate chain is not trusted"),
         ("missing_intermediate", "certificate chain is not trusted"),
         ("leaf_only_self_signed", "certificate chain is not trusted"),
+        ("rsa_1024", "shorter than 2048 bits"),  # before: accepted
+        ("not_for_signing", "key usage does not allow signatures"),  # before: accepted
     ],
 )
 def test_bad_certificate_chain_is_rejected(pki: Pki, chain: str, reason: str) -> None:
