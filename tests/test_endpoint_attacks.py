@@ -112,6 +112,19 @@ def test_serve_starts_with_a_skill_id_or_without_verification(db, no_serving, ar
     assert len(no_serving) == 1
 
 
+def test_serve_never_runs_the_debugger_whatever_the_environment_says(db, monkeypatch):
+    """Before: FLASK_DEBUG=1 in the environment made `footcoach serve` run werkzeug's debugger,
+    whose error pages show anyone a traceback with source and local values."""
+    started: list[dict] = []
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *a, **kw: started.append(kw))
+    monkeypatch.setattr("skill.web.logs.log_to_stderr", lambda: None)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    result = CliRunner().invoke(main, ["serve", "--db", str(db), "--port", "0", "--no-verify"])
+    assert result.exit_code == 0, result.output
+    [options] = started
+    assert options["use_debugger"] is False and options["use_reloader"] is False
+
+
 def test_serve_says_it_is_the_local_development_server():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert "development" in result.output and "gunicorn" in result.output
