@@ -8,8 +8,12 @@ ERROR in the log, not a call to a host the attacker chose.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,3 +224,50 @@ def test_made_up_locales_share_the_words_of_their_language(echo: Echo) -> None:
         request["request"]["locale"] = junk
         assert "permission" in echo.post(request).text
     assert load_words.cache_info().currsize <= before + 2
+
+
+WALK = """
+import json, sys
+sys.path.insert(0, "tests")
+from echo import Echo
+from skill.web.app import WebConfig, create_app
+echo = Echo(create_app(WebConfig(db=sys.argv[1], verify=False)).test_client())
+replies = [echo.launch()]
+for intent, slots in [
+    ("StartRoutineIntent", {"routine": "quick"}), ("AMAZON.NextIntent", {}),
+    ("AMAZON.HelpIntent", {}), ("AMAZON.RepeatIntent", {}), ("AMAZON.PauseIntent", {}),
+    ("AMAZON.ResumeIntent", {}), ("ListRoutinesIntent", {}), ("AMAZON.FallbackIntent", {}),
+]:
+    replies.append(echo.say(intent, **slots))
+print(json.dumps([[r.ssml, r.reprompt] for r in replies]))
+"""
+
+
+def test_words_with_markup_characters_are_escaped_in_speech_and_reprompts(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """Words are data a translator edits: "Q&A" or "<" in any phrase must stay words. Before:
+    speech was escaped but every reprompt went into <speak> as it was, so one "&" in a
+    reprompt made a response Alexa refuses."""
+    for topic in (content_copy / "words" / "en").glob("*.json"):
+        phrases = json.loads(topic.read_text())
+        for key, phrase in phrases.items():
+            if not key.startswith("_"):
+                marked = [f"{p} Q&A <x> ]]>" for p in phrase] if isinstance(phrase, list) else None
+                phrases[key] = marked or f"{phrase} Q&A <x> ]]>"
+        topic.write_text(json.dumps(phrases))
+    result = subprocess.run(
+        [sys.executable, "-c", WALK, str(tmp_path / "progress.sqlite3")],
+        env={**os.environ, "FOOTCOACH_CONTENT": str(content_copy)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    said = json.loads(result.stdout)
+    assert len(said) == 9
+    for speech, reprompt in said:
+        for ssml in (speech, reprompt):
+            assert "Q&amp;A &lt;x&gt; ]]&gt;" in ssml, ssml
+            ElementTree.fromstring(ssml)
