@@ -17,13 +17,13 @@ Environment:
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
+from skill.alexa.model_json import read_model
 from skill.alexa.skill_builder import build_skill
 from skill.storage import open_storage
 
@@ -59,6 +59,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     What ``CustomSkillBuilder.lambda_handler()`` does, but on the one skill built above rather
     than a new ``CustomSkill`` per request.
     """
-    envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+    envelope = read_model(skill.serializer, event, RequestEnvelope)
     response = skill.invoke(request_envelope=envelope, context=context)
     return skill.serializer.serialize(response)

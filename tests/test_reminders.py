@@ -18,7 +18,7 @@ from alexa_api import TIME_ZONE, TOKEN, AlexaApi
 from devices import Device
 from progress_db import query
 
-from skill.alexa import reminders
+from skill.alexa import api_client
 from skill.alexa.reminders import REMINDERS_SCOPE
 from skill.schedule import Schedule
 
@@ -32,7 +32,8 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[AlexaApi]:
     server.start()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
     # the stand-in is one more Alexa API host, for this test only
-    monkeypatch.setattr(reminders, "ALEXA_API_ORIGINS", (*reminders.ALEXA_API_ORIGINS, server.url))
+    hosts = (*api_client.ALEXA_API_ORIGINS, server.url)
+    monkeypatch.setattr(api_client, "ALEXA_API_ORIGINS", hosts)
     yield server
     server.stop()
 

@@ -5,8 +5,9 @@ People who stick with exercise do it at the same time every day. "Remind me ever
 open Foot Coach."; "when is my reminder" reads it back; "cancel my reminder" deletes it.
 
 Everything goes through ask-sdk-core's service clients (the Reminders API and the device
-settings API for the time zone) over the skill's ``DefaultApiClient`` (``TimedApiClient``
-adds the timeout the SDK leaves out, so a slow API costs a sentence, not Alexa's deadline).
+settings API for the time zone) over the skill's ``DefaultApiClient`` (``TimedApiClient``, in
+``timed_api_client``, adds the timeout the SDK leaves out, so a slow API costs a sentence, not
+Alexa's deadline).
 Without the permission, Foot Coach asks for it by voice (``Connections.SendRequest`` AskFor);
 the answer arrives as ``Connections.Response`` and, if granted, the reminder asked for is set
 then (the request travels in the token). Refused or impossible by voice: one sentence and a
@@ -15,7 +16,6 @@ permissions card. Nothing here touches stored progress.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
 import sys
@@ -24,8 +24,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ask_sdk_core.api_client import DefaultApiClient
-from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import PermissionStatus, Response
@@ -63,45 +61,10 @@ sys.modules.setdefault(
 
 #: The permission a skill needs to read and write its own reminders.
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
-#: Seconds to connect and to wait for an answer, per call: two calls stay inside Alexa's 8 s.
-CONNECT_TIMEOUT_SECONDS = 1.0
-READ_TIMEOUT_SECONDS = 2.0
 #: Only this early in a request is the optional tidying (deleting older reminders) started:
 #: the time zone and the new reminder (two calls) are what must fit in Alexa's deadline.
 TIDY_BUDGET_SECONDS = 2.0
 NO_PERMISSION_CODES = {401, 403}
-
-
-#: Where Alexa's APIs are, as Amazon documents them (North America, Europe, Far East; the
-#: Reminders reference spells the Far East host both ways). The request names one in
-#: ``context.System.apiEndpoint``, and the SDK sends the person's token to whatever it names:
-#: a forged request must not make the skill call, or carry a token to, any other host.
-ALEXA_API_ORIGINS = (
-    "https://api.amazonalexa.com",
-    "https://api.eu.amazonalexa.com",
-    "https://api.fe.amazonalexa.com",
-    "https://api.fe.amazon.com",
-)
-
-
-def is_alexa_api(url: str) -> bool:
-    """Whether ``url`` is on one of Alexa's API hosts: its authority ends at the "/" after one
-    of the origins, so no userinfo, port, backslash or longer host name can follow it."""
-    return any(url.startswith(origin + "/") for origin in ALEXA_API_ORIGINS)
-
-
-class TimedApiClient(DefaultApiClient):
-    """ask-sdk-core's DefaultApiClient with a timeout on every call (it sets none), that only
-    calls Alexa's own API hosts."""
-
-    def invoke(self, request: Any) -> Any:
-        if not isinstance(request.url, str) or not is_alexa_api(request.url):
-            raise ApiClientException("apiEndpoint is not one of Alexa's API hosts")
-        return super().invoke(request)
-
-    def _resolve_method(self, request: Any) -> Any:
-        method = super()._resolve_method(request)
-        return functools.partial(method, timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS))
 
 
 def _words(conversation: Conversation) -> Words:
