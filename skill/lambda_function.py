@@ -32,7 +32,8 @@ def skill_from_environment() -> CustomSkill:
     """The skill with the store and skill id the function's environment names.
 
     There is no default store: a Lambda container's disk is thrown away with the container, so
-    progress kept there would be silently forgotten.
+    progress kept there would be silently forgotten. There is no default skill id either: the
+    trigger's skill-id condition is one guard, the SDK's check is the second.
     """
     # imported here, so that _started imports them with the collector off
     from skill.alexa.skill_builder import build_skill
@@ -41,7 +42,13 @@ def skill_from_environment() -> CustomSkill:
     setting = os.environ.get(DB_ENV)
     if not setting:
         raise RuntimeError(f"{DB_ENV} is not set: name the store, e.g. dynamodb://TABLE?region=…")
-    return build_skill(open_storage(setting), skill_id=os.environ.get(SKILL_ID_ENV) or None)
+    skill_id = os.environ.get(SKILL_ID_ENV, "").strip()
+    if not skill_id:  # the SDK would skip its application-id check: fail closed, as the web does
+        raise RuntimeError(
+            f"{SKILL_ID_ENV} is not set: without it requests for any skill would be answered;"
+            " set it to the skill id, amzn1.ask.skill.<uuid>"
+        )
+    return build_skill(open_storage(setting), skill_id=skill_id)
 
 
 def _started() -> tuple[CustomSkill, Any, Any]:

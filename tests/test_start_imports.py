@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from echo import REQUESTS
 
@@ -36,8 +37,11 @@ print(json.dumps({{"start": loaded_at_start,
 
 
 def first_answer(event: dict, tmp_path: Path) -> dict:
-    env = {**os.environ, "FOOTCOACH_DB": str(tmp_path / "start.sqlite3")}
-    env.pop("FOOTCOACH_SKILL_ID", None)
+    env = {
+        **os.environ,
+        "FOOTCOACH_DB": str(tmp_path / "start.sqlite3"),
+        "FOOTCOACH_SKILL_ID": event["context"]["System"]["application"]["applicationId"],
+    }
     done = subprocess.run(
         [sys.executable, "-c", PROBE.format(later=LATER), json.dumps(event)],
         cwd=ROOT,
@@ -87,8 +91,11 @@ def test_the_api_client_is_made_on_the_first_call_and_kept(monkeypatch) -> None:
     monkeypatch.setattr(timed_api_client, "TimedApiClient", Recording)
     client = api_client.AlexaApiClient()
     assert made == []
-    assert client.invoke("first") == ("answered", "first")
-    assert client.invoke("second") == ("answered", "second")
+    first, second = (
+        SimpleNamespace(url=f"https://api.amazonalexa.com/v1/{n}") for n in ("first", "second")
+    )
+    assert client.invoke(first) == ("answered", first)
+    assert client.invoke(second) == ("answered", second)
     assert len(made) == 1
 
 

@@ -26,7 +26,7 @@ from skill.alexa import buttons
 from skill.alexa.conversation import SPOKEN_STEP, Conversation
 from skill.alexa.plan_handlers import PLAN_OFFER
 from skill.engine.navigation import Coach
-from skill.words import DEFAULT_LOCALE, Words, load_words
+from skill.words import Words, words_for
 
 #: Alexa refuses a response over 24 KB; the envelope around the directives takes a little.
 MAX_RESPONSE_BYTES = 24 * 1024
@@ -64,7 +64,7 @@ class ShowScreen(AbstractResponseInterceptor):
         request = handler_input.request_envelope.request
         if getattr(request, "object_type", None) not in SHOWN_AFTER:
             return  # e.g. CanFulfillIntentRequest names an intent but must carry no screen
-        words = load_words(getattr(request, "locale", None) or DEFAULT_LOCALE)
+        words = words_for(getattr(request, "locale", None))
         conversation = Conversation(handler_input, self.coach)
         directives = self._directives(conversation, response, words)
         if directives:

@@ -46,7 +46,7 @@ from skill.alexa.handlers import ConversationHandler
 from skill.alexa.said import Utterance, reply
 from skill.engine.ssml import plain_ssml
 from skill.schedule import Schedule
-from skill.words import DEFAULT_LOCALE, Words, load_words
+from skill.words import DEFAULT_LOCALE, Words, words_for
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ NO_PERMISSION_CODES = {401, 403}
 
 def _words(conversation: Conversation) -> Words:
     locale = getattr(conversation.input.request_envelope.request, "locale", None)
-    return load_words(locale or DEFAULT_LOCALE)
+    return words_for(locale)
 
 
 def _when(words: Words, at: str, days: str) -> str:
@@ -180,7 +180,7 @@ class Reminders:
         now = (stamp if isinstance(stamp, datetime) else datetime.now(UTC)).astimezone(zone)
         first = schedule.first_time(now.replace(tzinfo=None))
         locale = getattr(request, "locale", None) or DEFAULT_LOCALE
-        text = load_words(locale).say("reminders.reminder_text")
+        text = words_for(locale).say("reminders.reminder_text")
         service = self.factory.get_reminder_management_service()
         created = service.create_reminder(
             ReminderRequest(

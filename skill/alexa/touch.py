@@ -61,7 +61,8 @@ class TouchAsIntent(AbstractRequestInterceptor):
             return
         arguments = request.arguments if isinstance(request.arguments, list) else []
         name = arguments[0] if arguments else None
-        if name not in TOUCHABLE:
+        # a forged event may send any JSON: a list or an object is unhashable for the lookup
+        if not isinstance(name, str) or name not in TOUCHABLE:
             return
         slots = {}
         if name in SLOTS:

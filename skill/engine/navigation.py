@@ -87,6 +87,13 @@ class Position:
         )
 
 
+#: Turns a Coach keeps at most. Every named routine and single exercise played through needs
+#: a few hundred; each mix of levels of a routine ("stretching@g,hr=h") is another routine
+#: id, and there are 3^exercises of them: a forged session naming them one after another grew
+#: the cache without end (about 11 turns, 50 KB, per id). Past the bound the cache starts again.
+MAX_KEPT_TURNS = 4096
+
+
 class Step(NamedTuple):
     """The result of a move: where the person is now and what to say."""
 
@@ -113,7 +120,8 @@ class Coach:
         self._parts_at: dict[tuple[str, int], tuple[Part, ...]] = {}
         #: (routine id, item, part, taught before, where-to-be said) -> the part's turn:
         #: content does not change, so a turn is built once per worker (a few hundred at
-        #: most) instead of every time. Planned routines are too many to keep: built each time.
+        #: most) instead of every time. Planned routines are too many to keep: built each time;
+        #: levelled ones are kept, within MAX_KEPT_TURNS.
         self._turns: dict[tuple[str, int, int, bool, bool], Turn] = {}
 
     # -- structure ---------------------------------------------------------------------
@@ -179,6 +187,8 @@ class Coach:
         if turn is None:
             turn = self._build_part_turn(routine, position, taught, ready_said)
             if not routine.id.startswith(PLAN_PREFIX):
+                if len(self._turns) >= MAX_KEPT_TURNS:  # see MAX_KEPT_TURNS
+                    self._turns.clear()
                 self._turns[key] = turn
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
         moved = replace(position, paused=False, finished=False, coached=coached, ends_at=None)
