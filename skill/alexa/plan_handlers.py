@@ -12,7 +12,6 @@ import math
 from dataclasses import replace
 from typing import ClassVar
 
-import isodate
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
@@ -42,13 +41,17 @@ def minutes_asked(conversation: Conversation) -> float | None:
     """Minutes from the duration slot ("PT10M") or the number slot ("10"), if either is usable."""
     duration = conversation.slot_value("duration")
     if duration is not None:
+        import isodate  # here: only a plan's length needs it (ten modules off every start)
+
         try:
             parsed = isodate.parse_duration(duration)
+        except OverflowError:  # "PT99…9H": more than a timedelta holds, more than anyone needs
+            return MAX_MINUTES
         except (ValueError, isodate.ISO8601Error):
             parsed = None
         if isinstance(parsed, isodate.Duration):  # years or months: more than anyone needs
             return MAX_MINUTES
-        if parsed is not None:
+        if parsed is not None and parsed.total_seconds() >= 0:  # "-PT5M" is no amount of time
             return parsed.total_seconds() / 60
     number = conversation.slot_value("minutes")
     try:
