@@ -350,12 +350,17 @@ def _part_label(item: RoutineItem, slot: RepSlot, last: RepSlot | None, w: Words
 def part_closing(context: PartContext, last: RepSlot | None = None) -> list[Segment]:
     w = context.words
     exercise = context.item.exercise
+    # Praise taken in turn along the routine: never the same words two turns in a row.
     if context.next_slot is not None:
         label = _part_label(context.item, context.next_slot, last, w)
-        return [*say(w.say("coaching.next_part", label=label), w.say("coaching.ready"))]
+        praise = context.item_number + context.part_number
+        text = w.variant("coaching.next_part", praise, label=label)
+        return [*say(text, w.say("coaching.ready"))]
     if context.next_exercise is not None:
         following = context.next_exercise
-        text = w.say("coaching.next_exercise", name=exercise.name, next=following.name)
+        text = w.variant(
+            "coaching.next_exercise", context.item_number, name=exercise.name, next=following.name
+        )
         return [*say(text, following.get_ready, w.say("coaching.ready"))]
     if context.item_count > 1:
         text = w.say("coaching.last_exercise")
