@@ -123,6 +123,19 @@ class Coach:
         #: most) instead of every time. Planned routines are too many to keep: built each time;
         #: levelled ones are kept, within MAX_KEPT_TURNS.
         self._turns: dict[tuple[str, int, int, bool, bool], Turn] = {}
+        #: locale -> the coach that speaks its words (``for_locale``), shared by all of them
+        self._siblings: dict[str, Coach] = {self.words.locale: self}
+
+    def for_locale(self, locale: str | None) -> Coach:
+        """The same coach speaking a locale's words ('anticlockwise' in en-GB): one per
+        locale, made the first time it is asked for, sharing the content."""
+        if not locale or locale == self.words.locale:
+            return self
+        if locale not in self._siblings:
+            sibling = Coach(self.library, load_words(locale), self.moves)
+            sibling._siblings = self._siblings
+            self._siblings[locale] = sibling
+        return self._siblings[locale]
 
     # -- structure ---------------------------------------------------------------------
 
