@@ -74,6 +74,17 @@ def test_a_coach_per_locale_is_made_once_and_shares_the_content():
     assert gb.library is coach.library and gb.words.locale == "en-GB"
 
 
+def test_a_locale_from_a_request_never_makes_more_coaches_than_words_folders(tmp_path):
+    """A request's locale is untrusted: '/tmp/x', 'en-ZZ' or junk never read a folder the
+    content does not ship, and never make a coach per spelling."""
+    coach = Coach(LIBRARY)
+    for junk in ("/tmp/x", "../en-GB", "en-ZZ", "en-ZY", "", "x" * 300, None, 7, "EN-gb"):
+        assert coach.for_locale(junk).words.locale in {"en", "en-US"}
+    made = {id(coach.for_locale(f"en-{a}{b}")) for a in "ABCDEFGHU" for b in "ABCDEFGHU"}
+    folders = [p for p in words_root().iterdir() if p.is_dir()]  # en, en-GB, en-CA...
+    assert len(made) <= len(folders)
+
+
 def test_every_locale_override_replaces_a_key_english_has():
     english = load_words("en")
     root = words_root()
