@@ -24,7 +24,7 @@ NEXT_WHEN_READY = load_words().say("replies.next_when_ready")
 
 @reply("welcome_first_time")
 def welcome_first_time(conversation: Conversation) -> Utterance:
-    return Utterance(replies.welcome_first_time())
+    return Utterance(replies.welcome_first_time(conversation.coach.words))
 
 
 @reply("welcome_back")

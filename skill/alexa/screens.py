@@ -50,7 +50,7 @@ from skill.alexa.buttons import (
 from skill.engine.coaching import capitalize, dose_summary, side_name
 from skill.engine.dose import RepSlot
 from skill.engine.navigation import Coach, Step
-from skill.engine.ssml import breaks
+from skill.engine.ssml import breaks, escape_text
 from skill.engine.turn import Pause, Speech, Turn
 from skill.library import Exercise, Routine, content_dir
 from skill.words import Words
@@ -230,6 +230,7 @@ class CoachingScreen:
             datasources["pacing"] = _speech_source(said)
             commands = self._pacing(groups, said, labels, screen)
             directives.append(ExecuteCommandsDirective(commands=commands, token=COACHING_TOKEN))
+        datasources["screen"] = _markup(screen)  # last: pacing adds the speech ids
         render = RenderDocumentDirective(
             token=COACHING_TOKEN, document=document("coaching"), datasources=datasources
         )
@@ -279,11 +280,11 @@ class CoachingScreen:
                 if "say" in roles or (roles != {"cue"} and not counted):
                     # a count shows as the rep and "Halfway." as the countdown; the rest is
                     # the instruction, large
-                    commands.append(_set("instruction", "text", piece.text))
+                    commands.append(_set("instruction", "text", _markup(piece.text)))
                 for name in ("rep", "side"):
                     value = getattr(label, name, "")
                     if value and shown[name] and value != shown[name]:
-                        commands.append(_set(name, "text", value))
+                        commands.append(_set(name, "text", _markup(value)))
                         shown[name] = value
                 commands.append(SpeakItemCommand(component_id=f"v{index}"))
             if piece.pause_seconds:
@@ -320,13 +321,32 @@ class CoachingScreen:
         phase = self.words.say(f"screens.phase_{kind}")
         commands: list[Any] = []
         if phase != shown["phase"]:
-            commands.append(_set("countdown", "phase", phase))
+            commands.append(_set("countdown", "phase", _markup(phase)))
             shown["phase"] = phase
         return [
             *commands,
             _set("countdown", "holdEnd", f"${{elapsedTime + {remaining}}}"),
             IdleCommand(delay=milliseconds),
         ]
+
+
+#: Data that is not shown: the arguments a button sends, the ids of the pieces to speak.
+_NOT_SHOWN = frozenset({"event", "speech"})
+
+
+def _markup(value: Any) -> Any:
+    """``value`` with every string escaped for a Text component, whose text is markup.
+
+    Amazon's APL engine read "1 < 2 > 0" as "1 0" and "<b>" as bold: words are data that a
+    translator edits, so their &, < and > are escaped as the SSML's are.
+    """
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, list):
+        return [_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_SHOWN else _markup(v) for k, v in value.items()}
+    return value
 
 
 def _set(component: str, name: str, value: Any) -> SetValueCommand:
@@ -378,7 +398,7 @@ class ListScreens:
             ],
         }
         return RenderDocumentDirective(
-            token=LIST_TOKEN, document=document("list"), datasources={"list": data}
+            token=LIST_TOKEN, document=document("list"), datasources={"list": _markup(data)}
         )
 
     def routines(self) -> RenderDocumentDirective:
