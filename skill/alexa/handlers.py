@@ -28,6 +28,7 @@ from skill.alexa.conversation import Conversation
 from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
 from skill.alexa.skill_events import SkillEventNotDone
+from skill.alexa.stopped import where_stopped
 from skill.engine.navigation import Coach, Position
 from skill.library import base_routine_id
 
@@ -230,6 +231,8 @@ class MoveHandler(ConversationHandler):
         intent = conversation.input.request_envelope.request.intent.name
         if self.moves[intent] == "resume":
             return carry_on(conversation, position)
+        if self.moves[intent] == "pause" and not position.paused:
+            position = where_stopped(conversation, position)
         return conversation.speak_step(conversation.move(self.moves[intent], position))
 
 

@@ -24,6 +24,8 @@ from ask_sdk_model.slu.entityresolution import (
 
 from skill.alexa import screens
 
+#: Request attribute: the pieces left to say when Pause was touched (see ``stopped``).
+TOUCHED_PIECES_LEFT = "touched_pieces_left"
 #: Intent -> (slot, slot type) for the events that carry a content id.
 SLOTS = {screens.START_ROUTINE: ("routine", "ROUTINE"), screens.HOW_TO: ("exercise", "EXERCISE")}
 TOUCHABLE = {
@@ -60,6 +62,11 @@ class TouchAsIntent(AbstractRequestInterceptor):
         name = arguments[0] if arguments else None
         if name not in TOUCHABLE:
             return
+        if name == screens.PAUSE and len(arguments) > 1:
+            # how many pieces the document had left to say: where resume carries on
+            left = screens.count(arguments[1])
+            if left is not None:
+                handler_input.attributes_manager.request_attributes[TOUCHED_PIECES_LEFT] = left
         slots = {}
         if name in SLOTS:
             slot, kind = SLOTS[name]
