@@ -357,3 +357,35 @@ def test_repeat_after_carrying_on_says_the_carried_on_turn_again(client) -> None
     resumed = show.say("AMAZON.ResumeIntent")
     assert resumed.text.startswith(CARRY_ON)
     assert show.say("AMAZON.RepeatIntent").ssml == resumed.ssml
+
+
+@needs_engine
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+def test_every_pacing_command_targets_what_the_engine_inflated(
+    coach: Coach, viewport: Viewport
+) -> None:
+    """The engine cannot play speech, so it runs the pacing with its waits and speech left
+    out: every SetValue must reach its component, and leave the last piece's words shown;
+    every SpeakItem must name a component the engine inflated, whose speech Alexa's
+    ssmlToSpeech transformer makes (the engine has no transformers, so it stays empty here)."""
+    screen = CoachingScreen(coach, WORDS)
+    for _, step, _ in screens_in_a_row(coach):
+        render, pacing = screen.directives(step, to_ssml(step.turn), hands_free=True)
+        render, pacing = SERIALIZER.serialize(render), SERIALIZER.serialize(pacing)
+        [sequence] = pacing["commands"]
+        commands = sequence["commands"]
+        spoken = [c["componentId"] for c in commands if c["type"] == "SpeakItem"]
+        silent = [c for c in commands if c["type"] not in ("SpeakItem", "Idle", "SendEvent")]
+        after = inflate_after(render, silent, viewport)
+        assert after.problems == [], after.problems
+        ids = {c.properties.get("__id"): c for c in after.components()}
+        assert spoken and all(s in ids for s in spoken)
+        pacing_source = render["datasources"]["pacing"]
+        made = {t["outputName"]: t for t in pacing_source["transformers"]}
+        for component in spoken:
+            assert made[component]["transformer"] == "ssmlToSpeech"
+            assert pacing_source["properties"][made[component]["inputPath"]].startswith("<speak>")
+        last = [c["value"] for c in silent if c.get("property") == "instruction"]
+        if last:
+            assert ids["instruction"].text == last[-1]
+        assert after.by_id("coaching").properties["entities"][0]["value"] == 1
