@@ -389,3 +389,22 @@ def test_every_pacing_command_targets_what_the_engine_inflated(
         if last:
             assert ids["instruction"].text == last[-1]
         assert after.by_id("coaching").properties["entities"][0]["value"] == 1
+
+
+def test_a_recognised_person_comes_back_tomorrow_to_the_rep_she_paused_at(client) -> None:
+    anna = Device(client, screen=True, person_id="amzn1.ask.person.ANNA")
+    ben = Device(client, screen=True, person_id="amzn1.ask.person.BEN")
+    pieces = paced_pieces(start_hands_free_at_a_long_exercise(anna))
+    start_hands_free_at_a_long_exercise(ben)
+    [sixth] = [i for i, (_, heard) in enumerate(pieces) if re.match(r"6\.", heard)]
+    anna.post(touch_event(anna, "AMAZON.PauseIntent", pieces[sixth][0]))
+    ben.say("AMAZON.PauseIntent")  # Ben's screen reports where his document was: the start
+
+    anna.next_day()
+    ben.next_day()
+    for device in (anna, ben):
+        device.launch()
+    anna_again = paced_pieces(anna.say("AMAZON.YesIntent"))  # yes: carry on
+    ben_again = paced_pieces(ben.say("AMAZON.YesIntent"))
+    assert anna_again[0][1] == f"{CARRY_ON} {pieces[sixth][1]}"
+    assert from_the_start(ben_again, pieces)
