@@ -2,13 +2,17 @@
 
 Timed from process start to the first answer on stdout, for each system in turn, repeated.
 Two settings: from the repository's virtualenv (bytecode cached, the content fingerprinted by
-``footcoach check`` as a deploy does), and, given a zip from ``footcoach build-lambda``, the
+``footcoach check`` as a deploy does: the repository's own modules are byte-compiled first, as
+``pip install`` compiles the libraries', since an editable install under
+``PYTHONDONTWRITEBYTECODE`` would otherwise compile Foot Coach from source at every start while
+the references' libraries load bytecode), and, given a zip from ``footcoach build-lambda``, the
 Lambda way: a Python that sees only the unpacked zip and the standard library (``-I -S -B``),
 the references' module copied beside it (they need only ask-sdk-core, which the zip has).
 """
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import shutil
@@ -70,6 +74,8 @@ def _environment(system: str, db: Path, base: dict[str, str]) -> dict[str, str]:
 def measure(workdir: Path, runs: int = 12, unpacked: Path | None = None) -> dict[str, list[Stats]]:
     """Per system, one single-sample Stats per run (run 0 warms the file cache, dropped)."""
     if unpacked is None:
+        for package in ("skill", "bench"):  # Foot Coach's and the references' own modules
+            compileall.compile_dir(ROOT / package, quiet=1)
         commands = {
             s: [sys.executable, "-c", ANSWER.format(path="", module=MODULES[s])] for s in SYSTEMS
         }

@@ -2,6 +2,10 @@
 
     apt-get install wrk                      # the flat-out load generator (Debian's package)
     .venv/bin/python -m bench.run [--seconds 6] [--lambda-zip dist/footcoach-lambda.zip]
+    .venv/bin/python -m bench.run --only turns [--rounds 20]   # one part, ratios printed
+
+With ``--only`` (turns, profile, cold, lambda, http; may repeat) only those parts run and their
+ratios are printed; RESULTS.md is written by a full run only.
 
 One job per module: ``apps`` (the three systems), ``conversations`` (what Alexa would send
 each), ``inprocess`` (per-turn time and the profile), ``gunicorn_load`` (HTTP, flat out with
@@ -25,6 +29,7 @@ from bench.conversations import attribute_sizes, record
 from bench.gunicorn_load import measure_http
 from bench.report import Results, report
 from bench.signing import make_pki
+from bench.stats import pooled, ratio
 from skill.library import record_validated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +60,49 @@ def _step(label: str) -> None:
     print(f"measuring {label}...", file=sys.stderr, flush=True)
 
 
+PARTS = ("turns", "profile", "cold", "lambda", "http")
+
+
+def run_parts(args: argparse.Namespace) -> int:
+    """The parts asked for, each printed as the ratios RESULTS.md would show (for A/B work)."""
+    median = lambda s: s.median_ms  # noqa: E731
+    record_validated()
+    print(f"load average {_load_average()}")
+    with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as temporary:
+        workdir = Path(temporary)
+        if "turns" in args.only:
+            turns = inprocess.measure_turns(workdir, rounds=args.rounds)
+            for reference in ("hello_sqlite", "hello"):
+                found = ratio(turns["footcoach"], turns[reference], median)
+                print(f"per turn / {reference}: {found}")
+            print({s: round(pooled(turns[s]).median_ms, 3) for s in turns}, "ms")
+        if "profile" in args.only:
+            print(inprocess.profile_turns(workdir, top=40))
+        cold_parts = [("cold", None)]
+        if "lambda" in args.only:
+            if not args.lambda_zip:
+                raise SystemExit("--only lambda needs --lambda-zip")
+            cold_parts.append(("lambda", cold_start.unpack(args.lambda_zip)))
+        for part, unpacked in cold_parts:
+            if part in args.only:
+                cold = cold_start.measure(workdir, unpacked=unpacked)
+                print(f"{part} start / hello: {ratio(cold['footcoach'], cold['hello'], median)}")
+                print({s: round(pooled(cold[s]).median_ms, 1) for s in cold}, "ms")
+        if "http" in args.only:
+            http = measure_http(make_pki(), workdir, args.connections, args.seconds)
+            for system, modes in http.items():
+                for mode, measured in modes.items():
+                    print(
+                        system,
+                        mode,
+                        f"{measured.rate:.0f} req/s",
+                        f"p99 {measured.pooled.p99_ms:.1f} max {measured.pooled.max_ms:.1f}",
+                        f"errors {measured.errors}",
+                    )
+    print(f"load average {_load_average()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="per HTTP mode and system")
@@ -62,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=8, help="in-process rounds")
     parser.add_argument("--lambda-zip", type=Path, help="also time cold starts from this zip")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument(
+        "--only", action="append", choices=PARTS, help="run this part alone (RESULTS.md untouched)"
+    )
     args = parser.parse_args(argv)
+    if args.only:
+        return run_parts(args)
     began = time.perf_counter()
     info, load_before = machine(), _load_average()
     record_validated()  # as `footcoach check` does before a deploy

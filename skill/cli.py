@@ -250,7 +250,9 @@ def serve(host: str, port: int, db: str | None, skill_id: str | None, no_verify:
     werkzeug_log = logging.getLogger("werkzeug")
     werkzeug_log.addHandler(logging.StreamHandler())
     werkzeug_log.propagate = False
-    app.run(host=host, port=port, threaded=True)
+    # debug=False: FLASK_DEBUG=1 in the environment (or a .env file) turned on werkzeug's
+    # debugger, which shows any visitor a traceback with source and values for any error.
+    app.run(host=host, port=port, threaded=True, debug=False, load_dotenv=False)
 
 
 @main.command()

@@ -17,13 +17,13 @@ Environment:
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
+from skill.alexa.model_json import read_model
 from skill.alexa.skill_builder import build_skill
 from skill.storage import open_storage
 
@@ -35,12 +35,19 @@ def skill_from_environment() -> CustomSkill:
     """The skill with the store and skill id the function's environment names.
 
     There is no default store: a Lambda container's disk is thrown away with the container, so
-    progress kept there would be silently forgotten.
+    progress kept there would be silently forgotten. There is no default skill id either: the
+    trigger's skill-id condition is one guard, the SDK's check is the second.
     """
     setting = os.environ.get(DB_ENV)
     if not setting:
         raise RuntimeError(f"{DB_ENV} is not set: name the store, e.g. dynamodb://TABLE?region=…")
-    return build_skill(open_storage(setting), skill_id=os.environ.get(SKILL_ID_ENV) or None)
+    skill_id = os.environ.get(SKILL_ID_ENV, "").strip()
+    if not skill_id:  # the SDK would skip its application-id check: fail closed, as the web does
+        raise RuntimeError(
+            f"{SKILL_ID_ENV} is not set: without it requests for any skill would be answered;"
+            " set it to the skill id, amzn1.ask.skill.<uuid>"
+        )
+    return build_skill(open_storage(setting), skill_id=skill_id)
 
 
 skill = skill_from_environment()
@@ -52,6 +59,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     What ``CustomSkillBuilder.lambda_handler()`` does, but on the one skill built above rather
     than a new ``CustomSkill`` per request.
     """
-    envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+    envelope = read_model(skill.serializer, event, RequestEnvelope)
     response = skill.invoke(request_envelope=envelope, context=context)
     return skill.serializer.serialize(response)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from skill.engine.navigation import Coach
+from skill.engine.navigation import duration_phrase
 from skill.engine.planning import Plan, PlanRequest
 from skill.library import ANY_AREA, Library
 from skill.words import Words
 
 
 def about(words: Words, seconds: float) -> str:
-    """'9 minutes', as the Coach rounds a routine's length."""
-    return words.count("units.minute", Coach.minutes(seconds))
+    """'8 and a half minutes': said exactly as the routine's first turn will say it."""
+    return duration_phrase(seconds, words)
 
 
 def things(words: Words, equipment_ids: Iterable[str]) -> str:

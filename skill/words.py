@@ -12,6 +12,7 @@ The engine may use this module: it imports nothing from Alexa or Flask.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -102,3 +103,32 @@ def load_words(locale: str = DEFAULT_LOCALE, root: Path | None = None) -> Words:
             for path in sorted(folder.glob("*.json")):
                 phrases.update(_read_topic(path))
     return Words(locale, phrases)
+
+
+#: A locale as Alexa writes it: language, hyphen, region ("en-US").
+_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
+
+
+@cache
+def _shipped(root: Path | None = None) -> frozenset[str]:
+    """The languages and locales the content has words for (its folders' names)."""
+    base = root or words_root()
+    return frozenset(p.name for p in base.iterdir() if p.is_dir())
+
+
+def words_for(locale: object, root: Path | None = None) -> Words:
+    """The words for the locale a request names, which is untrusted text.
+
+    ``load_words`` makes paths and cache entries of what it is given: a request's "/tmp/x"
+    joined to the words folder is /tmp/x (read as phrases), and every new spelling ("en-ZZ",
+    "en-ZY"...) kept another copy of every phrase. So a locale is used only if the content has
+    its folder; else its language's words are (for a locale of Alexa's form), else the
+    default's.
+    """
+    shipped = _shipped(root)
+    if isinstance(locale, str) and _LOCALE.fullmatch(locale):
+        if locale in shipped:
+            return load_words(locale, root)
+        if locale[:2] in shipped:
+            return load_words(locale[:2], root)
+    return load_words(DEFAULT_LOCALE, root)

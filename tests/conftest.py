@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from model_json_check import Checker
 
 from skill.engine.navigation import Coach
 from skill.library import DEFAULT_CONTENT_DIR, Library, load_library
@@ -41,3 +42,12 @@ def db(tmp_path: Path) -> Path:
 def client(db: Path) -> FlaskClient:
     """The real Flask endpoint over ``db``, without request verification."""
     return create_app(WebConfig(db=str(db), skill_id=None, verify=False)).test_client()
+
+
+@pytest.fixture(autouse=True)
+def _serializer_matches_sdk(monkeypatch: pytest.MonkeyPatch):
+    """Every test also checks that each envelope and response maps as the SDK maps it."""
+    checker = Checker()
+    checker.install(monkeypatch)
+    yield checker
+    assert not checker.differences, checker.differences[:3]

@@ -77,6 +77,7 @@ def _leaf_cert(
     san: tuple[str, ...] | None = ("echo-api.amazon.com",),
     not_before: datetime = NOW - timedelta(days=30),
     not_after: datetime = NOW + timedelta(days=60),
+    digital_signature: bool = True,
 ) -> x509.Certificate:
     """An end-entity certificate shaped like Amazon's (serverAuth + clientAuth, RSA key)."""
     builder = (
@@ -90,7 +91,7 @@ def _leaf_cert(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True,
+                digital_signature=digital_signature,
                 content_commitment=False,
                 key_encipherment=True,
                 data_encipherment=False,
@@ -187,6 +188,13 @@ def make_pki() -> Pki:
         "untrusted_root": _pem(_leaf_cert(leaf_key, (rogue_root, rogue_key)), rogue_root),
         "missing_intermediate": _pem(valid_leaf),
         "leaf_only_self_signed": _pem(_leaf_cert(leaf_key, (valid_leaf, leaf_key))),
+        "rsa_1024": _pem(
+            _leaf_cert(rsa.generate_private_key(public_exponent=65537, key_size=1024), issuer),
+            intermediate,
+        ),
+        "not_for_signing": _pem(
+            _leaf_cert(leaf_key, issuer, digital_signature=False), intermediate
+        ),
     }
     return Pki(root=root, leaf_key=leaf_key, rogue_key=rogue_key, chains=chains)
 

@@ -191,6 +191,19 @@ def test_the_handler_refuses_to_start_without_a_store(unpacked):
     assert "FOOTCOACH_DB is not set" in result.stderr
 
 
+def test_the_handler_refuses_to_start_without_a_skill_id(unpacked, tmp_path):
+    """Before: with FOOTCOACH_SKILL_ID unset the SDK skipped the application-id check and the
+    function answered any skill's requests (the trigger's condition was the only guard)."""
+    db = str(tmp_path / "progress.sqlite3")
+    for value in ("", "  "):
+        environment = {"FOOTCOACH_DB": db, "FOOTCOACH_SKILL_ID": value}
+        result = lambda_python(unpacked, "import skill.lambda_function", **environment)
+        assert result.returncode != 0
+        assert "FOOTCOACH_SKILL_ID is not set" in result.stderr
+    result = lambda_python(unpacked, "import skill.lambda_function", FOOTCOACH_DB=db)
+    assert "FOOTCOACH_SKILL_ID is not set" in result.stderr
+
+
 def test_zips_of_the_same_files_are_identical(tmp_path):
     staging = tmp_path / "staging"
     (staging / "pkg").mkdir(parents=True)

@@ -9,6 +9,7 @@ verification off and, where it matters, correctly signed with verification on.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,19 @@ def test_serve_starts_with_a_skill_id_or_without_verification(db, no_serving, ar
     assert len(no_serving) == 1
 
 
+def test_serve_never_runs_the_debugger_whatever_the_environment_says(db, monkeypatch):
+    """Before: FLASK_DEBUG=1 in the environment made `footcoach serve` run werkzeug's debugger,
+    whose error pages show anyone a traceback with source and local values."""
+    started: list[dict] = []
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *a, **kw: started.append(kw))
+    monkeypatch.setattr("skill.web.logs.log_to_stderr", lambda: None)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    result = CliRunner().invoke(main, ["serve", "--db", str(db), "--port", "0", "--no-verify"])
+    assert result.exit_code == 0, result.output
+    [options] = started
+    assert options["use_debugger"] is False and options["use_reloader"] is False
+
+
 def test_serve_says_it_is_the_local_development_server():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert "development" in result.output and "gunicorn" in result.output
@@ -169,3 +183,38 @@ def test_every_answer_is_standard_json(open_app):
     response = post_open(open_app, _with_attribute(open_app, "1.5"))
     assert response.status_code == 200
     json.loads(response.get_data(as_text=True), parse_constant=pytest.fail)
+
+
+# -- second round: unpaired surrogates ----------------------------------------------------------
+
+
+def _launch_with(app: Flask, field: str, escaped: str) -> bytes:
+    """A launch whose ``field`` (user id, person id…) holds ``escaped`` written as JSON escapes."""
+    text = _launch_text(app)
+    data = json.loads(text)
+    system = data["context"]["System"]
+    if field == "userId":
+        system["user"]["userId"] = "amzn1.ask.account.MARK"
+    else:
+        system["person"] = {"personId": "amzn1.ask.person.MARK"}
+    return json.dumps(data).replace("MARK", escaped).encode()
+
+
+@pytest.mark.parametrize("field", ["userId", "personId"])
+@pytest.mark.parametrize("escaped", ["\\ud800", "\\udfff", "x\\ud83d"], ids=["high", "low", "half"])
+def test_an_unpaired_surrogate_is_a_400(open_app, verified_app, pki, field, escaped, caplog):
+    """Before: JSON read "\\ud800" into a string no encoder takes; a user id holding one made
+    the turn fail in SQLite (the catch-all apology, an ERROR with a traceback), a person id
+    made the save fail."""
+    for response in (
+        post_open(open_app, _launch_with(open_app, field, escaped)),
+        post_signed(verified_app, pki, _launch_with(verified_app, field, escaped)),
+    ):
+        assert response.status_code == 400
+        assert "surrogate" in response.get_json()["error"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_an_emoji_written_as_a_surrogate_pair_is_text(open_app):
+    response = post_open(open_app, _launch_with(open_app, "userId", "\\ud83d\\ude00"))
+    assert response.status_code == 200

@@ -76,8 +76,12 @@ def names_in(text: str) -> list[str]:
     return [e.name for e in LIBRARY.exercises.values() if e.name in text.lower()]
 
 
-def minutes_said(text: str) -> int:
-    return int(re.search(r"About (\d+) minutes?\.", text).group(1))
+def minutes_said(text: str) -> float:
+    """The length an offer says, in minutes: 'About 9 minutes.', 'About 8 and a half
+    minutes.', 'About 90 seconds.'."""
+    found = re.search(r"About (\d+)( and a half)? (minutes?|seconds)\.", text)
+    number = int(found.group(1)) + (0.5 if found.group(2) else 0)
+    return number / 60 if found.group(3) == "seconds" else number
 
 
 def tomorrow(echo: Echo) -> None:
@@ -477,3 +481,37 @@ def test_a_plan_keeps_the_session_small_at_every_turn(echo, minutes):
         if "That's the end" in say(echo, "AMAZON.NextIntent").text:
             break
     assert largest <= SESSION_BYTES
+
+
+def length_said(text: str) -> str:
+    """'8 and a half minutes' from '... About 8 and a half minutes. Ready?' or '... about ...'."""
+    found = re.search(r"[Aa]bout ([\w ]+?(?:seconds|minutes|minute))\b", text)
+    assert found, text
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    "slots",
+    [
+        {"minutes": "10"},
+        {"duration": "PT5M"},
+        {"duration": "PT20M", "area": ("my back", "back")},
+        {"duration": "PT15M", "lack": ("band", "band")},
+        {"duration": "PT30M"},
+    ],
+)
+@pytest.mark.parametrize("who", ["new", "returning", "concise"])
+def test_the_length_offered_is_the_length_the_routine_announces(echo, slots, who):
+    """'About 9 minutes. Ready?' then 'Let's do your routine: ... about 8 and a half
+    minutes' is two answers to one question: a listener hears both, seconds apart."""
+    if who == "returning":  # has done every exercise of a long routine before
+        echo.say("StartRoutineIntent", routine="stretching")
+        for _ in range(40):
+            if "Great work" in echo.say("AMAZON.NextIntent").text:
+                break
+    if who == "concise":
+        say(echo, "TalkSettingIntent", setting=("less talking", "concise"))
+    offer = say(echo, "PlanRoutineIntent", **slots)
+    start = say(echo, "AMAZON.YesIntent")
+    assert start.text.startswith("Let's do your routine")
+    assert length_said(offer.text) == length_said(start.text)

@@ -18,6 +18,7 @@ from alexa_api import TIME_ZONE, TOKEN, AlexaApi
 from devices import Device
 from progress_db import query
 
+from skill.alexa import api_client
 from skill.alexa.reminders import REMINDERS_SCOPE
 from skill.schedule import Schedule
 
@@ -30,6 +31,9 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[AlexaApi]:
     server = AlexaApi()
     server.start()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
+    # the stand-in is one more Alexa API host, for this test only
+    hosts = (*api_client.ALEXA_API_ORIGINS, server.url)
+    monkeypatch.setattr(api_client, "ALEXA_API_ORIGINS", hosts)
     yield server
     server.stop()
 
@@ -233,3 +237,45 @@ def test_the_skill_package_declares_the_reminders_permission() -> None:
     assert {"name": REMINDERS_SCOPE} in manifest["permissions"]
     interfaces = manifest["apis"]["custom"]["interfaces"]
     assert any(i["type"] == "ALEXA_PRESENTATION_APL" for i in interfaces)
+
+
+# -- a forged apiEndpoint (tests/RESULTS.md, attacks) ---------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(monkeypatch: pytest.MonkeyPatch) -> Iterator[AlexaApi]:
+    """An HTTPS server the skill trusts the certificate of, but that is not an Alexa API host."""
+    server = AlexaApi()
+    server.start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "{url}",
+        "https://api.amazonalexa.com@127.0.0.1:{port}",
+        "https://api.amazonalexa.com:443@127.0.0.1:{port}",
+        "https://127.0.0.1:{port}#https://api.amazonalexa.com",
+        "https://127.0.0.1:{port}/https://api.amazonalexa.com",
+        "https://127.0.0.1:{port}?https://api.amazonalexa.com/",
+    ],
+)
+@pytest.mark.parametrize("intent", ["SetReminderIntent", "ReminderStatusIntent"])
+def test_a_forged_api_endpoint_is_never_called_with_the_persons_token(
+    client, elsewhere, endpoint: str, intent: str
+) -> None:
+    """Before: the skill sent the request's token to whatever HTTPS host apiEndpoint named
+    (a server-side request the attacker aimed, e.g. at hosts only the server can reach)."""
+    phone = Phone(client, elsewhere)
+    data = phone.intent_request(intent)
+    if intent == "SetReminderIntent":
+        data["request"]["intent"]["slots"]["time"].update(value="09:00", source="USER")
+    forged = endpoint.format(url=elsewhere.url, port=elsewhere.port)
+    data["context"]["System"]["apiEndpoint"] = forged
+    reply = phone.post(data)
+
+    assert elsewhere.calls == []
+    assert "can't reach your reminders" in reply.text

@@ -390,6 +390,8 @@ def test_acceptable_cert_chain_url_variants_fetch_the_canonical_url(
         ("untrusted_root", "certificate chain is not trusted"),
         ("missing_intermediate", "certificate chain is not trusted"),
         ("leaf_only_self_signed", "certificate chain is not trusted"),
+        ("rsa_1024", "shorter than 2048 bits"),  # before: accepted
+        ("not_for_signing", "key usage does not allow signatures"),  # before: accepted
     ],
 )
 def test_bad_certificate_chain_is_rejected(pki: Pki, chain: str, reason: str) -> None:
@@ -478,6 +480,30 @@ def test_timestamp_tolerance(
         assert check_timestamp(data, NOW) is None
     else:
         assert_rejected(verifier, headers, body, "timestamp is too far from current time")
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "20261122T010203Z",  # basic format
+        "2026-W47-7T01:02:03Z",  # week date
+        "2026-11-22 01:02:03Z",  # space, not T
+        "2026-11-22T01Z",  # no minutes or seconds
+        "2026-11-22T01:02:03+0000",  # offset without a colon
+        "2026-11-22",  # a date
+        "2026-11-22T01:02:03.Z",  # an empty fraction
+        "\uff12026-11-22T01:02:03Z",  # a fullwidth digit
+        "2026-11-22T01:02:03Z\n",
+    ],
+)
+def test_timestamps_not_in_alexas_form_are_rejected(pki: Pki, timestamp: str) -> None:
+    """Before: anything ``fromisoformat`` reads passed, though the SDK's own parser (dateutil)
+    reads some of it differently or not at all."""
+    data = envelope()
+    data["request"]["timestamp"] = timestamp  # each names NOW (2026-11-22T01:02:03Z)
+    verifier, _ = make_verifier(pki)
+
+    assert_rejected(verifier, *signed_request(pki, data), "not ISO 8601")
 
 
 def test_timestamp_with_fraction_and_offset_is_understood() -> None:
@@ -587,15 +613,23 @@ def test_matching_application_id_passes(pki: Pki, skill_id: str, data: dict[str,
     assert fetcher.urls == [CHAIN_URL]
 
 
-def test_context_application_id_takes_precedence_over_session(pki: Pki) -> None:
+@pytest.mark.parametrize(
+    ("in_context", "in_session"),
+    [(SKILL_ID, OTHER_SKILL_ID), (OTHER_SKILL_ID, SKILL_ID), (SKILL_ID, "")],
+    ids=["session-other", "context-other", "session-empty"],
+)
+def test_context_and_session_naming_different_applications_are_rejected(
+    pki: Pki, in_context: str, in_session: str
+) -> None:
+    """Before: the context's id was the only one read, so a signed request for our skill in the
+    context and another's in the session passed; the SDK and a handler could disagree about
+    whose request it was."""
     data = envelope(app_id_in="both")
-    data["session"]["application"]["applicationId"] = OTHER_SKILL_ID
-    assert check_application_id(SKILL_ID, data) is None
+    data["context"]["System"]["application"]["applicationId"] = in_context
+    data["session"]["application"]["applicationId"] = in_session
+    verifier, _ = make_verifier(pki)
 
-    data["context"]["System"]["application"]["applicationId"] = OTHER_SKILL_ID
-    data["session"]["application"]["applicationId"] = SKILL_ID
-    with pytest.raises(VerificationError, match="does not match"):
-        check_application_id(SKILL_ID, data)
+    assert_rejected(verifier, *signed_request(pki, data), "does not match this skill")
 
 
 @pytest.mark.parametrize("skill_id", [None, "", "  "])

@@ -292,7 +292,7 @@ class Conversation:
             inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
         lead = escape_text(DISCLAIMER) if disclaimer else ""
         ssml = "<speak>" + " ".join(p for p in (lead, inner) if p)
-        return self.input.response_builder.speak(ssml).ask(step.turn.reprompt).response
+        return self.input.response_builder.speak(ssml).ask(plain_ssml(step.turn.reprompt)).response
 
     def say(self, kind: str, /, **arguments: Any) -> Response:
         """A reply kind (registered with ``said.reply``) and wait for an answer."""
@@ -326,7 +326,7 @@ class Conversation:
     def _ask(self, text: str, reprompt: str | None = None) -> Response:
         return (
             self.input.response_builder.speak(plain_ssml(text))
-            .ask(reprompt or self._default_reprompt())
+            .ask(plain_ssml(reprompt or self._default_reprompt()))  # the SDK escapes nothing
             .response
         )
 

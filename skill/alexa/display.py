@@ -21,12 +21,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Response
 
-from skill.alexa import screens
+from skill.alexa import buttons
 from skill.alexa.conversation import SPOKEN_STEP, Conversation
 from skill.alexa.plan_handlers import PLAN_OFFER
 from skill.alexa.screens import has_screen
 from skill.engine.navigation import Coach
-from skill.words import DEFAULT_LOCALE, Words, load_words
+from skill.words import Words, words_for
 
 #: Alexa refuses a response over 24 KB; the envelope around the directives takes a little.
 MAX_RESPONSE_BYTES = 24 * 1024
@@ -56,13 +56,16 @@ class ShowScreen(AbstractResponseInterceptor):
         request = handler_input.request_envelope.request
         if getattr(request, "object_type", None) not in SHOWN_AFTER:
             return  # e.g. CanFulfillIntentRequest names an intent but must carry no screen
-        words = load_words(getattr(request, "locale", None) or DEFAULT_LOCALE)
+        words = words_for(getattr(request, "locale", None))
         conversation = Conversation(handler_input, self.coach)
         directives = self._directives(conversation, response, words)
         if directives:
             response.directives = [*(response.directives or []), *directives]
 
     def _directives(self, conversation: Conversation, response: Response, words: Words) -> list:
+        # only devices with a screen get here: a speaker never loads the APL documents
+        from skill.alexa import screens
+
         request = conversation.input.request_envelope.request
         intent = getattr(getattr(request, "intent", None), "name", None)
         ssml = getattr(response.output_speech, "ssml", None)
@@ -84,7 +87,7 @@ class ShowScreen(AbstractResponseInterceptor):
         lists = screens.ListScreens(self.coach, words)
         offer = conversation.offer or {}
         exercise = self.coach.library.exercises.get(offer.get("id", ""))
-        if intent == screens.HOW_TO and offer.get("kind") == "exercise" and exercise:
+        if intent == buttons.HOW_TO and offer.get("kind") == "exercise" and exercise:
             return [lists.how_to(exercise)]
         if offer.get("kind") == PLAN_OFFER and offer.get("id"):
             try:
@@ -99,7 +102,7 @@ class ShowScreen(AbstractResponseInterceptor):
         still = ("HowLongIntent", "ExercisesLeftIntent", "WhatsNextIntent", "HandsFreeIntent")
         if intent in still and position:
             return [lists.plan(self.coach.routine(position))]
-        if intent == screens.LIST_ROUTINES or getattr(request, "object_type", "") == (
+        if intent == buttons.LIST_ROUTINES or getattr(request, "object_type", "") == (
             "LaunchRequest"
         ):
             return [lists.routines()]

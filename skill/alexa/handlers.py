@@ -30,6 +30,7 @@ from skill.alexa.said import Said
 from skill.alexa.skill_events import SkillEventNotDone
 from skill.alexa.stopped import where_stopped
 from skill.engine.navigation import Coach, Position
+from skill.engine.ssml import plain_ssml
 from skill.library import base_routine_id
 
 log = logging.getLogger(__name__)
@@ -436,7 +437,8 @@ class ErrorHandler(AbstractExceptionHandler):
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.exception("error handling a request", exc_info=exception)
         speech = replies.ERROR
-        return handler_input.response_builder.speak(speech).ask(replies.WHAT_NOW).response
+        builder = handler_input.response_builder.speak(plain_ssml(speech))
+        return builder.ask(plain_ssml(replies.WHAT_NOW)).response
 
 
 def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:

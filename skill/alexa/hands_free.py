@@ -13,14 +13,14 @@ from ask_sdk_model import Response
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler, NextHandler
 from skill.alexa.said import Utterance, reply
-from skill.words import DEFAULT_LOCALE, load_words
+from skill.words import words_for
 
 WAIT, KEEP_GOING = "wait", "keep_going"
 
 
 def _words(conversation: Conversation, key: str) -> Utterance:
     locale = getattr(conversation.input.request_envelope.request, "locale", None)
-    return Utterance(load_words(locale or DEFAULT_LOCALE).say(f"screens.{key}"))
+    return Utterance(words_for(locale).say(f"screens.{key}"))
 
 
 @reply("hands_free_wait")

@@ -20,6 +20,7 @@ from ask_sdk_model import Response
 
 from skill.alexa.conversation import PROGRESS, SESSION_KEYS, STORAGE_OK, Conversation
 from skill.engine.navigation import Coach
+from skill.engine.ssml import escape_text
 from skill.progress import Progress
 from skill.words import load_words
 
@@ -27,8 +28,9 @@ log = logging.getLogger(__name__)
 
 #: Request attribute: the progress record as loaded, to skip saving an unchanged one.
 LOADED = "progress_loaded"
-NOT_LOADED = load_words().say("replies.storage_not_loaded") + " "
-NOT_SAVED = load_words().say("replies.storage_not_saved") + " "
+#: Put inside SSML as they are, so escaped once here.
+NOT_LOADED = escape_text(load_words().say("replies.storage_not_loaded")) + " "
+NOT_SAVED = escape_text(load_words().say("replies.storage_not_saved")) + " "
 
 
 def user_hash(handler_input: HandlerInput) -> str:

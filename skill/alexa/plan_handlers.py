@@ -44,11 +44,13 @@ def minutes_asked(conversation: Conversation) -> float | None:
     if duration is not None:
         try:
             parsed = isodate.parse_duration(duration)
+        except OverflowError:  # "PT99…9H": more than a timedelta holds, more than anyone needs
+            return MAX_MINUTES
         except (ValueError, isodate.ISO8601Error):
             parsed = None
         if isinstance(parsed, isodate.Duration):  # years or months: more than anyone needs
             return MAX_MINUTES
-        if parsed is not None:
+        if parsed is not None and parsed.total_seconds() >= 0:  # "-PT5M" is no amount of time
             return parsed.total_seconds() / 60
     number = conversation.slot_value("minutes")
     try:

@@ -55,6 +55,8 @@ def plan_offer(
     if offer.get("kind") != "plan" or not routine_id.startswith(PLAN_PREFIX):
         raise ValueError("no plan on offer")
     routine = conversation.coach.library.plan(routine_id)
+    # The length "yes" will announce: for this person, who may know some exercises already.
+    seconds = round(conversation.coach.total_seconds(routine_id, conversation.known(routine_id)))
     plan = Plan(
         routine_id,
         tuple(item.exercise.id for item in routine.items),

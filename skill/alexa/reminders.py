@@ -5,8 +5,9 @@ People who stick with exercise do it at the same time every day. "Remind me ever
 open Foot Coach."; "when is my reminder" reads it back; "cancel my reminder" deletes it.
 
 Everything goes through ask-sdk-core's service clients (the Reminders API and the device
-settings API for the time zone) over the skill's ``DefaultApiClient`` (``TimedApiClient``
-adds the timeout the SDK leaves out, so a slow API costs a sentence, not Alexa's deadline).
+settings API for the time zone) over the skill's ``DefaultApiClient`` (``TimedApiClient``, in
+``timed_api_client``, adds the timeout the SDK leaves out, so a slow API costs a sentence, not
+Alexa's deadline).
 Without the permission, Foot Coach asks for it by voice (``Connections.SendRequest`` AskFor);
 the answer arrives as ``Connections.Response`` and, if granted, the reminder asked for is set
 then (the request travels in the token). Refused or impossible by voice: one sentence and a
@@ -15,7 +16,6 @@ permissions card. Nothing here touches stored progress.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
 import sys
@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ask_sdk_core.api_client import DefaultApiClient
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import PermissionStatus, Response
@@ -48,7 +47,7 @@ from skill.alexa.handlers import ConversationHandler
 from skill.alexa.said import Utterance, reply
 from skill.engine.ssml import plain_ssml
 from skill.schedule import Schedule
-from skill.words import DEFAULT_LOCALE, Words, load_words
+from skill.words import DEFAULT_LOCALE, Words, words_for
 
 log = logging.getLogger(__name__)
 
@@ -62,26 +61,15 @@ sys.modules.setdefault(
 
 #: The permission a skill needs to read and write its own reminders.
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
-#: Seconds to connect and to wait for an answer, per call: two calls stay inside Alexa's 8 s.
-CONNECT_TIMEOUT_SECONDS = 1.0
-READ_TIMEOUT_SECONDS = 2.0
 #: Only this early in a request is the optional tidying (deleting older reminders) started:
 #: the time zone and the new reminder (two calls) are what must fit in Alexa's deadline.
 TIDY_BUDGET_SECONDS = 2.0
 NO_PERMISSION_CODES = {401, 403}
 
 
-class TimedApiClient(DefaultApiClient):
-    """ask-sdk-core's DefaultApiClient with a timeout on every call (it sets none)."""
-
-    def _resolve_method(self, request: Any) -> Any:
-        method = super()._resolve_method(request)
-        return functools.partial(method, timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS))
-
-
 def _words(conversation: Conversation) -> Words:
     locale = getattr(conversation.input.request_envelope.request, "locale", None)
-    return load_words(locale or DEFAULT_LOCALE)
+    return words_for(locale)
 
 
 def _when(words: Words, at: str, days: str) -> str:
@@ -191,7 +179,7 @@ class Reminders:
         now = (stamp if isinstance(stamp, datetime) else datetime.now(UTC)).astimezone(zone)
         first = schedule.first_time(now.replace(tzinfo=None))
         locale = getattr(request, "locale", None) or DEFAULT_LOCALE
-        text = load_words(locale).say("reminders.reminder_text")
+        text = words_for(locale).say("reminders.reminder_text")
         service = self.factory.get_reminder_management_service()
         created = service.create_reminder(
             ReminderRequest(

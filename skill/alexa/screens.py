@@ -35,6 +35,20 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import (
 )
 
 from skill import replies
+
+# what the buttons send, named here too
+from skill.alexa.buttons import (
+    BACK,
+    HOW_TO,
+    LIST_ROUTINES,
+    NEXT,
+    PAUSE,
+    REPEAT,
+    RESUME,
+    START_ROUTINE,
+    STOP,
+    YES,
+)
 from skill.engine.coaching import capitalize, dose_summary, side_name
 from skill.engine.dose import RepSlot
 from skill.engine.navigation import MAX_PIECES, Coach, Step
@@ -58,16 +72,6 @@ LIST_TOKEN = "list"
 #: the shortest it counts: a two-second number flashing past helps nobody.
 COUNTED_PAUSES = ("hold", "work", "rest", "setup")
 COUNTDOWN_MIN_SECONDS = 5
-#: What the touch buttons send: the intent the same spoken word is.
-NEXT, BACK, PAUSE, RESUME = (
-    "AMAZON.NextIntent",
-    "AMAZON.PreviousIntent",
-    "AMAZON.PauseIntent",
-    "AMAZON.ResumeIntent",
-)
-REPEAT, STOP = "AMAZON.RepeatIntent", "AMAZON.StopIntent"
-LIST_ROUTINES, START_ROUTINE = "ListRoutinesIntent", "StartRoutineIntent"
-HOW_TO, YES = "ExerciseHowToIntent", "AMAZON.YesIntent"
 
 _BREAKS = re.compile(r'\s*((?:<break time="\d+ms"/>\s*)+)')
 _BREAK_MS = re.compile(r'<break time="(\d+)ms"/>')

@@ -10,13 +10,15 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.alexa.api_client import AlexaApiClient
 from skill.alexa.conversation_handlers import conversation_handlers
 from skill.alexa.display import ShowScreen
 from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
+from skill.alexa.model_json import PlannedSerializer
 from skill.alexa.plan_handlers import plan_handlers
-from skill.alexa.reminders import TimedApiClient, reminder_handlers
+from skill.alexa.reminders import reminder_handlers
 from skill.alexa.skill_events import LetSkillEventsFail
 from skill.alexa.talk import SpeakSlower
 from skill.alexa.touch import TouchAsIntent
@@ -33,8 +35,9 @@ def build_skill(
     coach = Coach(library or load_library())
     # progress, streak and settings belong to the recognised speaker, else to the account
     store = PeopleStore(persistence_adapter) if persistence_adapter is not None else None
-    # ask-sdk-core's DefaultApiClient (with a timeout): the Reminders and settings APIs
-    builder = CustomSkillBuilder(persistence_adapter=store, api_client=TimedApiClient())
+    # ask-sdk-core's DefaultApiClient (with a timeout, made on first use): the Reminders and
+    # settings APIs
+    builder = CustomSkillBuilder(persistence_adapter=store, api_client=AlexaApiClient())
     builder.skill_id = skill_id
     # plans and conversation first: "yes" to an offered plan is theirs, not the general yes
     for handler in [*plan_handlers(coach), *conversation_handlers(coach)]:
@@ -52,4 +55,7 @@ def build_skill(
     builder.add_global_response_interceptor(SpeakSlower())  # before the prompt is kept
     builder.add_global_response_interceptor(SaveProgress())
     builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
-    return builder.create()
+    skill = builder.create()
+    # the SDK's own mapping, planned once per model class (same objects, same JSON)
+    skill.serializer = PlannedSerializer()
+    return skill

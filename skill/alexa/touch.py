@@ -12,7 +12,6 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import DialogState, Intent, IntentConfirmationStatus, IntentRequest, Slot
-from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
 from ask_sdk_model.slu.entityresolution import (
     Resolution,
     Resolutions,
@@ -22,21 +21,21 @@ from ask_sdk_model.slu.entityresolution import (
     ValueWrapper,
 )
 
-from skill.alexa import screens
+from skill.alexa import buttons
 
 #: Request attribute: the pieces left to say when Pause was touched (see ``stopped``).
 TOUCHED_PIECES_LEFT = "touched_pieces_left"
 #: Intent -> (slot, slot type) for the events that carry a content id.
-SLOTS = {screens.START_ROUTINE: ("routine", "ROUTINE"), screens.HOW_TO: ("exercise", "EXERCISE")}
+SLOTS = {buttons.START_ROUTINE: ("routine", "ROUTINE"), buttons.HOW_TO: ("exercise", "EXERCISE")}
 TOUCHABLE = {
-    screens.NEXT,
-    screens.BACK,
-    screens.PAUSE,
-    screens.RESUME,
-    screens.REPEAT,
-    screens.STOP,
-    screens.LIST_ROUTINES,
-    screens.YES,
+    buttons.NEXT,
+    buttons.BACK,
+    buttons.PAUSE,
+    buttons.RESUME,
+    buttons.REPEAT,
+    buttons.STOP,
+    buttons.LIST_ROUTINES,
+    buttons.YES,
     *SLOTS,
 }
 
@@ -56,11 +55,16 @@ class TouchAsIntent(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) != buttons.USER_EVENT:
+            return  # the type names the class: only a UserEvent is one (APL models not loaded)
+        from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
+
         if not isinstance(request, UserEvent):
             return
         arguments = request.arguments if isinstance(request.arguments, list) else []
         name = arguments[0] if arguments else None
-        if name not in TOUCHABLE:
+        # a forged event may send any JSON: a list or an object is unhashable for the lookup
+        if not isinstance(name, str) or name not in TOUCHABLE:
             return
         if name == screens.PAUSE and len(arguments) > 1:
             # how many pieces the document had left to say: where resume carries on

@@ -21,6 +21,9 @@ from skill.words import Words, load_words
 
 #: Reps in a run said in full before the count gets shorter ("3... relax. 4...").
 FULL_REPS = 2
+#: The least time between two cues in one hold ("Halfway", "Ten seconds left"): closer
+#: together they sound like chatter, not coaching.
+CUE_GAP_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,14 @@ def _per_variation(timing: Timing, w: Words, ways: int) -> str:
     return what
 
 
-def dose_summary(timing: Timing, exercise: Exercise, words: Words | None = None) -> str:
-    """'10 reps, holding each for 3 seconds, on each foot, right foot first.'"""
+def dose_summary(
+    timing: Timing, exercise: Exercise, words: Words | None = None, first_side: bool = True
+) -> str:
+    """'10 reps, holding each for 3 seconds, on each foot, right foot first.'
+
+    ``first_side=False`` leaves out 'right foot first' where the next sentence names the side
+    to start with, so the listener does not hear it twice in a row.
+    """
     w = words or load_words()
     ways = len(timing.variations)
     what = _per_variation(timing, w, ways)
@@ -107,7 +116,8 @@ def dose_summary(timing: Timing, exercise: Exercise, words: Words | None = None)
         key = "coaching.sets_each" if ways > 1 else "coaching.sets_of"
         what = w.say(key, sets=timing.sets, what=what)
     if timing.sides == "each":
-        what += w.say("coaching.each_side", limb=exercise.limb, first=exercise.first_side)
+        key = "coaching.each_side" if first_side else "coaching.each_side_only"
+        what += w.say(key, limb=exercise.limb, first=exercise.first_side)
     return capitalize(what) + "."
 
 
@@ -120,7 +130,7 @@ def timed_silence(seconds: float, kind: str, words: Words | None = None) -> list
     marks: list[tuple[float, str]] = []
     if seconds >= 20:
         marks.append((seconds / 2, w.say("coaching.halfway")))
-    if seconds >= 30:
+    if seconds - 10 - (seconds / 2 if seconds >= 20 else 0) >= CUE_GAP_SECONDS:
         marks.append((seconds - 10, w.say("coaching.ten_seconds_left")))
     segments: list[Segment] = []
     elapsed = 0.0
@@ -212,28 +222,17 @@ def rep_segments(
     return segments
 
 
-def transition(
+def announcements(
     item: RoutineItem,
     before: RepSlot | None,
     slot: RepSlot,
     words: Words | None = None,
     continued_from: RepSlot | None = None,
-) -> list[Segment]:
-    """Announce a new set, side or direction (and rest before it), as a coach would.
-
-    ``continued_from``: the last rep of the part before, when this turn picks up in the
-    middle of that side or set ('Right foot, continued.').
-    """
+) -> list[str]:
+    """What a coach says when a new set or side begins ('Set 2 of 5.', 'Now switch to your
+    left foot.'), or that a part goes on with the side of the part before."""
     w = words or load_words()
     timing, exercise = item.timing, item.exercise
-    segments: list[Segment] = []
-    if before is not None:
-        rest = rest_seconds(timing, before, slot)
-        new_block = before.side != slot.side or before.set_number != slot.set_number
-        if rest and new_block:
-            segments += [Speech(w.say("coaching.rest"), "mark"), Pause(rest, "rest")]
-        elif rest:
-            segments.append(Pause(rest, "rest"))
     reference = before or continued_from
     announce = []
     new_set = reference is None or reference.set_number != slot.set_number
@@ -257,11 +256,40 @@ def transition(
             what = ""
         if what:
             announce.append(w.say("coaching.continued", what=what))
-    segments += [Speech(text, "mark") for text in announce]
-    return segments
+    return announce
 
 
-def part_opening(context: PartContext) -> list[Segment]:
+def transition(
+    item: RoutineItem,
+    before: RepSlot | None,
+    slot: RepSlot,
+    words: Words | None = None,
+    continued_from: RepSlot | None = None,
+) -> list[Segment]:
+    """Announce a new set, side or direction (and rest before it), as a coach would.
+
+    A change of side is said before the rest, so the rest is the time to switch: the first
+    rep on the new side never starts while the person is still moving the band or the
+    pencil. A new set alone is announced after its rest. ``continued_from``: the last rep of
+    the part before, when this turn picks up in the middle of that side or set.
+    """
+    w = words or load_words()
+    announce = [
+        Speech(text, "mark") for text in announcements(item, before, slot, w, continued_from)
+    ]
+    if before is None:
+        return announce
+    rest = rest_seconds(item.timing, before, slot)
+    if before.side != slot.side:
+        return [*announce, Pause(rest, "rest")] if rest else announce
+    if rest and before.set_number != slot.set_number:
+        return [Speech(w.say("coaching.rest"), "mark"), Pause(rest, "rest"), *announce]
+    return [Pause(rest, "rest"), *announce] if rest else announce
+
+
+def part_opening(context: PartContext, announce: Sequence[str] = ()) -> list[Segment]:
+    """Name the exercise (or the part), teach or cue it, then say where to start
+    (``announce``: 'Start with your right foot.') before the wait to get into position."""
     w = context.words
     item, exercise = context.item, context.item.exercise
     setup = exercise.setup_seconds if context.setup_seconds is None else context.setup_seconds
@@ -274,6 +302,7 @@ def part_opening(context: PartContext) -> list[Segment]:
         )
         return [
             *say(head, exercise.cue),
+            *(Speech(text, "mark") for text in announce),
             Speech(w.say("coaching.get_ready")),
             Pause(setup, "setup"),
         ]
@@ -293,12 +322,9 @@ def part_opening(context: PartContext) -> list[Segment]:
     else:
         teach = (needs, w.say("coaching.heres_how"), *exercise.instructions, *exercise.safety)
     return [
-        *say(
-            head,
-            *teach,
-            dose_summary(item.timing, exercise, w),
-            w.say("coaching.get_into_position"),
-        ),
+        *say(head, *teach, dose_summary(item.timing, exercise, w, first_side=not announce)),
+        *(Speech(text, "mark") for text in announce),
+        Speech(w.say("coaching.get_into_position")),
         Pause(setup, "setup"),
     ]
 
@@ -345,7 +371,8 @@ def _block(slot: RepSlot) -> tuple[int, str | None, str | None]:
 def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segment, ...]:
     """The whole turn for one part: opening, every rep with its rests, closing."""
     w = context.words
-    segments = part_opening(context)
+    opening = announcements(context.item, None, slots[0], w, context.previous_slot)
+    segments = part_opening(context, opening)
     previous: RepSlot | None = None
     nth = runs = 0
     for index, slot in enumerate(slots):
@@ -354,8 +381,8 @@ def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segme
         run_end = following is None or _block(following) != _block(slot)
         nth = 1 if run_start else nth + 1
         runs += run_start
-        continued = context.previous_slot if previous is None else None
-        segments += transition(context.item, previous, slot, w, continued)
+        if previous is not None:  # the first rep's words were said before the setup
+            segments += transition(context.item, previous, slot, w)
         segments += rep_segments(context.item, slot, run_start, run_end, w, nth, runs == 1)
         previous = slot
     segments += part_closing(context, previous)

@@ -104,6 +104,13 @@ class Position:
         )
 
 
+#: Turns a Coach keeps at most. Every named routine and single exercise played through needs
+#: a few hundred; each mix of levels of a routine ("stretching@g,hr=h") is another routine
+#: id, and there are 3^exercises of them: a forged session naming them one after another grew
+#: the cache without end (about 11 turns, 50 KB, per id). Past the bound the cache starts again.
+MAX_KEPT_TURNS = 4096
+
+
 class Step(NamedTuple):
     """The result of a move: where the person is now and what to say."""
 
@@ -126,9 +133,12 @@ class Coach:
         # so the cache stays as small as the content however many planned or levelled
         # routines are played
         self._parts: dict[tuple[RoutineItem, float], tuple[Part, ...]] = {}
+        #: (routine id, item) -> the same parts, for routines other than plans
+        self._parts_at: dict[tuple[str, int], tuple[Part, ...]] = {}
         #: (routine id, item, part, taught before, where-to-be said) -> the part's turn:
         #: content does not change, so a turn is built once per worker (a few hundred at
-        #: most) instead of every time. Planned routines are too many to keep: built each time.
+        #: most) instead of every time. Planned routines are too many to keep: built each time;
+        #: levelled ones are kept, within MAX_KEPT_TURNS.
         self._turns: dict[tuple[str, int, int, bool, bool], Turn] = {}
 
     # -- structure ---------------------------------------------------------------------
@@ -139,10 +149,18 @@ class Coach:
     def parts(self, routine: Routine, item: int) -> tuple[Part, ...]:
         """The item's turns, split once per item and wait to get there (content does not
         change)."""
+        # a routine id names its content (levels included) except a plan's, so a place in a
+        # named routine finds its parts without hashing the item (exercise and all) again
+        place = (routine.id, item)
+        found = self._parts_at.get(place)
+        if found is not None:
+            return found
         setup = self.setup_seconds(routine, item, 0)
         key = (routine.items[item], setup)
         if key not in self._parts:
             self._parts[key] = split_parts(routine.items[item], self.words, setup)
+        if not routine.id.startswith(PLAN_PREFIX):
+            self._parts_at[place] = self._parts[key]
         return self._parts[key]
 
     def _last(self, routine: Routine) -> tuple[int, int]:
@@ -186,6 +204,8 @@ class Coach:
         if turn is None:
             turn = self._build_part_turn(routine, position, taught, ready_said)
             if not routine.id.startswith(PLAN_PREFIX):
+                if len(self._turns) >= MAX_KEPT_TURNS:  # see MAX_KEPT_TURNS
+                    self._turns.clear()
                 self._turns[key] = turn
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
         moved = replace(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 #: Speaking rate used to estimate how long speech takes. Alexa's default voice speaks at
@@ -52,7 +53,8 @@ class Turn:
     segments: tuple[Segment, ...]
     reprompt: str
 
-    @property
+    # cached: a part's turn is built once per worker and asked again every time it is said
+    @cached_property
     def text(self) -> str:
         """The spoken words alone, as one string (for logs, cards and the console)."""
         return " ".join(s.text for s in self.segments if isinstance(s, Speech))
@@ -61,7 +63,7 @@ class Turn:
     def pause_seconds(self) -> float:
         return sum(s.seconds for s in self.segments if isinstance(s, Pause))
 
-    @property
+    @cached_property
     def estimated_seconds(self) -> float:
         """Speech at WORDS_PER_MINUTE plus every pause: how long the turn plays."""
         return speech_seconds(self.text) + self.pause_seconds

@@ -19,6 +19,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
+from skill.alexa.model_json import read_model
 from skill.alexa.skill_builder import build_skill
 from skill.alexa.skill_events import SkillEventNotDone
 from skill.storage import open_storage
@@ -62,10 +63,10 @@ def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
     return jsonify(error=reason), status
 
 
-def parse_envelope(skill: CustomSkill, body: bytes) -> RequestEnvelope:
-    """The SDK's request envelope for a body parse_body accepted, or MalformedRequest."""
+def parse_envelope(skill: CustomSkill, data: dict[str, Any]) -> RequestEnvelope:
+    """The SDK's request envelope for the body parse_body accepted, or MalformedRequest."""
     try:
-        envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        envelope = read_model(skill.serializer, data, RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
         raise MalformedRequest("request does not match the Alexa request format") from exc
     # getattr: a body with a "__dict__" key makes the SDK replace the object's attributes
@@ -120,7 +121,7 @@ def create_app(
             if not is_known_request_type(data):
                 log.info("answered an unknown request type with an empty response")
                 return jsonify(EMPTY_RESPONSE)
-            envelope = parse_envelope(skill, body)
+            envelope = parse_envelope(skill, data)
         except MalformedRequest as exc:
             return _bad_request(str(exc))
         try:

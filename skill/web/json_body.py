@@ -4,16 +4,20 @@ Python's ``json`` is generous where a public endpoint must not be: it accepts ``
 ``Infinity`` (not JSON; echoed back in session attributes they make our own responses
 non-standard), converts integers of any length until ``int`` refuses past 4300 digits with a
 ValueError nobody expected, and recurses once per nesting level until a RecursionError. Each of
-these reached the skill as a 500; here each is a reason for a 400.
+these reached the skill as a 500; here each is a reason for a 400. It also reads an unpaired
+surrogate escape as a string no encoder takes, which failed later, deep in a turn.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 #: Deeper than any Alexa request (about 8 levels) or the skill's own session attributes.
 MAX_DEPTH = 64
+#: A \uD800-\uDFFF escape: half of a pair (an emoji written as escapes), or a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class NotJson(ValueError):
@@ -38,7 +42,18 @@ def load_json(text: str) -> Any:
         raise NotJson("body holds a number too long to read") from exc
     if text.count("{") + text.count("[") > MAX_DEPTH:  # only then can it be too deep
         _check_depth(data)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # only then can one be unpaired
+        _check_text(data)
     return data
+
+
+def _check_text(data: Any) -> None:
+    """Refuse an unpaired surrogate ("\\ud800"): JSON lets it be written, but it is no
+    character, and every later ``encode`` (a user id into SQLite, a log line) raised on it."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotJson("body contains an unpaired surrogate, which is not text") from exc
 
 
 def _check_depth(data: Any) -> None:

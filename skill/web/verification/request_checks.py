@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -102,12 +103,24 @@ def _dig(data: object, *keys: str) -> object:
     return data
 
 
+#: Alexa's timestamp: ISO 8601's extended date and time, seconds, optional fraction, and "Z"
+#: or an offset ("2026-11-22T09:00:00Z"). ``fromisoformat`` alone also takes basic
+#: ("20261122T090000"), week ("2026-W47-7") and space-separated forms, which the SDK's own
+#: parser (dateutil) reads differently or not at all: the time we check and the time the
+#: skill reads must be the same.
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})?", re.ASCII
+)
+
+
 def _parse_timestamp(value: str) -> datetime:
+    if not _TIMESTAMP.fullmatch(value):
+        raise VerificationError("request timestamp is not ISO 8601")
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
+    except ValueError as exc:  # a month 13, a 25th hour...
         raise VerificationError("request timestamp is not ISO 8601") from exc
-    # Alexa always sends UTC ("...Z"); a missing offset is read as UTC rather than local time.
+    # Alexa always sends UTC ("...Z"); a missing offset is read as UTC, as the skill reads it.
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
@@ -139,14 +152,19 @@ def check_application_id(skill_id: str, envelope: Mapping[str, Any]) -> None:
     application id must match ``skill_id``. It is read from ``context.System.application`` and,
     for older envelopes without a context, from ``session.application``. There is no way to
     skip it: an endpoint that verifies requests but accepts any skill's is open to every
-    developer's genuinely signed traffic.
+    developer's genuinely signed traffic. A session naming another application than the
+    context is refused too: no real request disagrees with itself.
     """
     app_id = _dig(envelope, "context", "System", "application", "applicationId")
+    in_session = _dig(envelope, "session", "application", "applicationId")
     if app_id is None:
-        app_id = _dig(envelope, "session", "application", "applicationId")
+        app_id = in_session
     if not isinstance(app_id, str) or not app_id:
         raise VerificationError("request has no application id")
     if app_id != skill_id:
         raise VerificationError("application id does not match this skill")
+    # The SDK reads the context's id, handlers may read the session's: both must be ours.
+    if in_session is not None and in_session != skill_id:
+        raise VerificationError("session application id does not match this skill")
 
 

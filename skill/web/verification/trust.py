@@ -19,6 +19,7 @@ from datetime import datetime
 import certifi
 from ask_sdk_webservice_support.verifier_constants import CERT_CHAIN_DOMAIN
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification as x509_verification
 
@@ -77,6 +78,31 @@ def check_leaf_san(leaf: x509.Certificate) -> None:
         raise VerificationError(f"signing certificate is not issued to {CERT_CHAIN_DOMAIN}")
 
 
+#: The smallest RSA key trusted to sign a request: the CA/Browser Forum's minimum, and the size
+#: of Amazon's own. cryptography's path validation accepted a 1024-bit leaf key.
+MIN_RSA_KEY_BITS = 2048
+
+
+def check_signing_use(leaf: x509.Certificate) -> None:
+    """Require the leaf to be fit for signing: a key usage that allows digital signatures (if
+    it has one) and an RSA key of at least MIN_RSA_KEY_BITS (a 1024-bit key can be factored).
+
+    Path validation alone accepted both: a leaf whose key usage said "not for signatures",
+    and a 1024-bit key.
+    """
+    try:
+        usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is not None and not usage.digital_signature:
+        raise VerificationError("signing certificate's key usage does not allow signatures")
+    key = leaf.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise VerificationError("signing certificate does not hold an RSA key")
+    if key.key_size < MIN_RSA_KEY_BITS:
+        raise VerificationError(f"signing key is shorter than {MIN_RSA_KEY_BITS} bits")
+
+
 def check_cert_chain(
     chain: Sequence[x509.Certificate],
     trust_store: x509_verification.Store,
@@ -85,9 +111,9 @@ def check_cert_chain(
     """Validate ``chain`` (leaf first) and return the leaf certificate.
 
     Checks, in order of cheapness and clarity of the error: the leaf is valid at ``now``, it names
-    ``echo-api.amazon.com``, and it chains (through the supplied intermediates) to a root in
-    ``trust_store`` with every certificate valid at ``now``. Without the trust check anyone could
-    mint a self-signed certificate with the right name.
+    ``echo-api.amazon.com``, it is fit for signing, and it chains (through the supplied
+    intermediates) to a root in ``trust_store`` with every certificate valid at ``now``.
+    Without the trust check anyone could mint a self-signed certificate with the right name.
     """
     if not chain:
         raise VerificationError("certificate chain is empty")
@@ -97,6 +123,7 @@ def check_cert_chain(
     if now >= leaf.not_valid_after_utc:
         raise VerificationError("signing certificate has expired")
     check_leaf_san(leaf)
+    check_signing_use(leaf)
     verifier = (
         x509_verification.PolicyBuilder()
         .store(trust_store)
@@ -108,5 +135,3 @@ def check_cert_chain(
     except x509_verification.VerificationError as exc:
         raise VerificationError(f"certificate chain is not trusted: {exc}") from exc
     return leaf
-
-
