@@ -24,7 +24,7 @@ from ask_sdk_model import Response
 from skill.alexa import buttons
 from skill.alexa.conversation import SPOKEN_STEP, Conversation
 from skill.alexa.plan_handlers import PLAN_OFFER
-from skill.alexa.screens import has_screen
+from skill.alexa.visual import COACHING_TOKEN, has_screen, showing
 from skill.engine.navigation import Coach
 from skill.words import Words, words_for
 
@@ -82,7 +82,7 @@ class ShowScreen(AbstractResponseInterceptor):
                     response.should_end_session = None
                     return paced
             # said as on a speaker: change what the screen shows if it shows this document
-            on_screen = screens.showing(conversation.input) == screens.COACHING_TOKEN
+            on_screen = showing(conversation.input) == COACHING_TOKEN
             return coaching.directives(step, ssml, hands_free=False, showing=on_screen)
         lists = screens.ListScreens(self.coach, words)
         offer = conversation.offer or {}

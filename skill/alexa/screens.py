@@ -22,8 +22,6 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model.interfaces.alexa.presentation.apl import (
     ExecuteCommandsDirective,
     IdleCommand,
@@ -49,9 +47,10 @@ from skill.alexa.buttons import (
     STOP,
     YES,
 )
+from skill.alexa.visual import COACHING_TOKEN
 from skill.engine.coaching import capitalize, dose_summary, side_name
 from skill.engine.dose import RepSlot
-from skill.engine.navigation import MAX_PIECES, Coach, Step
+from skill.engine.navigation import Coach, Step
 from skill.engine.ssml import breaks, to_ssml
 from skill.engine.turn import Stretch, Turn, raw_stretches, stretches
 from skill.library import Exercise, Routine, content_dir
@@ -59,14 +58,10 @@ from skill.words import Words
 
 #: The APL interface a device with a screen reports in context.System.device.supportedInterfaces.
 APL_INTERFACE = "Alexa.Presentation.APL"
-#: Token of the coaching document: ExecuteCommands must name the document they run in.
-COACHING_TOKEN = "coaching"
 #: The coaching document's component that holds what it shows as bound values, and their
 #: names: a later turn changes them with SetValue instead of sending the document again.
 ROOT = "coaching"
 BOUND = ("routine", "title", "side", "rep", "instruction", "paused", "at")
-#: The entity on ROOT that the visual context reports: how many pieces were left to say.
-PIECES_LEFT_ENTITY = "piecesLeft"
 LIST_TOKEN = "list"
 #: Pauses the screen counts down (tempo beats between counted reps are too short to), and
 #: the shortest it counts: a two-second number flashing past helps nobody.
@@ -76,55 +71,6 @@ COUNTDOWN_MIN_SECONDS = 5
 _BREAKS = re.compile(r'\s*((?:<break time="\d+ms"/>\s*)+)')
 _BREAK_MS = re.compile(r'<break time="(\d+)ms"/>')
 _TAG = re.compile(r"<[^>]+>")
-
-
-def has_screen(handler_input: HandlerInput) -> bool:
-    """Whether the request comes from a device that shows APL."""
-    try:
-        interfaces = get_supported_interfaces(handler_input)
-    except AttributeError:  # no context.System.device: not a device with a screen
-        return False
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
-
-
-def _visual_context(handler_input: HandlerInput) -> Any:
-    context = getattr(handler_input.request_envelope, "context", None)
-    return getattr(context, "alexa_presentation_apl", None)
-
-
-def showing(handler_input: HandlerInput) -> str | None:
-    """The token of the document on the screen as the person spoke or touched, from the
-    request's visual context (``context['Alexa.Presentation.APL'].token``); None if none."""
-    token = getattr(_visual_context(handler_input), "token", None)
-    return token if isinstance(token, str) else None
-
-
-def pieces_left_on_screen(handler_input: HandlerInput) -> int | None:
-    """How many pieces the coaching document had left to say, as its visual context
-    reports (the ``piecesLeft`` entity of ROOT); None if it is not on the screen."""
-    visual = _visual_context(handler_input)
-    if showing(handler_input) != COACHING_TOKEN:
-        return None
-    found = list(getattr(visual, "components_visible_on_screen", None) or [])
-    while found:
-        component = found.pop()
-        for entity in getattr(component, "entities", None) or []:
-            if getattr(entity, "object_type", None) == PIECES_LEFT_ENTITY:
-                return count(getattr(entity, "value", None))
-        found += getattr(component, "children", None) or []
-    return None
-
-
-def count(value: Any) -> int | None:
-    """A count of pieces as an event or the visual context carries it (a number, maybe as
-    text); None for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isdigit() and len(value) < 6:
-        value = int(value)
-    return value if isinstance(value, int) and 0 <= value < MAX_PIECES else None
 
 
 @cache

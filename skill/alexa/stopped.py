@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from skill.alexa import screens
+from skill.alexa import visual
 from skill.alexa.conversation import POSITION, Conversation
 from skill.alexa.touch import TOUCHED_PIECES_LEFT
 from skill.engine.navigation import Position
@@ -36,11 +36,11 @@ def _spoken(conversation: Conversation) -> Position | None:
 def pieces_left(conversation: Conversation) -> int | None:
     """How many pieces of the part were left, the one under way included; None: unknown."""
     handler_input = conversation.input
-    if not screens.has_screen(handler_input):
+    if not visual.has_screen(handler_input):
         return None
     if conversation.progress.hands_free:
         touched = conversation.request_attributes.get(TOUCHED_PIECES_LEFT)
-        reported = touched if touched is not None else screens.pieces_left_on_screen(handler_input)
+        reported = touched if touched is not None else visual.pieces_left_on_screen(handler_input)
         if reported:
             return reported
     spoken = _spoken(conversation)
