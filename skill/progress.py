@@ -60,6 +60,15 @@ class Settings:
     concise: bool = False  # a one-line cue instead of the full instructions
 
     def to_json(self) -> dict[str, Any]:
+        if not (self.have or self.lack or self.exercise_levels):  # most people: nothing said
+            return {
+                "have": [],
+                "lack": [],
+                "level": self.level,
+                "exercise_levels": {},
+                "slower": self.slower,
+                "concise": self.concise,
+            }
         return {
             "have": sorted(set(self.have)),
             "lack": sorted(set(self.lack)),
@@ -74,6 +83,15 @@ class Settings:
         if not isinstance(data, dict):
             return cls()
         levels = data.get("exercise_levels")
+        have, lack = data.get("have"), data.get("lack")
+        if have == [] and lack == [] and levels == {} and type(levels) is dict:
+            # most people said nothing about equipment or levels: the same, read faster
+            level = data.get("level")
+            return cls(
+                level=level if level in SETTING_LEVELS else "standard",
+                slower=data.get("slower") is True,
+                concise=data.get("concise") is True,
+            )
         exercise_levels = (
             {
                 k: v

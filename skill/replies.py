@@ -133,7 +133,7 @@ def routine_line(routine: Routine, coach: Coach, words: Words | None = None) -> 
     )
     return w.say(
         "replies.routine_line",
-        name=routine.name,
+        name=capitalize(routine.name),  # it begins a sentence, on the card as well
         purpose=routine.purpose,
         minutes=coach.duration(coach.total_seconds(routine.id)),
         needs=needs,
@@ -198,6 +198,8 @@ def streak_phrase(streak: int, done_today: bool, words: Words | None = None) -> 
     w = _w(words)
     if streak <= 0:
         return ""
+    if not done_today and streak == 1:
+        return w.say("replies.streak_yesterday_one")
     if not done_today:
         return w.say("replies.streak_yesterday", days=w.count("units.day", streak), more=streak + 1)
     if streak == 1:

@@ -101,8 +101,10 @@ class Echo:
         user_id: str = "amzn1.ask.account.TESTUSER",
         now: datetime | None = None,
         headers: dict[str, str] | None = None,
+        locale: str = "en-US",
     ) -> None:
         self.client = client
+        self.locale = locale
         self.user_id = user_id
         self.now = now or datetime.now(UTC)
         self.headers = headers or {}
@@ -124,7 +126,7 @@ class Echo:
             holder["user"]["userId"] = self.user_id
         request.setdefault("requestId", f"amzn1.echo-api.request.{uuid.uuid4()}")
         request.setdefault("timestamp", self.now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        request.setdefault("locale", "en-US")
+        request.setdefault("locale", self.locale)
         data["request"] = request
         return data
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import wave
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,23 @@ def test_the_first_side_is_named_once_before_the_first_silence(coach, plan):
         for limb in {e.limb for e in LIBRARY.exercises.values()}:
             for side in ("right", "left"):
                 assert opening.count(f"{side} {limb}") <= 1, f"{plan} turn {number}: {opening}"
+
+
+def closing_opener(turn: Turn) -> str:
+    """The praise a turn ends with: 'Good', 'Well done', 'That's toe walking finished'."""
+    closing = next(
+        (s.text for s in reversed(turn.segments) if isinstance(s, Speech) and "Next" in s.text),
+        turn.text,
+    )
+    return closing.replace(",", ".").split(".")[0]
+
+
+@pytest.mark.parametrize("plan", SESSIONS)
+def test_no_two_turns_in_a_row_end_with_the_same_praise(coach, plan):
+    """Thirteen turns of 'Well done.' in a row is a recording, not a coach."""
+    turns = list(walk_turns(coach, plan))
+    openers = [closing_opener(turn) for turn in turns]
+    for number, (before, after) in enumerate(pairwise(openers), 2):
+        assert before != after, f"{plan} turns {number - 1} and {number}: {before!r}"
+    praise = [o for o in openers if o.split()[0] in {"Well", "Good", "Nicely"}]
+    assert len(praise) < len(openers) or len(openers) <= 2, f"{plan}: praise every turn"

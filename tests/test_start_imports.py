@@ -17,7 +17,14 @@ from types import SimpleNamespace
 from echo import REQUESTS
 
 ROOT = Path(__file__).resolve().parent.parent
-LATER = ("requests", "ask_sdk_model.interfaces.alexa.presentation.apl", "skill.alexa.screens")
+LATER = (
+    "requests",
+    "ask_sdk_model.interfaces.alexa.presentation.apl",
+    "skill.alexa.screens",
+    "isodate",  # a plan's length
+    "zoneinfo",  # a reminder's time zone
+    "html",
+)
 PROBE = """
 import json, sys
 from skill.lambda_function import handler
@@ -64,6 +71,7 @@ def test_a_screen_device_still_gets_its_screen(tmp_path: Path) -> None:
     seen = first_answer(event, tmp_path)
     assert not any(seen["start"].values()), seen["start"]
     assert seen["after"]["skill.alexa.screens"]
+    assert not seen["after"]["requests"]
     kinds = [d["type"] for d in seen["answer"]["response"].get("directives", [])]
     assert "Alexa.Presentation.APL.RenderDocument" in kinds
 
@@ -102,3 +110,12 @@ def test_the_real_client_times_out_every_call() -> None:
 
     method = TimedApiClient()._resolve_method(ApiClientRequest(method="GET", url="http://x"))
     assert method.keywords["timeout"] == (CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS)
+
+
+def test_ssml_escaping_is_html_escape_without_quotes() -> None:
+    import html
+
+    from skill.engine.ssml import escape_text
+
+    for text in ['a & b < c > d "q" \'s\'', "&amp;", "<<>>&&", "", "toe press"]:
+        assert escape_text(text) == html.escape(text, quote=False)

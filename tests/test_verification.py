@@ -152,6 +152,15 @@ def test_valid_signed_request_passes(pki: Pki) -> None:
     assert fetcher.urls == [CHAIN_URL]
 
 
+def test_a_verified_request_is_handed_on_as_parsed_for_the_checks(pki: Pki) -> None:
+    verifier, _ = make_verifier(pki)
+    headers, body = signed_request(pki)
+
+    assert verifier.verified_envelope(headers, body) == json.loads(body)
+    with pytest.raises(VerificationError):
+        verifier.verified_envelope(headers, body.replace(b"{", b"{ ", 1))  # not what was signed
+
+
 def test_chain_is_fetched_once_and_cached(pki: Pki) -> None:
     verifier, fetcher = make_verifier(pki)
     first = signed_request(pki, envelope())

@@ -38,7 +38,6 @@ from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn, speech_seconds
 from skill.library import base_routine_id
 from skill.progress import Progress, Settings
-from skill.replies import DISCLAIMER
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,9 @@ class Conversation:
 
     def __init__(self, handler_input: HandlerInput, coach: Coach) -> None:
         self.input = handler_input
-        self.coach = coach
+        # the person's English: 'anticlockwise' and 'physiotherapist' where they say so
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        self.coach = coach.for_locale(locale)
         in_session = handler_input.request_envelope.session is not None
         # skill events arrive outside any session: there is nothing to remember between turns
         self.session: dict[str, Any] = (
@@ -247,6 +248,11 @@ class Conversation:
 
     # -- speaking ----------------------------------------------------------------------
 
+    @property
+    def disclaimer(self) -> str:
+        """The safety words, said the first time anything is coached, in the person's English."""
+        return self.coach.words.say("replies.disclaimer")
+
     def disclaimer_once(self) -> bool:
         """Whether to say the safety disclaimer: the first time anything is coached."""
         if self.progress.disclaimer_heard:
@@ -262,7 +268,7 @@ class Conversation:
         """
         disclaimer_pending = not self.progress.disclaimer_heard
         if not step.position.paused and not step.position.finished:
-            lead = speech_seconds(DISCLAIMER) if disclaimer_pending else 0
+            lead = speech_seconds(self.disclaimer) if disclaimer_pending else 0
             ends_at = self.now + math.ceil(lead + step.turn.estimated_seconds)
             step = Step(replace(step.position, ends_at=ends_at), step.turn)
         self.set_position(step.position)
@@ -290,7 +296,7 @@ class Conversation:
             segments = step.turn.segments
             segments = (*segments[:-1], Speech(utterance(self, remark).text), *segments[-1:])
             inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
-        lead = escape_text(DISCLAIMER) if disclaimer else ""
+        lead = escape_text(self.disclaimer) if disclaimer else ""
         ssml = "<speak>" + " ".join(p for p in (lead, inner) if p)
         return self.input.response_builder.speak(ssml).ask(plain_ssml(step.turn.reprompt)).response
 

@@ -72,7 +72,7 @@ class ShowScreen(AbstractResponseInterceptor):
         step = conversation.request_attributes.get(SPOKEN_STEP)
         position = conversation.unfinished
         if step is not None and ssml:
-            coaching = screens.CoachingScreen(self.coach, words)
+            coaching = screens.CoachingScreen(conversation.coach, words)
             if conversation.progress.hands_free:
                 paced = coaching.directives(step, ssml, hands_free=True)
                 if len(paced) > 1 and _fits(paced, conversation):

@@ -12,7 +12,6 @@ import math
 from dataclasses import replace
 from typing import ClassVar
 
-import isodate
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
@@ -42,6 +41,8 @@ def minutes_asked(conversation: Conversation) -> float | None:
     """Minutes from the duration slot ("PT10M") or the number slot ("10"), if either is usable."""
     duration = conversation.slot_value("duration")
     if duration is not None:
+        import isodate  # here: only a plan's length needs it (ten modules off every start)
+
         try:
             parsed = isodate.parse_duration(duration)
         except OverflowError:  # "PT99…9H": more than a timedelta holds, more than anyone needs

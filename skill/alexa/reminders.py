@@ -22,7 +22,6 @@ import sys
 import time as clock
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
@@ -170,6 +169,8 @@ class Reminders:
         system = self.conversation.input.request_envelope.context.system
         device_id = getattr(system.device, "device_id", None)
         zone_name = self.factory.get_ups_service().get_system_time_zone(device_id)
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: off every start-up
+
         try:
             zone = ZoneInfo(str(zone_name))
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -24,7 +24,7 @@ NEXT_WHEN_READY = load_words().say("replies.next_when_ready")
 
 @reply("welcome_first_time")
 def welcome_first_time(conversation: Conversation) -> Utterance:
-    return Utterance(replies.welcome_first_time())
+    return Utterance(replies.welcome_first_time(conversation.coach.words))
 
 
 @reply("welcome_back")
@@ -127,7 +127,10 @@ def whats_next(conversation: Conversation) -> Utterance:
     position = conversation.position
     if position is None:
         return Utterance(NOT_IN_ROUTINE)
-    return Utterance(conversation.coach.whats_next(position))
+    said = conversation.coach.whats_next(position)
+    if position.finished:  # nothing comes next: the open microphone needs a question
+        said = f"{said} {replies.WHAT_NOW}"
+    return Utterance(said)
 
 
 @reply("how_long")
@@ -169,9 +172,11 @@ def help_here(conversation: Conversation) -> Utterance:
         return Utterance(conversation.coach.words.say("conversation.help"))
     routine = conversation.coach.routine(position)
     exercise = routine.items[position.item].exercise
+    # One exercise on its own is its own routine: "toe press in toe press" says it twice.
+    key = "replies.help_in_routine" if len(routine.items) > 1 else "replies.help_in_exercise"
     return Utterance(
         conversation.coach.words.say(
-            "replies.help_in_routine",
+            key,
             exercise=exercise.name,
             routine=routine.name,
             in_routine_help=replies.IN_ROUTINE_HELP,

@@ -108,7 +108,7 @@ def dose_summary(
     ways = len(timing.variations)
     what = _per_variation(timing, w, ways)
     if ways == 1:
-        variation = exercise.variation(timing.variations[0]).say
+        variation = variation_words(exercise, timing.variations[0], w)
         what = w.say("coaching.one_way", what=what, variation=variation)
     elif ways > 1:
         what = w.say("coaching.ways", count=ways, what=what)
@@ -141,10 +141,18 @@ def timed_silence(seconds: float, kind: str, words: Words | None = None) -> list
     return segments
 
 
+def variation_words(exercise: Exercise, variation_id: str, words: Words | None = None) -> str:
+    """How a direction is said: the content's words, unless the locale has its own
+    ('the other way, anticlockwise' in en-GB, from words ``coaching.variation_<id>``)."""
+    w = words or load_words()
+    key = f"coaching.variation_{variation_id}"
+    return w.say(key) if w.has(key) else exercise.variation(variation_id).say
+
+
 def _action(exercise: Exercise, slot: RepSlot, w: Words) -> str:
     if slot.variation is None:
         return exercise.action
-    variation = exercise.variation(slot.variation).say
+    variation = variation_words(exercise, slot.variation, w)
     return w.say("coaching.action_variation", action=exercise.action, variation=variation)
 
 
@@ -205,7 +213,7 @@ def rep_segments(
     if run_start and first_run:
         segments.append(Speech(w.say("coaching.as_i_count", action=action)))
     elif run_start and slot.variation is not None:  # a new direction: say which
-        variation = capitalize(exercise.variation(slot.variation).say)
+        variation = capitalize(variation_words(exercise, slot.variation, w))
         segments.append(Speech(w.say("coaching.as_i_count", action=variation), "mark"))
     elif run_start:
         segments.append(Speech(w.say("coaching.again"), "mark"))
@@ -343,19 +351,24 @@ def _part_label(item: RoutineItem, slot: RepSlot, last: RepSlot | None, w: Words
             return w.say("coaching.label_reps")
         return w.say("coaching.label_rest_of", what=", ".join(bits))
     if not bits and slot.variation:
-        bits.append(item.exercise.variation(slot.variation).say)
+        bits.append(variation_words(item.exercise, slot.variation, w))
     return ", ".join(bits) or w.say("coaching.label_reps")
 
 
 def part_closing(context: PartContext, last: RepSlot | None = None) -> list[Segment]:
     w = context.words
     exercise = context.item.exercise
+    # Praise taken in turn along the routine: never the same words two turns in a row.
     if context.next_slot is not None:
         label = _part_label(context.item, context.next_slot, last, w)
-        return [*say(w.say("coaching.next_part", label=label), w.say("coaching.ready"))]
+        praise = context.item_number + context.part_number
+        text = w.variant("coaching.next_part", praise, label=label)
+        return [*say(text, w.say("coaching.ready"))]
     if context.next_exercise is not None:
         following = context.next_exercise
-        text = w.say("coaching.next_exercise", name=exercise.name, next=following.name)
+        text = w.variant(
+            "coaching.next_exercise", context.item_number, name=exercise.name, next=following.name
+        )
         return [*say(text, following.get_ready, w.say("coaching.ready"))]
     if context.item_count > 1:
         text = w.say("coaching.last_exercise")

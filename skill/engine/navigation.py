@@ -17,7 +17,7 @@ from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Speech, Turn, piece_under_way, say, speech_seconds, stretches
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
 from skill.moves import Moves, load_moves
-from skill.words import Words, load_words
+from skill.words import Words, load_words, words_for
 
 #: Silences whose end is said ("And relax.", "And stop.") at the start of the next piece.
 ENDED_BY_RELEASE = ("hold", "work")
@@ -140,6 +140,22 @@ class Coach:
         #: most) instead of every time. Planned routines are too many to keep: built each time;
         #: levelled ones are kept, within MAX_KEPT_TURNS.
         self._turns: dict[tuple[str, int, int, bool, bool], Turn] = {}
+        #: locale -> the coach that speaks its words (``for_locale``), shared by all of them
+        #: (the language's own words are this coach's: 'en-US' has no folder of its own)
+        language = self.words.locale.split("-")[0]
+        self._siblings: dict[str, Coach] = {self.words.locale: self, language: self}
+
+    def for_locale(self, locale: object) -> Coach:
+        """The same coach speaking a locale's words ('anticlockwise' in en-GB): one per
+        locale the content has words for, made the first time it is asked for, sharing the
+        content. ``locale`` is a request's untrusted text: ``words_for`` maps anything else
+        to shipped words, so the coaches stay as few as the words folders."""
+        words = words_for(locale)
+        if words.locale not in self._siblings:
+            sibling = Coach(self.library, words, self.moves)
+            sibling._siblings = self._siblings
+            self._siblings[words.locale] = sibling
+        return self._siblings[words.locale]
 
     # -- structure ---------------------------------------------------------------------
 

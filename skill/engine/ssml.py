@@ -9,7 +9,6 @@ answer to "can Alexa play this?".
 from __future__ import annotations
 
 import math
-from html import escape
 
 from skill.engine.turn import MAX_TURN_SECONDS, Pause, Speech, Turn
 
@@ -22,8 +21,9 @@ SLOWER_RATE_PERCENT = 85
 
 
 def escape_text(text: str) -> str:
-    """Text safe inside SSML: &, < and > escaped (html.escape imports far less than saxutils)."""
-    return escape(text, quote=False)
+    """Text safe inside SSML: &, < and > escaped, as ``html.escape(text, quote=False)`` does
+    (written out: importing ``html`` loads its entity tables, a few ms of every cold start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class SpeechLimitError(ValueError):

@@ -332,7 +332,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 f"Persistent attributes must be a dict, got {type(attributes).__name__}"
             )
         try:
-            return json.dumps(attributes, ensure_ascii=False, allow_nan=False)
+            return _ENCODER.encode(attributes)
         except (TypeError, ValueError) as exc:
             raise PersistenceException(
                 f"Persistent attributes are not JSON-serialisable: {exc}"
@@ -351,6 +351,10 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 f"got {type(value).__name__}"
             )
         return value
+
+
+#: json.dumps(ensure_ascii=False, allow_nan=False), made once rather than at every save.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def _now() -> str:

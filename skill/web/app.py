@@ -110,14 +110,15 @@ def create_app(
         except UnreadableBody as exc:
             log.warning("refused a body: %s", exc.reason)
             return _bad_request(exc.reason, exc.status)
+        verified = None
         if config.verify and verifier is not None:
             try:
-                verifier.verify(request.headers, body)
+                verified = verifier.verified_envelope(request.headers, body)
             except VerificationError as exc:
                 log.warning("rejected a request: %s", exc.reason)
                 return _bad_request(exc.reason)
         try:
-            data = parse_body(body)
+            data = parse_body(body, verified)
             if not is_known_request_type(data):
                 log.info("answered an unknown request type with an empty response")
                 return jsonify(EMPTY_RESPONSE)

@@ -64,11 +64,15 @@ def _slot_values(request: dict[str, Any]):
                 yield slot["value"]
 
 
-def parse_body(body: bytes) -> dict[str, Any]:
-    """The request as a dict, or MalformedRequest with the reason."""
+def parse_body(body: bytes, parsed: Any = None) -> dict[str, Any]:
+    """The request as a dict, or MalformedRequest with the reason.
+
+    ``parsed``: ``load_json`` of the body's UTF-8 text, if request verification already made it
+    (so a verified body is not parsed twice); every check below still runs.
+    """
     try:
         text = body.decode("utf-8")
-        data: Any = load_json(text)
+        data: Any = load_json(text) if parsed is None else parsed
     except UnicodeDecodeError as exc:
         raise MalformedRequest("body is not UTF-8") from exc
     except NotJson as exc:

@@ -28,10 +28,16 @@ def _refuse_constant(name: str) -> Any:
     raise NotJson(f"body contains {name}, which is not JSON")
 
 
+#: json.loads(text, parse_constant=_refuse_constant), made once rather than per request.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def load_json(text: str) -> Any:
     """Parse ``text`` as strict JSON no deeper than MAX_DEPTH, or raise NotJson."""
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        data = _DECODER.decode(text)
     except NotJson:
         raise
     except RecursionError as exc:

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from ask_sdk_webservice_support.verifier_constants import (
     SIGNATURE_CERT_CHAIN_URL_HEADER,
@@ -96,6 +97,11 @@ class RequestVerifier:
         Checks that need no network (headers, URL, signature encoding) run first; the body is only
         parsed after its signature has been verified.
         """
+        self.verified_envelope(headers, body)
+
+    def verified_envelope(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
+        """``verify``, returning the body as parsed for the checks (``load_json`` of its
+        UTF-8 text), so the endpoint need not parse it again."""
         now = self.now()
         chain_url = check_cert_chain_url(get_header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER))
         signature = decode_signature(get_header(headers, SIGNATURE_HEADER))
@@ -106,6 +112,7 @@ class RequestVerifier:
         envelope = parse_request_envelope(body)
         check_timestamp(envelope, now)
         check_application_id(self.skill_id, envelope)
+        return envelope
 
     def _signing_certificate(self, url: str, now: datetime) -> x509.Certificate:
         """The validated leaf for canonical ``url``: cached, or downloaded once and validated."""
