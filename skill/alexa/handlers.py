@@ -7,7 +7,6 @@ the work. No path ends in silence: everything not understood gets a sentence and
 
 from __future__ import annotations
 
-import logging
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
@@ -31,9 +30,10 @@ from skill.alexa.skill_events import SkillEventNotDone
 from skill.alexa.stopped import where_stopped
 from skill.engine.navigation import Coach, Position
 from skill.engine.ssml import plain_ssml
+from skill.lazy_log import logger
 from skill.library import base_routine_id
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: The custom intents this skill can fulfil (CanFulfillIntentRequest answers YES for these).
 CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent"}

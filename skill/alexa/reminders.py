@@ -17,7 +17,6 @@ permissions card. Nothing here touches stored progress.
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 import time as clock
 from datetime import UTC, datetime
@@ -45,10 +44,11 @@ from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
 from skill.alexa.said import Utterance, reply
 from skill.engine.ssml import plain_ssml
+from skill.lazy_log import logger
 from skill.schedule import Schedule
 from skill.words import DEFAULT_LOCALE, Words, words_for
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 # ask-sdk-model 1.82's AlertInfo names its spokenInfo type as a module that does not exist
 # (``alert_info_spoken_info``), so reading back any reminder that has one (all of them) fails

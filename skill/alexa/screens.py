@@ -51,7 +51,7 @@ from skill.alexa.visual import COACHING_TOKEN
 from skill.engine.coaching import capitalize, dose_summary, side_name
 from skill.engine.dose import RepSlot
 from skill.engine.navigation import Coach, Step
-from skill.engine.ssml import breaks, to_ssml
+from skill.engine.ssml import breaks, escape_text, to_ssml
 from skill.engine.turn import Stretch, Turn, raw_stretches, stretches
 from skill.library import Exercise, Routine, content_dir
 from skill.words import Words
@@ -197,7 +197,7 @@ class CoachingScreen:
         screen = self._screen(step, said, groups)
         pace = hands_free and not position.finished and not position.paused
         if not pace and showing and not position.finished:
-            commands = [_set(ROOT, name, screen[name]) for name in BOUND]
+            commands = [_set(ROOT, name, _markup(screen[name])) for name in BOUND]
             commands.append(_set("countdown", "holdEnd", 0))
             return [ExecuteCommandsDirective(commands=commands, token=COACHING_TOKEN)]
         datasources: dict[str, Any] = {"screen": screen}
@@ -208,6 +208,7 @@ class CoachingScreen:
             labels = self._labels_for(step, groups, said)
             commands = self._pacing(groups, said, labels, screen)
             directives.append(ExecuteCommandsDirective(commands=commands, token=COACHING_TOKEN))
+        datasources["screen"] = _markup(screen)  # last: pacing adds the speech ids
         render = RenderDocumentDirective(
             token=COACHING_TOKEN, document=document("coaching"), datasources=datasources
         )
@@ -301,11 +302,11 @@ class CoachingScreen:
                 if "say" in roles or (roles != {"cue"} and not counted):
                     # a count shows as the rep and "Halfway." as the countdown; the rest is
                     # the instruction, large
-                    commands.append(_set(ROOT, "instruction", piece.text))
+                    commands.append(_set(ROOT, "instruction", _markup(piece.text)))
                 for name in ("rep", "side"):
                     value = getattr(label, name, "")
                     if value and shown[name] and value != shown[name]:
-                        commands.append(_set(ROOT, name, value))
+                        commands.append(_set(ROOT, name, _markup(value)))
                         shown[name] = value
                 # the pieces left, this one included: what Pause sends and the visual
                 # context reports, so resume carries on from here
@@ -345,13 +346,32 @@ class CoachingScreen:
         phase = self.words.say(f"screens.phase_{kind}")
         commands: list[Any] = []
         if phase != shown["phase"]:
-            commands.append(_set("countdown", "phase", phase))
+            commands.append(_set("countdown", "phase", _markup(phase)))
             shown["phase"] = phase
         return [
             *commands,
             _set("countdown", "holdEnd", f"${{elapsedTime + {remaining}}}"),
             IdleCommand(delay=milliseconds),
         ]
+
+
+#: Data that is not shown: the arguments a button sends, the ids of the pieces to speak.
+_NOT_SHOWN = frozenset({"event", "speech"})
+
+
+def _markup(value: Any) -> Any:
+    """``value`` with every string escaped for a Text component, whose text is markup.
+
+    Amazon's APL engine read "1 < 2 > 0" as "1 0" and "<b>" as bold: words are data that a
+    translator edits, so their &, < and > are escaped as the SSML's are.
+    """
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, list):
+        return [_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_SHOWN else _markup(v) for k, v in value.items()}
+    return value
 
 
 def _set(component: str, name: str, value: Any) -> SetValueCommand:
@@ -403,7 +423,7 @@ class ListScreens:
             ],
         }
         return RenderDocumentDirective(
-            token=LIST_TOKEN, document=document("list"), datasources={"list": data}
+            token=LIST_TOKEN, document=document("list"), datasources={"list": _markup(data)}
         )
 
     def routines(self) -> RenderDocumentDirective:
