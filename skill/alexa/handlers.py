@@ -27,6 +27,7 @@ from skill.alexa.conversation import Conversation
 from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
 from skill.alexa.skill_events import SkillEventNotDone
+from skill.alexa.stopped import where_stopped
 from skill.engine.navigation import Coach, Position
 from skill.engine.ssml import plain_ssml
 from skill.lazy_log import logger
@@ -243,6 +244,8 @@ class MoveHandler(ConversationHandler):
         intent = conversation.input.request_envelope.request.intent.name
         if self.moves[intent] == "resume":
             return carry_on(conversation, position)
+        if self.moves[intent] == "pause" and not position.paused:
+            position = where_stopped(conversation, position)
         return conversation.speak_step(conversation.move(self.moves[intent], position))
 
 
