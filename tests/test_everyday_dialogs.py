@@ -17,8 +17,10 @@ from echo import Echo
 
 from skill.library import load_library
 from skill.web.app import WebConfig, create_app
+from skill.words import load_words
 
 LIBRARY = load_library()
+WORDS = load_words()
 
 
 @pytest.fixture
@@ -178,6 +180,27 @@ def test_small_talk_mid_routine_answers_and_keeps_the_routines_question(echo, sa
 def test_stop_words_end_mid_routine(echo, said):
     echo.hear("start the quick routine")
     assert echo.hear(said).ended
+
+
+@pytest.mark.parametrize(
+    "said", ["I feel a bit wobbly", "I'm feeling unsteady", "I feel off balance", "I nearly fell"]
+)
+def test_feeling_unsteady_mid_routine_is_safety_first_not_a_plan(echo, said):
+    """Feeling wobbly *now*, standing on one leg, is a reason to stop and hold on, not a
+    request for a balance routine (which "I keep losing my balance" outside one still is)."""
+    echo.hear("start the quick routine")
+    reply = echo.hear(said)
+    stop_now = WORDS.say("conversation.pain_stop")
+    assert reply.text.startswith(stop_now), reply.text
+    assert WORDS.say("conversation.red_flags") in reply.text
+    assert "offer" not in echo.attributes, "no routine is offered to someone unsteady"
+    assert echo.attributes["position"]["routine_id"] == "quick"
+
+
+def test_losing_balance_outside_a_routine_still_offers_a_balance_plan(echo):
+    reply = echo.hear("I keep losing my balance")
+    assert echo.attributes.get("offer"), reply.text
+    assert echo.attributes["offer"]["id"].startswith("plan:balance:"), echo.attributes["offer"]
 
 
 @pytest.mark.parametrize("said", ["I'm lost", "I don't get it", "what do you mean"])
