@@ -45,10 +45,12 @@ def offer(library: Library, plan: Plan, request: PlanRequest, words: Words) -> t
         if request.lack
         else ""
     )
+    # an untimed request is planned for the default minutes, but saying "a 10-minute
+    # routine" then "about 8 minutes" sounds like a slip: only minutes asked are said back
     text = words.say(
-        "plans.offer",
+        "plans.offer" if request.minutes is not None else "plans.offer_untimed",
         level=words.say(f"plans.level_{request.level}"),
-        minutes=f"{plan.minutes_asked:g}",
+        minutes=about(words, plan.minutes_asked * 60),
         area=words.say(f"plans.for_area_{request.area or ANY_AREA}"),
         without=without,
         names=names,

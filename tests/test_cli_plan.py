@@ -18,7 +18,9 @@ def test_plan_prints_the_offer_then_every_turn():
     )
     assert result.exit_code == 0, result.output
     offer, id_line, *turns = result.output.splitlines()
-    assert offer.startswith("Here's a 10-minute routine for your knees, no band needed: ")
+    assert offer.startswith(
+        "For your 10 minutes, here's a routine for your knees, no band needed: "
+    )
     routine_id = re.match(r"# routine id: (\S+) ", id_line).group(1)
     routine = LIBRARY.plan(routine_id)
     assert all("resistance band" not in item.exercise.equipment for item in routine.items)

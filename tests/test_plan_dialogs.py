@@ -102,7 +102,7 @@ def walk_to_the_end(echo: Echo) -> Reply:
 
 def test_i_have_ten_minutes_offers_a_plan_and_yes_plays_it_to_the_end(echo, db):
     offer = say(echo, "PlanRoutineIntent", minutes="10")
-    assert offer.text.startswith("Here's a 10-minute routine: ")
+    assert offer.text.startswith("For your 10 minutes, here's a routine: ")
     assert offer.text.endswith("Ready?") and not offer.ended
     assert minutes_said(offer.text) <= 10
     offered = names_in(offer.text.split(":", 1)[1].split("About")[0])
@@ -118,12 +118,18 @@ def test_i_have_ten_minutes_offers_a_plan_and_yes_plays_it_to_the_end(echo, db):
 
 
 @pytest.mark.parametrize(
-    ("duration", "minutes"),
-    [("PT5M", 5), ("PT15M", 15), ("PT30M", 30), ("PT1H", 60), ("PT7M30S", 7.5)],
+    ("duration", "minutes", "spoken"),
+    [
+        ("PT5M", 5, "5 minutes"),
+        ("PT15M", 15, "15 minutes"),
+        ("PT30M", 30, "30 minutes"),
+        ("PT1H", 60, "60 minutes"),
+        ("PT7M30S", 7.5, "7 and a half minutes"),
+    ],
 )
-def test_a_duration_is_the_minutes_asked(echo, duration, minutes):
+def test_a_duration_is_the_minutes_asked(echo, duration, minutes, spoken):
     offer = say(echo, "PlanRoutineIntent", duration=duration)
-    assert offer.text.startswith(f"Here's a {minutes:g}-minute routine")
+    assert offer.text.startswith(f"For your {spoken}, here's a routine")
     assert minutes_said(offer.text) <= minutes
 
 
@@ -135,7 +141,9 @@ def test_knees_without_a_band_says_so_and_uses_no_band(echo):
         area=("my knees", "knees"),
         lack=("a band", "band"),
     )
-    assert offer.text.startswith("Here's a 10-minute routine for your knees, no band needed: ")
+    assert offer.text.startswith(
+        "For your 10 minutes, here's a routine for your knees, no band needed: "
+    )
     assert "ankle circles" in offer.text  # the articles say it of knees
     say(echo, "AMAZON.YesIntent")
     routine = LIBRARY.plan(echo.attributes["position"]["routine_id"])
@@ -202,7 +210,8 @@ def test_i_have_a_band_now_is_remembered_and_used(echo, db):
     before = say(echo, "PlanRoutineIntent", minutes="60", area=balance)
     assert not set(band_names) & set(names_in(before.text))
     reply = say(echo, "EquipmentIntent", have=("a resistance band", "band"))
-    assert reply.text.startswith("Got it, you have a band now. Here's a 10-minute routine")
+    assert reply.text.startswith("Got it, you have a band now. Here's a routine")
+    assert "minute routine" not in reply.text, "no minutes asked, none said back"
     assert stored(db)["settings"]["have"] == ["band"]
     tomorrow(echo)
     after = say(echo, "PlanRoutineIntent", minutes="60", area=balance)
@@ -247,7 +256,7 @@ def test_forget_my_settings_clears_them(echo, db):
 
 def test_something_easier_sets_the_level_and_offers_a_gentle_plan(echo, db):
     reply = say(echo, "LevelIntent", level=("something easier", "gentle"))
-    assert reply.text.startswith("All right, I'll keep things gentle. Here's a gentle 10-minute")
+    assert reply.text.startswith("All right, I'll keep things gentle. Here's a gentle routine")
     assert stored(db)["settings"]["level"] == "gentle"
     say(echo, "AMAZON.YesIntent")
     routine_id = echo.attributes["position"]["routine_id"]

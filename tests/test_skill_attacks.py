@@ -93,7 +93,7 @@ def test_a_duration_too_large_to_compute_is_the_longest_plan(
     echo.launch()
     reply = plan(echo, duration=duration)
     assert reply.status == 200
-    assert reply.text.startswith("Here's a 180-minute routine"), reply.text
+    assert reply.text.startswith("For your 180 minutes, here's a routine"), reply.text
     assert _errors(caplog) == []
 
 
@@ -102,7 +102,7 @@ def test_a_negative_duration_is_no_duration(echo: Echo) -> None:
     echo.launch()
     assert "0 minutes" in plan(echo, duration="PT0M").text  # what zero says, for comparison
     reply = plan(echo, duration="-PT5M", minutes="10")
-    assert reply.text.startswith("Here's a 10-minute routine"), reply.text
+    assert reply.text.startswith("For your 10 minutes, here's a routine"), reply.text
     assert "0 minutes" not in plan(echo, duration="-PT5M").text
 
 
@@ -137,7 +137,7 @@ def test_a_forged_touch_naming_no_routine_is_told_so(
 )
 def test_absurd_amounts_of_time_are_the_longest_plan(echo: Echo, slot: str, value: str) -> None:
     echo.launch()
-    assert plan(echo, **{slot: value}).text.startswith("Here's a 180-minute routine")
+    assert plan(echo, **{slot: value}).text.startswith("For your 180 minutes, here's a routine")
 
 
 def test_a_coach_keeps_a_bounded_number_of_turns_however_many_level_mixes_are_played(

@@ -107,8 +107,14 @@ def offer_plan(
     if plan is None:
         return conversation.say("plan_impossible", lack=lack, lead=lead)
     conversation.make_offer(PLAN_OFFER, plan.routine_id)
-    said = {"area": request.area or "", "level": request.level, "lack": lack, "lead": lead}
-    defaults = {"area": "", "level": "standard", "lack": "", "lead": ""}
+    said = {
+        "area": request.area or "",
+        "level": request.level,
+        "lack": lack,
+        "lead": lead,
+        "timed": request.minutes is not None,
+    }
+    defaults = {"area": "", "level": "standard", "lack": "", "lead": "", "timed": True}
     return conversation.say(
         "plan_offer",
         minutes=f"{plan.minutes_asked:g}",

@@ -48,8 +48,10 @@ def plan_offer(
     level: str = "standard",
     lack: str = "",
     lead: str = "",
+    timed: bool = True,
 ) -> Utterance:
-    """'Here's a 10-minute routine for your knees, no band needed: ... About 9 minutes. Ready?'"""
+    """'For your 10 minutes, here's a routine for your knees, no band needed: ... About 9
+    minutes. Ready?' (``timed``: the person said how long; else no minutes are said back)."""
     offer = conversation.offer or {}
     routine_id = offer.get("id", "")
     if offer.get("kind") != "plan" or not routine_id.startswith(PLAN_PREFIX):
@@ -65,7 +67,10 @@ def plan_offer(
         fits,
     )
     request = PlanRequest(
-        float(minutes), lack=frozenset(_ids(lack)), area=area or None, level=level
+        float(minutes) if timed else None,
+        lack=frozenset(_ids(lack)),
+        area=area or None,
+        level=level,
     )
     text, reprompt = plan_replies.offer(
         conversation.coach.library, plan, request, conversation.coach.words
