@@ -387,7 +387,9 @@ class Coach:
             if not any(isinstance(s, Speech) for s in first) and piece + 1 < len(pieces):
                 piece += 1  # a rest between reps: the pause was the rest; on to the next rep
                 first = list(pieces[piece].segments)
-        lead = Speech(self.words.say("navigation.carry_on_from_here"))
+        # the exercise named: after a pause (perhaps a night) a bare count ("6.") says nothing
+        name = self.routine(position).items[position.item].exercise.name
+        lead = Speech(self.words.say("navigation.carry_on_from_here", name=name))
         rest = tuple(s for stretch in pieces[piece + 1 :] for s in stretch.segments)
         carried = replace(step.position, pieces_left=len(pieces) - piece)
         return Step(carried, Turn((lead, *first, *rest), step.turn.reprompt))
