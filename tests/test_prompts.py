@@ -75,3 +75,16 @@ def test_the_end_of_a_routine_claims_nothing_that_was_skipped(tmp_path: Path):
         reply = echo.say("SkipIntent" if skipped < 2 else "AMAZON.NextIntent")
         skipped += 1
     assert "every exercise" not in reply.text and "all of" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("intent", INTENTS)
+def test_paused_the_reprompt_asks_what_the_reply_asked(app, intent):
+    """'... Say resume when you're ready.' then, unanswered, 'Say next to go on': two
+    different words for one thing to do."""
+    echo = Echo(app.test_client(), user_id=f"amzn1.ask.account.paused.{intent}")
+    into_state(echo, "paused")
+    reply = echo.say(intent, **SLOT_VALUES)
+    if reply.ended or not reply.text or not reply.reprompt:
+        return
+    if re.search(r"\bsay resume\b", last_sentence(reply.text), re.IGNORECASE):
+        assert "resume" in reply.reprompt, (intent, reply.text[-80:], reply.reprompt)
