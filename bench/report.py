@@ -79,7 +79,8 @@ def report(r: Results) -> str:
     lines = [
         "# Benchmarks: Foot Coach beside hello-world and hello-world + SQLite",
         "",
-        f"Run {r.info['date']} by `python -m bench.run` in {r.elapsed:.0f} s on {r.info['cpus']}"
+        f"Run {r.info['date']} on commit {r.info.get('commit', 'unknown')}"
+        f" by `python -m bench.run` in {r.elapsed:.0f} s on {r.info['cpus']}"
         f" CPUs ({r.info['cpu']}), Python {r.info['python']}. Load average before / after:"
         f" {r.load_before} and {r.load_after}. The machine was shared with other work during the"
         " run, so absolute numbers move between runs; each ratio below is taken within this run"

@@ -139,3 +139,11 @@ def inflate(directive: dict[str, Any], viewport: Viewport) -> Inflated:
     lines = result.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("{"))
     return Inflated(lines[:start], json.loads("\n".join(lines[start:])))
+
+
+def inflate_after(render: dict[str, Any], commands: list[Any], viewport: Viewport) -> Inflated:
+    """The screen once ExecuteCommands ran on a rendered document: Amazon's engine runs the
+    commands as the document mounts (``onMount``), then prints the tree as they left it."""
+    directive = json.loads(json.dumps(render))
+    directive["document"]["onMount"] = commands
+    return inflate(directive, viewport)

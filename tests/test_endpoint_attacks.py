@@ -126,6 +126,18 @@ def test_serve_never_runs_the_debugger_whatever_the_environment_says(db, monkeyp
     assert options["use_debugger"] is False and options["use_reloader"] is False
 
 
+def test_an_endpoint_without_verification_says_so_when_it_starts(db, caplog):
+    """Before: FOOTCOACH_VERIFY=0 under gunicorn started without a word in the log, so a
+    setting copied from a laptop left a production endpoint open unnoticed."""
+    with caplog.at_level(logging.WARNING):
+        create_app(WebConfig(db=str(db), verify=False))
+    assert any("verification is OFF" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        create_app(WebConfig(db=str(db), skill_id=SKILL_ID, verify=True))
+    assert not any("verification is OFF" in r.getMessage() for r in caplog.records)
+
+
 def test_serve_says_it_is_the_local_development_server():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert "development" in result.output and "gunicorn" in result.output

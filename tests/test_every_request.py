@@ -179,6 +179,8 @@ def test_odd_slots_are_understood_or_refused_kindly(echo, variant):
     assert_valid(reply)
     if variant.__name__ == "two_authorities":
         assert reply.text.startswith("Ankle circles")
+    elif variant.__name__ in ("missing", "empty"):  # "how do I do this?" with nothing under way
+        assert "You can say" in reply.text
     else:
         assert "I don't know that one yet" in reply.text
 

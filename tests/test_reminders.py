@@ -239,6 +239,32 @@ def test_the_skill_package_declares_the_reminders_permission() -> None:
     assert any(i["type"] == "ALEXA_PRESENTATION_APL" for i in interfaces)
 
 
+def test_a_time_said_alone_answers_at_what_time_and_sets_the_reminder(client, api) -> None:
+    phone = Phone(client, api)
+    phone.launch()
+    asked = phone.hear("can you remind me to do my exercises")
+    assert "what time" in asked.text.lower() and not api.reminders
+    reply = phone.hear("nine o'clock in the morning")
+    assert reply.text.startswith("OK. I'll remind you")
+    assert rules(api) == ["FREQ=DAILY;BYHOUR=9;BYMINUTE=0;BYSECOND=0;INTERVAL=1;"]
+
+
+def test_a_time_said_out_of_the_blue_sets_no_reminder(client, api) -> None:
+    phone = Phone(client, api)
+    phone.launch()
+    reply = phone.hear("at ten")
+    assert not api.reminders
+    assert "remind me" in reply.text.lower() and not reply.ended
+
+
+def test_morning_said_out_of_the_blue_is_a_greeting(client, api) -> None:
+    phone = Phone(client, api)
+    phone.launch()
+    reply = phone.hear("morning")
+    assert not api.reminders
+    assert reply.text.startswith("Hello")
+
+
 # -- a forged apiEndpoint (tests/RESULTS.md, attacks) ---------------------------------------------
 
 

@@ -52,3 +52,23 @@ def test_with_inflate_it_prints_amazons_inflated_tree() -> None:
     assert result.exit_code == 0, result.output
     tree = json.loads(result.output[result.output.index("\n{") :])
     assert tree["type"] == "Frame" and "Exercise 1 of 4: toe press" in result.output
+
+
+def test_update_prints_the_set_value_a_spoken_turn_sends_a_shown_document() -> None:
+    result = run("coaching", "quick", "--item", "2", "--update")
+    assert result.exit_code == 0, result.output
+    [execute] = json.loads(result.output)
+    assert execute["type"] == "Alexa.Presentation.APL.ExecuteCommands"
+    assert execute["token"] == "coaching"
+    values = {c["property"]: c["value"] for c in execute["commands"] if c["type"] == "SetValue"}
+    assert values["title"] == "Exercise 2 of 4: toe walking" and values["paused"] is False
+    assert run("routines", "--update").exit_code == 2
+
+
+@pytest.mark.skipif(PARSE_DIRECTIVE is None, reason=MISSING)
+def test_update_with_inflate_prints_the_screen_the_update_leaves() -> None:
+    result = run("coaching", "quick", "--item", "2", "--paused", "--update", "--inflate", "960x480")
+    assert result.exit_code == 0, result.output
+    tree = result.output[result.output.index("\n{") :]
+    assert "Exercise 2 of 4: toe walking" in tree and "Exercise 1 of 4" not in tree
+    assert not [line for line in result.output.splitlines() if line.startswith("E ")]

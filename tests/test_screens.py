@@ -107,7 +107,7 @@ def test_every_coaching_screen_inflates_cleanly_and_shows_what_is_said(
             )
             if where != "paused":
                 assert plain(item.exercise.name) in said
-            labels = {c.properties.get("__id"): c.text for c in inflated.components()}
+            labels = {c.properties.get("__id"): c.text for c in inflated.components() if c.visible}
             if "rep" in labels:
                 rep = re.fullmatch(r"(?:Set (\d+) of (\d+), rep|Rep) (\d+) of (\d+)", labels["rep"])
                 assert rep and int(rep.group(4)) == item.timing.reps, labels["rep"]
@@ -116,7 +116,7 @@ def test_every_coaching_screen_inflates_cleanly_and_shows_what_is_said(
             buttons = [
                 c.properties["accessibilityLabel"]
                 for c in inflated.components()
-                if c.type == "TouchWrapper"
+                if c.type == "TouchWrapper" and c.visible
             ]
             if where == "paused":
                 assert buttons == ["Back", "Resume", "Repeat", "Next", "Stop"]
@@ -288,7 +288,7 @@ def test_on_a_screen_the_document_speaks_the_turn_a_speaker_hears_and_moves_on(c
     assert show.attributes["position"] == speaker.attributes["position"]
 
 
-def test_pause_by_touch_stops_the_pacing_and_resume_carries_on_where_it_stopped(client) -> None:
+def test_pause_by_touch_stops_the_pacing_and_resume_paces_again(client) -> None:
     show = Device(client, screen=True)
     show.say("StartRoutineIntent", routine="gentle")
     show.post(touch_event(show, "AMAZON.NextIntent", "paced"))
@@ -297,13 +297,21 @@ def test_pause_by_touch_stops_the_pacing_and_resume_carries_on_where_it_stopped(
     paused = show.post(touch_event(show, "AMAZON.PauseIntent"))
 
     assert "Paused" in paused.text and paused.reprompt  # spoken, microphone open
-    assert directive(paused, "ExecuteCommands") is None
-    buttons = directive(paused, "RenderDocument")["datasources"]["screen"]["buttons"]
-    assert [b["label"] for b in buttons] == ["Back", "Resume", "Repeat", "Next", "Stop"]
+    # the coaching document is on the screen: it is changed, not sent again, and not paced
+    assert directive(paused, "RenderDocument") is None
+    [*commands] = directive(paused, "ExecuteCommands")["commands"]
+    assert {c["type"] for c in commands} == {"SetValue"}
+    assert {"componentId": "coaching", "property": "paused", "type": "SetValue", "value": True} in (
+        commands
+    )
     assert show.attributes["position"]["paused"] is True
 
     resumed = show.post(touch_event(show, "AMAZON.ResumeIntent"))
-    assert directive(resumed, "ExecuteCommands") is not None
+    assert "outputSpeech" not in resumed.response
+    assert any(
+        c["type"] == "SpeakItem"
+        for c in directive(resumed, "ExecuteCommands")["commands"][0]["commands"]
+    )
     position = show.attributes["position"]
     assert (position["item"], position["part"]) == (where["item"], where["part"])
 

@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from apl import MISSING, PARSE_DIRECTIVE, VIEWPORTS, inflate
 from echo import Echo, Reply, slot_types
 from flask.testing import FlaskClient
 
@@ -243,31 +244,76 @@ print(json.dumps([[r.ssml, r.reprompt] for r in replies]))
 """
 
 
-def test_words_with_markup_characters_are_escaped_in_speech_and_reprompts(
-    content_copy: Path, tmp_path: Path
-) -> None:
-    """Words are data a translator edits: "Q&A" or "<" in any phrase must stay words. Before:
-    speech was escaped but every reprompt went into <speak> as it was, so one "&" in a
-    reprompt made a response Alexa refuses."""
-    for topic in (content_copy / "words" / "en").glob("*.json"):
+def _walk_with_marked_words(content: Path, db: Path, script: str) -> Any:
+    """``script``'s JSON output, run with every words phrase ending in markup characters."""
+    for topic in (content / "words" / "en").glob("*.json"):
         phrases = json.loads(topic.read_text())
         for key, phrase in phrases.items():
             if not key.startswith("_"):
-                marked = [f"{p} Q&A <x> ]]>" for p in phrase] if isinstance(phrase, list) else None
-                phrases[key] = marked or f"{phrase} Q&A <x> ]]>"
+                marked = [f"{p} {MARKED}" for p in phrase] if isinstance(phrase, list) else None
+                phrases[key] = marked or f"{phrase} {MARKED}"
         topic.write_text(json.dumps(phrases))
     result = subprocess.run(
-        [sys.executable, "-c", WALK, str(tmp_path / "progress.sqlite3")],
-        env={**os.environ, "FOOTCOACH_CONTENT": str(content_copy)},
+        [sys.executable, "-c", script, str(db)],
+        env={**os.environ, "FOOTCOACH_CONTENT": str(content)},
         capture_output=True,
         text=True,
         timeout=120,
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.returncode == 0, result.stderr
-    said = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+MARKED = "Q&A <x> ]]>"
+
+
+def test_words_with_markup_characters_are_escaped_in_speech_and_reprompts(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """Words are data a translator edits: "Q&A" or "<" in any phrase must stay words. Before:
+    speech was escaped but every reprompt went into <speak> as it was, so one "&" in a
+    reprompt made a response Alexa refuses."""
+    said = _walk_with_marked_words(content_copy, tmp_path / "progress.sqlite3", WALK)
     assert len(said) == 9
     for speech, reprompt in said:
         for ssml in (speech, reprompt):
             assert "Q&amp;A &lt;x&gt; ]]&gt;" in ssml, ssml
             ElementTree.fromstring(ssml)
+
+
+SCREENS = """
+import json, sys
+sys.path.insert(0, "tests")
+from devices import Device
+from skill.web.app import WebConfig, create_app
+show = Device(create_app(WebConfig(db=sys.argv[1], verify=False)).test_client(), screen=True)
+replies = [show.launch()]
+for intent, slots in [
+    ("ListRoutinesIntent", {}), ("HandsFreeIntent", {"mode": "keep going"}),
+    ("StartRoutineIntent", {"routine": "quick"}), ("AMAZON.NextIntent", {}),
+]:
+    replies.append(show.say(intent, **slots))
+print(json.dumps([d for r in replies for d in r.response.get("directives", [])]))
+"""
+
+
+@pytest.mark.skipif(PARSE_DIRECTIVE is None, reason=MISSING)
+def test_words_with_markup_characters_are_shown_as_written_on_screens(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """A Text component's text is markup: Amazon's APL engine showed "1 < 2 > 0" as "1 0" and
+    "<b>" as bold. Before: the screens' words went into the document as they were, so
+    "Q&A <x> ]]>" showed as "Q&A  ]]>"."""
+    directives = _walk_with_marked_words(content_copy, tmp_path / "progress.sqlite3", SCREENS)
+    rendered = [d for d in directives if d["type"].endswith("RenderDocument")]
+    assert len(rendered) >= 2 and any(d["type"].endswith("ExecuteCommands") for d in directives)
+    assert "<x>" not in json.dumps(directives)  # nothing raw: set values and SSML included
+    shown = [
+        component.text
+        for directive in rendered
+        for component in inflate(directive, VIEWPORTS[1]).components()
+        if "Q&A" in component.text
+    ]
+    assert len(shown) >= 4
+    assert all(MARKED in text for text in shown), shown

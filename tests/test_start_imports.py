@@ -24,6 +24,7 @@ LATER = (
     "isodate",  # a plan's length
     "zoneinfo",  # a reminder's time zone
     "html",
+    "logging",  # the skill logs only when something goes wrong
 )
 PROBE = """
 import json, sys
@@ -119,3 +120,23 @@ def test_ssml_escaping_is_html_escape_without_quotes() -> None:
 
     for text in ['a & b < c > d "q" \'s\'', "&amp;", "<<>>&&", "", "toe press"]:
         assert escape_text(text) == html.escape(text, quote=False)
+
+
+def test_a_lazy_logger_is_the_named_logger(caplog) -> None:
+    import logging
+
+    from skill.lazy_log import logger
+
+    log = logger("skill.alexa.somewhere")
+    with caplog.at_level(logging.WARNING, logger="skill.alexa.somewhere"):
+        log.warning("storage is %s", "down")
+        try:
+            raise OSError("disk")
+        except OSError:
+            log.exception("could not save")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("skill.alexa.somewhere", "WARNING", "storage is down"),
+        ("skill.alexa.somewhere", "ERROR", "could not save"),
+    ]
+    assert caplog.records[1].exc_info[0] is OSError
+    assert log.name == "skill.alexa.somewhere"

@@ -12,7 +12,6 @@ for coaching, ``goodbye`` to end the session.
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -36,10 +35,11 @@ from skill.alexa.said import (
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn, speech_seconds
+from skill.lazy_log import logger
 from skill.library import base_routine_id
 from skill.progress import Progress, Settings
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 POSITION = "position"
 OFFER = "offer"

@@ -96,8 +96,31 @@ class ForgetSettingsHandler(ConversationHandler):
         return conversation.say("conversation", key="forgot_settings")
 
 
+SMALL_TALK = ("thanks", "greeting", "how_are_you", "praise")
+
+
+class SmallTalkHandler(ConversationHandler):
+    """'Thanks', 'hello', 'how are you', 'well done': a friendly word, then the same question.
+
+    People talk to a coach as to a person; a "Sorry, I didn't get that" to a thank-you
+    sounds rude, and mid-routine the answer keeps the routine's own question.
+    """
+
+    intents = ("SmallTalkIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        talk = slot_id(conversation, "talk", SMALL_TALK) or "thanks"
+        return conversation.say("conversation", key=f"small_talk_{talk}")
+
+
 def conversation_handlers(coach: Coach) -> list[ConversationHandler]:
     return [
         kind(coach)
-        for kind in (PainHandler, WhereWasIHandler, TalkSettingHandler, ForgetSettingsHandler)
+        for kind in (
+            PainHandler,
+            WhereWasIHandler,
+            TalkSettingHandler,
+            ForgetSettingsHandler,
+            SmallTalkHandler,
+        )
     ]

@@ -19,12 +19,12 @@ import json
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
 
 from skill.alexa import buttons
 from skill.alexa.conversation import SPOKEN_STEP, Conversation
 from skill.alexa.plan_handlers import PLAN_OFFER
+from skill.alexa.visual import COACHING_TOKEN, has_screen, showing
 from skill.engine.navigation import Coach
 from skill.words import Words, words_for
 
@@ -34,14 +34,6 @@ RESPONSE_MARGIN_BYTES = 512
 _SERIALIZER = DefaultSerializer()
 #: The requests a screen answers: what was said (touches arrive as intents) and opening.
 SHOWN_AFTER = ("IntentRequest", "LaunchRequest")
-
-
-def has_screen(handler_input: HandlerInput) -> bool:
-    try:
-        interfaces = get_supported_interfaces(handler_input)
-    except AttributeError:  # no context.System.device: not a device with a screen
-        return False
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
 def _fits(directives: list, conversation: Conversation) -> bool:
@@ -89,7 +81,9 @@ class ShowScreen(AbstractResponseInterceptor):
                     response.reprompt = None
                     response.should_end_session = None
                     return paced
-            return coaching.directives(step, ssml, hands_free=False)
+            # said as on a speaker: change what the screen shows if it shows this document
+            on_screen = showing(conversation.input) == COACHING_TOKEN
+            return coaching.directives(step, ssml, hands_free=False, showing=on_screen)
         lists = screens.ListScreens(self.coach, words)
         offer = conversation.offer or {}
         exercise = self.coach.library.exercises.get(offer.get("id", ""))
@@ -105,7 +99,14 @@ class ShowScreen(AbstractResponseInterceptor):
         if intent == "ListExercisesIntent":
             return [lists.exercises()]
         # after "wait for me" a still screen replaces one that was moving on by itself
-        still = ("HowLongIntent", "ExercisesLeftIntent", "WhatsNextIntent", "HandsFreeIntent")
+        still = (
+            "HowLongIntent",
+            "ExercisesLeftIntent",
+            "WhatsNextIntent",
+            "HandsFreeIntent",
+            "WhichSideIntent",
+            "SmallTalkIntent",
+        )
         if intent in still and position:
             return [lists.plan(self.coach.routine(position))]
         if intent == buttons.LIST_ROUTINES or getattr(request, "object_type", "") == (

@@ -7,7 +7,6 @@ the work. No path ends in silence: everything not understood gets a sentence and
 
 from __future__ import annotations
 
-import logging
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
@@ -28,11 +27,13 @@ from skill.alexa.conversation import Conversation
 from skill.alexa.interceptors import user_hash
 from skill.alexa.said import Said
 from skill.alexa.skill_events import SkillEventNotDone
+from skill.alexa.stopped import where_stopped
 from skill.engine.navigation import Coach, Position
 from skill.engine.ssml import plain_ssml
+from skill.lazy_log import logger
 from skill.library import base_routine_id
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: The custom intents this skill can fulfil (CanFulfillIntentRequest answers YES for these).
 CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent"}
@@ -129,6 +130,9 @@ class StartRoutineHandler(ConversationHandler):
         routine_id, spoken = conversation.slot("routine")
         if spoken and routine_id not in self.coach.library.routines:
             return conversation.say("unknown_routine")
+        position = conversation.in_routine
+        if not spoken and position is not None:  # "let's go" mid-routine: on, not over
+            return carry_on(conversation, position)
         if routine_id is None:
             last = conversation.progress.last_routine
             routine_id = (
@@ -166,6 +170,8 @@ class HowToHandler(ConversationHandler):
         if not spoken and current is not None:  # "how do I do this?" mid-exercise
             exercise = self.coach.routine(current).items[current.item].exercise
             return conversation.say("how_to_here", exercise=exercise.id)
+        if not spoken:  # "I don't get it" with no exercise under way: how to use the skill
+            return conversation.say("help")
         if len(ids) > 1:
             return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
         if not ids:
@@ -175,7 +181,8 @@ class HowToHandler(ConversationHandler):
 
 
 class YesHandler(ConversationHandler):
-    """Yes to an offer: do the exercise just explained, or resume the saved routine."""
+    """Yes to an offer: do the exercise just explained, or resume the saved routine; in a
+    routine, where the question is "say next when you're ready", yes is ready."""
 
     intents = ("AMAZON.YesIntent",)
 
@@ -189,6 +196,9 @@ class YesHandler(ConversationHandler):
             return carry_on(conversation, unfinished)
         if offer.get("kind") == "routine" and offer.get("id") in self.coach.library.routines:
             return conversation.speak_step(conversation.start(conversation.levelled(offer["id"])))
+        position = conversation.in_routine
+        if position is not None:  # "okay" to "say next when you're ready": ready
+            return carry_on(conversation, position)
         return conversation.say("what_now")
 
 
@@ -201,7 +211,8 @@ class NoHandler(ConversationHandler):
 
 
 class NextHandler(ConversationHandler):
-    """'Next': the following part; past the last one, the routine is finished and counted."""
+    """'Next': the following part; past the last one, the routine is finished and counted.
+    Paused, it carries on as resume does: "carry on" and "okay next" both mean go on."""
 
     intents = ("AMAZON.NextIntent",)
 
@@ -209,6 +220,8 @@ class NextHandler(ConversationHandler):
         position = conversation.position
         if position is None:
             return conversation.say("not_in_routine")
+        if position.paused:  # "carry on" after "hang on": the part cut short, then on
+            return carry_on(conversation, position)
         return go_next(conversation, position)
 
 
@@ -231,6 +244,8 @@ class MoveHandler(ConversationHandler):
         intent = conversation.input.request_envelope.request.intent.name
         if self.moves[intent] == "resume":
             return carry_on(conversation, position)
+        if self.moves[intent] == "pause" and not position.paused:
+            position = where_stopped(conversation, position)
         return conversation.speak_step(conversation.move(self.moves[intent], position))
 
 
@@ -244,7 +259,7 @@ class RepeatHandler(ConversationHandler):
 
 
 class QuestionHandler(ConversationHandler):
-    """What's next, how long, how many left, progress, and the lists."""
+    """What's next, how long, how many left, which foot, progress, and the lists."""
 
     intents = (
         "WhatsNextIntent",
@@ -253,6 +268,7 @@ class QuestionHandler(ConversationHandler):
         "ProgressIntent",
         "ListRoutinesIntent",
         "ListExercisesIntent",
+        "WhichSideIntent",
     )
 
     kinds: ClassVar[dict[str, str]] = {  # intent -> reply kind (replies_said.py)
@@ -261,6 +277,7 @@ class QuestionHandler(ConversationHandler):
         "ExercisesLeftIntent": "exercises_left",
         "ListRoutinesIntent": "list_routines",
         "ListExercisesIntent": "list_exercises",
+        "WhichSideIntent": "which_side",
     }
 
     def reply(self, conversation: Conversation) -> Response:

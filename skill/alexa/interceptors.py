@@ -9,7 +9,6 @@ conversation as it speaks: see ``said.py``.)
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
@@ -21,10 +20,11 @@ from ask_sdk_model import Response
 from skill.alexa.conversation import PROGRESS, SESSION_KEYS, STORAGE_OK, Conversation
 from skill.engine.navigation import Coach
 from skill.engine.ssml import escape_text
+from skill.lazy_log import logger
 from skill.progress import Progress
 from skill.words import load_words
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: Request attribute: the progress record as loaded, to skip saving an unchanged one.
 LOADED = "progress_loaded"

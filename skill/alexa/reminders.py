@@ -17,7 +17,6 @@ permissions card. Nothing here touches stored progress.
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 import time as clock
 from datetime import UTC, datetime
@@ -43,12 +42,13 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
-from skill.alexa.said import Utterance, reply
+from skill.alexa.said import Utterance, recall, reply
 from skill.engine.ssml import plain_ssml
-from skill.schedule import Schedule
+from skill.lazy_log import logger
+from skill.schedule import PARTS_OF_DAY, Schedule
 from skill.words import DEFAULT_LOCALE, Words, words_for
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 # ask-sdk-model 1.82's AlertInfo names its spokenInfo type as a module that does not exist
 # (``alert_info_spoken_info``), so reading back any reminder that has one (all of them) fails
@@ -253,6 +253,27 @@ class SetReminderHandler(ConversationHandler):
         return set_reminder(conversation, schedule)
 
 
+class ReminderTimeHandler(SetReminderHandler):
+    """'Nine AM' said alone: the answer to "at what time should I remind you?".
+
+    Only that question makes a bare time mean a reminder; said out of the blue ("ten"), it
+    gets a pointer to how to ask for one instead of a reminder nobody asked for, and a bare
+    "morning" or "evening" is taken as the greeting it is.
+    """
+
+    intents = ("ReminderTimeIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        asked = recall(conversation.session)
+        if asked is not None and asked.kind == "reminder_which_time":
+            return super().reply(conversation)
+        intent = conversation.input.request_envelope.request.intent
+        said = getattr((intent.slots or {}).get("time"), "value", None)
+        if said in PARTS_OF_DAY:  # "morning!" unasked is a greeting, not a time
+            return conversation.say("conversation", key="small_talk_greeting")
+        return conversation.say("conversation", key="time_without_question")
+
+
 class ReminderQuestion(ConversationHandler):
     """Base: a question about the reminders that needs the permission and one API answer."""
 
@@ -314,6 +335,7 @@ def reminder_handlers(coach: Any) -> list[ConversationHandler]:
         kind(coach)
         for kind in (
             SetReminderHandler,
+            ReminderTimeHandler,
             ReminderStatusHandler,
             CancelReminderHandler,
             PermissionAnswerHandler,

@@ -133,6 +133,15 @@ def whats_next(conversation: Conversation) -> Utterance:
     return Utterance(said)
 
 
+@reply("which_side")
+def which_side(conversation: Conversation) -> Utterance:
+    """'Which foot now?': the side of the part under way, from the engine's position."""
+    position = conversation.unfinished
+    if position is None:
+        return Utterance(NOT_IN_ROUTINE)
+    return Utterance(conversation.coach.which_side(position))
+
+
 @reply("how_long")
 def how_long(conversation: Conversation) -> Utterance:
     coach = conversation.coach

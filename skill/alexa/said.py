@@ -139,7 +139,7 @@ MOVES: dict[str, Move] = {
     "resume": Coach.resume,
 }
 
-_FLAGS = ("item", "part", "paused", "finished")
+_FLAGS = ("item", "part", "paused", "finished", "pieces_left")
 
 
 def describe_move(move: str, before: Position, after: Position) -> dict[str, Any]:

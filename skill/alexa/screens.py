@@ -18,7 +18,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -47,18 +47,21 @@ from skill.alexa.buttons import (
     STOP,
     YES,
 )
+from skill.alexa.visual import COACHING_TOKEN
 from skill.engine.coaching import capitalize, dose_summary, side_name
 from skill.engine.dose import RepSlot
 from skill.engine.navigation import Coach, Step
-from skill.engine.ssml import breaks
-from skill.engine.turn import Pause, Speech, Turn
+from skill.engine.ssml import breaks, escape_text, to_ssml
+from skill.engine.turn import Stretch, Turn, raw_stretches, stretches
 from skill.library import Exercise, Routine, content_dir
 from skill.words import Words
 
 #: The APL interface a device with a screen reports in context.System.device.supportedInterfaces.
 APL_INTERFACE = "Alexa.Presentation.APL"
-#: Token of the coaching document: ExecuteCommands must name the document they run in.
-COACHING_TOKEN = "coaching"
+#: The coaching document's component that holds what it shows as bound values, and their
+#: names: a later turn changes them with SetValue instead of sending the document again.
+ROOT = "coaching"
+BOUND = ("routine", "title", "side", "rep", "instruction", "paused", "at")
 LIST_TOKEN = "list"
 #: Pauses the screen counts down (tempo beats between counted reps are too short to), and
 #: the shortest it counts: a two-second number flashing past helps nobody.
@@ -99,59 +102,29 @@ def pieces(ssml: str) -> list[Piece]:
     return found
 
 
-@dataclass(frozen=True)
-class Stretch:
-    """What the engine put between two silences, and the silence that follows."""
-
-    speech: tuple[Speech, ...]
-    pause_kind: str | None
-    pause_seconds: float
-
-
-def stretches(turn: Turn) -> list[Stretch]:
-    """The turn grouped as the SSML is cut: speech, then the (merged) silence after it."""
-    found: list[Stretch] = []
-    speech: list[Speech] = []
-    kind: str | None = None
-    seconds = 0.0
-    for segment in turn.segments:
-        if isinstance(segment, Pause):
-            if segment.seconds > 0:
-                kind = kind or segment.kind
-                seconds += segment.seconds
-        elif seconds:
-            found.append(Stretch(tuple(speech), kind, seconds))
-            speech, kind, seconds = [segment], None, 0.0
-        else:
-            speech.append(segment)
-    found.append(Stretch(tuple(speech), kind, seconds))
-    return found
-
-
 def paced_pieces(ssml: str, turn: Turn) -> tuple[list[Piece], list[Stretch] | None]:
     """The pieces the document speaks one by one, with the engine's stretch for each.
 
     The beats between counted reps ("1. [2 s] 2. [2 s]") stay inside one piece's SSML: the
-    voice counts them, and a piece per beat would not fit a response. Where the turn does not
-    line up with its SSML (it always should), the pieces come alone.
+    voice counts them, and a piece per beat would not fit a response. The pieces are the
+    engine's (``turn.stretches``), so a piece the screen reports is one the engine can carry
+    on from. Where the turn does not line up with its SSML (it always should), the pieces
+    come alone.
     """
-    said, groups = pieces(ssml), stretches(turn)
-    if len(said) != len(groups):
+    said, raw = pieces(ssml), raw_stretches(turn)
+    if len(said) != len(raw):
         return said, None
     merged: list[Piece] = []
-    joined: list[Stretch] = []
-    for piece, group in zip(said, groups, strict=True):
-        if merged and joined[-1].pause_kind == "tempo":
-            before, run = merged.pop(), joined.pop()
+    for index, piece in enumerate(said):
+        if merged and raw[index - 1].pause_kind == "tempo":
+            before = merged.pop()
             piece = Piece(
                 f"{before.ssml} {breaks(before.pause_seconds)} {piece.ssml}".strip(),
                 f"{before.text} {piece.text}".strip(),
                 piece.pause_seconds,
             )
-            group = Stretch(run.speech + group.speech, group.pause_kind, group.pause_seconds)
         merged.append(piece)
-        joined.append(group)
-    return merged, joined
+    return merged, stretches(turn)
 
 
 @dataclass(frozen=True)
@@ -189,51 +162,100 @@ class CoachingScreen:
         )
 
     def _buttons(self, step: Step) -> list[dict[str, Any]]:
+        """Back, Pause or Resume (whichever fits ``paused``, so SetValue can swap them), Repeat,
+        Next, Stop; at the end, Routines and Stop."""
         if step.position.finished:
-            kinds = [("routines", LIST_ROUTINES), ("stop", STOP)]
+            kinds = [("routines", LIST_ROUTINES, "always"), ("stop", STOP, "always")]
         else:
-            pause = ("resume", RESUME) if step.position.paused else ("pause", PAUSE)
-            kinds = [("back", BACK), pause, ("repeat", REPEAT), ("next", NEXT), ("stop", STOP)]
+            kinds = [
+                ("back", BACK, "always"),
+                ("pause", PAUSE, "playing"),
+                ("resume", RESUME, "paused"),
+                ("repeat", REPEAT, "always"),
+                ("next", NEXT, "always"),
+                ("stop", STOP, "always"),
+            ]
         return [
-            {"label": self.words.say(f"screens.button_{key}"), "event": [intent]}
-            for key, intent in kinds
+            {"label": self.words.say(f"screens.button_{key}"), "event": [intent], "show": show}
+            for key, intent, show in kinds
         ]
 
-    def directives(self, step: Step, ssml: str, hands_free: bool) -> list[Any]:
-        """RenderDocument, and when hands-free the ExecuteCommands that speak and move on."""
+    def directives(
+        self, step: Step, ssml: str, hands_free: bool, showing: bool = False
+    ) -> list[Any]:
+        """What a coaching turn sends a screen.
+
+        - hands-free: RenderDocument and the ExecuteCommands that speak it and move on (the
+          speech comes from the ``ssmlToSpeech`` transformer, which only a RenderDocument's
+          data source has);
+        - ``showing`` (the coaching document is on the screen, by the request's visual
+          context): one ExecuteCommands of SetValue on the document's bound values;
+        - otherwise a RenderDocument.
+        """
+        position = step.position
+        said, groups = paced_pieces(ssml, step.turn)
+        screen = self._screen(step, said, groups)
+        pace = hands_free and not position.finished and not position.paused
+        if not pace and showing and not position.finished:
+            commands = [_set(ROOT, name, _markup(screen[name])) for name in BOUND]
+            commands.append(_set("countdown", "holdEnd", 0))
+            return [ExecuteCommandsDirective(commands=commands, token=COACHING_TOKEN)]
+        datasources: dict[str, Any] = {"screen": screen}
+        directives: list[Any] = []
+        if pace:
+            screen["speech"] = [f"v{i}" for i, piece in enumerate(said) if piece.ssml]
+            datasources["pacing"] = _speech_source(said)
+            labels = self._labels_for(step, groups, said)
+            commands = self._pacing(groups, said, labels, screen)
+            directives.append(ExecuteCommandsDirective(commands=commands, token=COACHING_TOKEN))
+        datasources["screen"] = _markup(screen)  # last: pacing adds the speech ids
+        render = RenderDocumentDirective(
+            token=COACHING_TOKEN, document=document("coaching"), datasources=datasources
+        )
+        return [render, *directives]
+
+    def _screen(
+        self, step: Step, said: Sequence[Piece], groups: Sequence[Stretch] | None
+    ) -> dict[str, Any]:
+        """The document's bound values for this step (see ``BOUND``), buttons and speech."""
         position = step.position
         routine = self.coach.routine(position)
-        said, groups = paced_pieces(ssml, step.turn)
         screen: dict[str, Any] = {
             "routine": capitalize(routine.name),
             "title": capitalize(routine.name),
             "side": "",
             "rep": "",
             "instruction": next((p.text for p in said if p.text), ""),
+            "paused": position.paused,
+            "at": len(said),
             "buttons": self._buttons(step),
             "speech": [],
         }
-        labels: list[Where | None] = [None] * len(said)
         if not position.finished:
             item = routine.items[position.item]
-            exercise, timing = item.exercise, item.timing
             slots = self.coach.parts(routine, position.item)[position.part]
-            screen["title"] = self._title(routine, position.item, exercise)
-            first = self._where(exercise, slots[0], timing.reps, timing.sets)
-            screen["side"], screen["rep"] = first.side, first.rep
-            labels = self._labels(groups, said, slots, exercise, timing.reps, timing.sets)
-        datasources: dict[str, Any] = {"screen": screen}
-        directives: list[Any] = []
-        pace = hands_free and not position.finished and not position.paused
-        if pace:
-            screen["speech"] = [f"v{i}" for i, piece in enumerate(said) if piece.ssml]
-            datasources["pacing"] = _speech_source(said)
-            commands = self._pacing(groups, said, labels, screen)
-            directives.append(ExecuteCommandsDirective(commands=commands, token=COACHING_TOKEN))
-        render = RenderDocumentDirective(
-            token=COACHING_TOKEN, document=document("coaching"), datasources=datasources
-        )
-        return [render, *directives]
+            screen["title"] = self._title(routine, position.item, item.exercise)
+            first = self._where(item.exercise, slots[0], item.timing.reps, item.timing.sets)
+            if position.paused:
+                screen["at"] = position.pieces_left
+                # show the rep that resume carries on from
+                step = self.coach.resume(replace(position, paused=True))
+                said, groups = paced_pieces(to_ssml(step.turn), step.turn)
+            counted = [w for w in self._labels_for(step, groups, said) if w and w.rep]
+            shown = counted[0] if counted else first
+            screen["side"], screen["rep"] = shown.side or first.side, shown.rep or first.rep
+        return screen
+
+    def _labels_for(
+        self, step: Step, groups: Sequence[Stretch] | None, said: Sequence[Piece]
+    ) -> list[Where | None]:
+        position = step.position
+        if position.finished:
+            return [None] * len(said)
+        routine = self.coach.routine(position)
+        item = routine.items[position.item]
+        slots = self.coach.parts(routine, position.item)[position.part]
+        return self._labels(groups, said, slots, item.exercise, item.timing.reps, item.timing.sets)
 
     def _labels(
         self,
@@ -247,13 +269,14 @@ class CoachingScreen:
         """For each piece, the side and rep it counts (None: it counts none).
 
         The engine says one count per rep, in order, so the k-th count is the k-th rep of
-        the part; if the turn does not line up with the SSML that way, no labels move.
+        the part (of its last reps, for a turn resumed mid-part); if the turn does not line
+        up with the SSML that way, no labels move.
         """
         counts = [s for g in groups or () for s in g.speech if s.role == "count"]
-        if groups is None or len(counts) != len(slots):
+        if groups is None or len(groups) != len(said) or len(counts) > len(slots):
             return [None] * len(said)
         labels: list[Where | None] = []
-        seen = 0
+        seen = len(slots) - len(counts)  # a turn resumed mid-part counts the last reps
         for group in groups:
             counted = sum(1 for s in group.speech if s.role == "count")
             slot = slots[seen] if counted else None  # the first rep this piece counts
@@ -279,12 +302,15 @@ class CoachingScreen:
                 if "say" in roles or (roles != {"cue"} and not counted):
                     # a count shows as the rep and "Halfway." as the countdown; the rest is
                     # the instruction, large
-                    commands.append(_set("instruction", "text", piece.text))
+                    commands.append(_set(ROOT, "instruction", _markup(piece.text)))
                 for name in ("rep", "side"):
                     value = getattr(label, name, "")
                     if value and shown[name] and value != shown[name]:
-                        commands.append(_set(name, "text", value))
+                        commands.append(_set(ROOT, name, _markup(value)))
                         shown[name] = value
+                # the pieces left, this one included: what Pause sends and the visual
+                # context reports, so resume carries on from here
+                commands.append(_set(ROOT, "at", len(said) - index))
                 commands.append(SpeakItemCommand(component_id=f"v{index}"))
             if piece.pause_seconds:
                 commands += self._silence(index, said, aligned, shown)
@@ -320,13 +346,32 @@ class CoachingScreen:
         phase = self.words.say(f"screens.phase_{kind}")
         commands: list[Any] = []
         if phase != shown["phase"]:
-            commands.append(_set("countdown", "phase", phase))
+            commands.append(_set("countdown", "phase", _markup(phase)))
             shown["phase"] = phase
         return [
             *commands,
             _set("countdown", "holdEnd", f"${{elapsedTime + {remaining}}}"),
             IdleCommand(delay=milliseconds),
         ]
+
+
+#: Data that is not shown: the arguments a button sends, the ids of the pieces to speak.
+_NOT_SHOWN = frozenset({"event", "speech"})
+
+
+def _markup(value: Any) -> Any:
+    """``value`` with every string escaped for a Text component, whose text is markup.
+
+    Amazon's APL engine read "1 < 2 > 0" as "1 0" and "<b>" as bold: words are data that a
+    translator edits, so their &, < and > are escaped as the SSML's are.
+    """
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, list):
+        return [_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_SHOWN else _markup(v) for k, v in value.items()}
+    return value
 
 
 def _set(component: str, name: str, value: Any) -> SetValueCommand:
@@ -378,7 +423,7 @@ class ListScreens:
             ],
         }
         return RenderDocumentDirective(
-            token=LIST_TOKEN, document=document("list"), datasources={"list": data}
+            token=LIST_TOKEN, document=document("list"), datasources={"list": _markup(data)}
         )
 
     def routines(self) -> RenderDocumentDirective:

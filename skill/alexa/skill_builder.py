@@ -17,6 +17,7 @@ from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
 from skill.alexa.model_json import PlannedSerializer
+from skill.alexa.offers import ReadyTakesTheOffer
 from skill.alexa.plan_handlers import plan_handlers
 from skill.alexa.reminders import reminder_handlers
 from skill.alexa.skill_events import LetSkillEventsFail
@@ -51,6 +52,7 @@ def build_skill(
     builder.add_exception_handler(ErrorHandler())
     builder.add_global_request_interceptor(TouchAsIntent())  # first: a touch is its word
     builder.add_global_request_interceptor(KeepOwnSessionAttributes())
+    builder.add_global_request_interceptor(ReadyTakesTheOffer())  # "ready" answers an offer
     builder.add_global_request_interceptor(LoadProgress(coach))
     builder.add_global_response_interceptor(SpeakSlower())  # before the prompt is kept
     builder.add_global_response_interceptor(SaveProgress())

@@ -21,8 +21,10 @@ from ask_sdk_model.slu.entityresolution import (
     ValueWrapper,
 )
 
-from skill.alexa import buttons
+from skill.alexa import buttons, visual
 
+#: Request attribute: the pieces left to say when Pause was touched (see ``stopped``).
+TOUCHED_PIECES_LEFT = "touched_pieces_left"
 #: Intent -> (slot, slot type) for the events that carry a content id.
 SLOTS = {buttons.START_ROUTINE: ("routine", "ROUTINE"), buttons.HOW_TO: ("exercise", "EXERCISE")}
 TOUCHABLE = {
@@ -64,6 +66,11 @@ class TouchAsIntent(AbstractRequestInterceptor):
         # a forged event may send any JSON: a list or an object is unhashable for the lookup
         if not isinstance(name, str) or name not in TOUCHABLE:
             return
+        if name == buttons.PAUSE and len(arguments) > 1:
+            # how many pieces the document had left to say: where resume carries on
+            left = visual.count(arguments[1])
+            if left is not None:
+                handler_input.attributes_manager.request_attributes[TOUCHED_PIECES_LEFT] = left
         slots = {}
         if name in SLOTS:
             slot, kind = SLOTS[name]

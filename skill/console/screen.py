@@ -4,6 +4,11 @@ Every APL screen is a RenderDocument directive built from content; this prints o
 (what an Echo Show receives), or, with ``--inflate``, runs Amazon's APL engine
 (``parseDirective``, see shared/tools/apl/README.md) on it for a viewport and prints the
 component tree with its bounds and text, to see a screen without a device.
+
+``--update`` prints what a coaching turn sends when the coaching document is already on the
+screen and Alexa speaks the turn (not hands-free): one ExecuteCommands of SetValue. With
+``--inflate`` the engine renders the turn before and runs those commands as it mounts, so
+the tree is the screen the update leaves.
 """
 
 from __future__ import annotations
@@ -55,6 +60,26 @@ def _coaching_step(coach: Coach, name: str, item: int, part: int, paused: bool) 
     return coach.pause(step.position) if paused else step
 
 
+def _before(coach: Coach, step: Step) -> Step:
+    """The turn shown before this one: the part before it (or the same part, at the start)."""
+    if step.position.paused:
+        return coach.repeat(step.position)
+    return coach.previous(step.position)
+
+
+def update_of(name: str | None, item: int, part: int, paused: bool) -> tuple[Any, Any]:
+    """(the document shown before, the ExecuteCommands that change it to this turn)."""
+    if name is None:
+        raise click.BadParameter("the coaching screen needs a routine or exercise name")
+    coach = Coach(load_library())
+    screen = CoachingScreen(coach, load_words())
+    step = _coaching_step(coach, name, item, part, paused)
+    before = _before(coach, step)
+    [shown] = screen.directives(before, to_ssml(before.turn), hands_free=False)
+    [execute] = screen.directives(step, to_ssml(step.turn), hands_free=False, showing=True)
+    return shown, execute
+
+
 def directives(kind: str, name: str | None, item: int, part: int, paused: bool) -> list[Any]:
     coach = Coach(load_library())
     words = load_words()
@@ -84,6 +109,11 @@ def directives(kind: str, name: str | None, item: int, part: int, paused: bool) 
 @click.option("--item", default=1, show_default=True, help="Coaching: the exercise (1-based).")
 @click.option("--part", default=1, show_default=True, help="Coaching: the part (1-based).")
 @click.option("--paused", is_flag=True, help="Coaching: the screen after 'pause'.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Coaching: the SetValue update sent when the coaching document is already shown.",
+)
 @click.option("--inflate", metavar="WxH", help="Run Amazon's APL engine for this viewport.")
 @click.option("--round", "round_screen", is_flag=True, help="With --inflate: a round screen.")
 def screen(
@@ -92,13 +122,23 @@ def screen(
     item: int,
     part: int,
     paused: bool,
+    update: bool,
     inflate: str | None,
     round_screen: bool,
 ) -> None:
     """Print a screen: KIND is coaching, how-to, routines, exercises or plan; NAME a routine
     (coaching, plan) or an exercise (how-to, or coaching one exercise)."""
     serializer = DefaultSerializer()
-    built = [serializer.serialize(d) for d in directives(kind, name, item, part, paused)]
+    if update and kind != "coaching":
+        raise click.BadParameter("--update is for the coaching screen")
+    if update:
+        shown, execute = (serializer.serialize(d) for d in update_of(name, item, part, paused))
+        built = [execute]
+        # the engine runs the update on the document shown before, as that document mounts
+        inflated = {**shown, "document": {**shown["document"], "onMount": execute["commands"]}}
+    else:
+        built = [serializer.serialize(d) for d in directives(kind, name, item, part, paused)]
+        inflated = built[0]
     if not inflate:
         click.echo(json.dumps(built, indent=2, ensure_ascii=False))
         return
@@ -106,7 +146,7 @@ def screen(
     if engine is None:
         raise click.ClickException(f"Amazon's APL engine was not found: set {ENGINE_ENV}")
     with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
-        json.dump(built[0], file)
+        json.dump(inflated, file)
         file.flush()
         command = [str(engine), "-s", inflate, "-d", "160", *(["-r"] if round_screen else [])]
         result = subprocess.run([*command, "-f", file.name], capture_output=True, text=True)

@@ -20,7 +20,8 @@ Matching is simple and predictable, in this order:
    device), if the sample says more words than it leaves unknown: "how do I do the
    moonwalk" is a how-to, "could you put on the kettle" is no talk setting;
 5. a whole sample with known values inside a longer sentence, at least half its words and
-   not after a negation ("ten minutes is all I have"; "don't stop" is not "stop");
+   not after a negation ("ten minutes is all I have"; "don't stop" is not "stop"), and not a
+   lone number or time ("that one again" is not "at one o'clock");
 6. the nearest sample with at most one custom slot, filled with every synonym, above a
    similarity cutoff (a typo, a dropped word);
 7. otherwise AMAZON.FallbackIntent.
@@ -93,10 +94,15 @@ ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 SUFFIX_CONNECTORS = ("using", "with", "from", "on", "in")
 #: Typed out of habit ("alexa, open foot coach"); it is not part of the utterance.
 WAKE_WORD = "alexa"
+#: Said before the wake word out of habit: "hey alexa", "ok alexa".
+WAKE_GREETINGS = ("hey", "ok", "okay")
 
 #: Past this many words no sample is looked for inside the words, nor a near one: nobody asks
 #: a voice assistant for something in a paragraph, and it keeps a long input cheap.
 LONGEST_REQUEST_WORDS = 30
+
+#: Built-in types whose value can be a lone number ("one"): never found inside a sentence alone.
+BARE_NUMBER_TYPES = ("AMAZON.NUMBER", "AMAZON.TIME")
 
 #: How alike (rapidfuzz ratio, 0-100) a paraphrase must be to the nearest sample.
 SIMILARITY_CUTOFF = 85
@@ -288,7 +294,9 @@ class InteractionModel:
             return "|".join(re.escape(o) for o in options)
 
         name = re.escape(self.invocation_name)
-        self._launch = re.compile(rf"(?:(?:{either(LAUNCH_VERBS)}) )?{name}(?: please)?")
+        self._launch = re.compile(
+            rf"(?:(?:{either(LAUNCH_VERBS)}) )?{name}(?: (?:please|thanks|thank you|now))?"
+        )
         self._one_shot = re.compile(
             rf"(?:{either(ONE_SHOT_VERBS)}) {name}"
             rf"(?: (?P<connector>{either(ONE_SHOT_CONNECTORS)}))? (?P<rest>.+)"
@@ -300,6 +308,8 @@ class InteractionModel:
     def understand(self, utterance: str) -> Understanding:
         """A launch, a one-shot request to the skill, or (in a session) an intent."""
         spoken = words(utterance)
+        if spoken[1:2] == [WAKE_WORD] and spoken[0] in WAKE_GREETINGS:
+            spoken = spoken[1:]
         if spoken[:1] == [WAKE_WORD]:
             spoken = spoken[1:]
         text = key(spoken)
@@ -354,19 +364,27 @@ class InteractionModel:
             for start in range(size - length + 1):
                 if NEGATIONS & set(spoken[:start]):
                     continue
-                full, _ = self._match(spoken[start : start + length])
+                full, _ = self._match(spoken[start : start + length], bare_slots=False)
                 if full is not None:
                     return full
         return None
 
-    def _match(self, spoken: list[str]) -> tuple[Understanding | None, Understanding | None]:
+    def _match(
+        self, spoken: list[str], bare_slots: bool = True
+    ) -> tuple[Understanding | None, Understanding | None]:
         """(understood fully, understood with unknown slot words): a phrase said exactly or
-        the best sample whose slots hold known values; else the best sample that fits."""
+        the best sample whose slots hold known values; else the best sample that fits.
+
+        ``bare_slots=False`` leaves out samples that are nothing but a number or a clock time
+        ("{time}"): inside a longer sentence a lone number is no request ("that one again" is
+        not "at one o'clock"), where a lone named value still is ("normal difficulty")."""
         text = key(spoken)
         if text in self._phrases:
             return self._understood(self._phrases[text]), None
         best: tuple[tuple[bool, int, int], Understanding] | None = None
         for template in self._candidates(text):
+            if not bare_slots and self._bare_number(template):
+                continue
             match = template.pattern.fullmatch(text)
             if match is None:
                 continue
@@ -386,6 +404,13 @@ class InteractionModel:
         if best is None:
             return None, None
         return (best[1], None) if best[0][0] else (None, best[1])
+
+    def _bare_number(self, template: _Template) -> bool:
+        """A sample that is only slots, one of them a number or a time of day."""
+        types = self.slot_types[template.intent]
+        return not template.literal_words and any(
+            types[name] in BARE_NUMBER_TYPES for name in template.slot_names
+        )
 
     def _slot_value(self, intent: str, name: str, spoken: list[str]) -> SlotValue:
         slot_type = self.slot_types[intent][name]

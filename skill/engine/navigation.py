@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, NamedTuple
 
-from skill.engine.coaching import PartContext, equipment_phrase, part_segments
+from skill.engine.coaching import PartContext, equipment_phrase, part_segments, side_name
 from skill.engine.parts import Part, split_parts
-from skill.engine.turn import Turn, say, speech_seconds
+from skill.engine.turn import Speech, Turn, piece_under_way, say, speech_seconds, stretches
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
 from skill.moves import Moves, load_moves
 from skill.words import Words, load_words, words_for
+
+#: Silences whose end is said ("And relax.", "And stop.") at the start of the next piece.
+ENDED_BY_RELEASE = ("hold", "work")
+#: More pieces than any part's turn has (a part is under 240 s); a bigger number is forged.
+MAX_PIECES = 1000
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,11 @@ class Position:
     paused: bool = False
     finished: bool = False
     coached: tuple[str, ...] = ()  # exercises this person has heard taught in full
+    #: Where in the part's turn its speech starts, as the number of pieces (``turn.stretches``)
+    #: from there to the end: 0 is "from the start". A turn resumed mid-part starts later, and
+    #: a pause keeps the piece it stopped in. Counted from the end because a part's turn
+    #: begins differently (taught in full, or the short cue) but always ends the same.
+    pieces_left: int = 0
     #: UNIX seconds when this part's turn ends playing, stamped by whoever speaks it; None
     #: once a request cut the turn short. Not part of a position's identity.
     ends_at: int | None = field(default=None, compare=False)
@@ -40,14 +51,18 @@ class Position:
         return self.ends_at is not None and not self.finished
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "routine_id": self.routine_id,
-            "item": self.item,
-            "part": self.part,
-            "paused": self.paused,
-            "finished": self.finished,
-            "coached": list(self.coached),
-        } | ({} if self.ends_at is None else {"ends_at": self.ends_at})
+        return (
+            {
+                "routine_id": self.routine_id,
+                "item": self.item,
+                "part": self.part,
+                "paused": self.paused,
+                "finished": self.finished,
+                "coached": list(self.coached),
+            }
+            | ({"pieces_left": self.pieces_left} if self.pieces_left else {})
+            | ({} if self.ends_at is None else {"ends_at": self.ends_at})
+        )
 
     @classmethod
     def from_json(cls, data: Any, coach: Coach) -> Position:
@@ -57,7 +72,9 @@ class Position:
         routine_id = data.get("routine_id")
         item, part = data.get("item", 0), data.get("part", 0)
         coached = data.get("coached", [])
-        ends_at = data.get("ends_at")
+        ends_at, pieces_left = data.get("ends_at"), data.get("pieces_left", 0)
+        if type(pieces_left) is not int or not 0 <= pieces_left < MAX_PIECES:
+            raise ValueError("position.pieces_left is not a count of pieces")
         if ends_at is not None and (type(ends_at) is not int or not 0 <= ends_at < 10**11):
             raise ValueError("position.ends_at is not a time")
         flags = (data.get("paused", False), data.get("finished", False))
@@ -83,6 +100,7 @@ class Position:
             flags[0],
             flags[1],
             tuple(dict.fromkeys(known)),
+            pieces_left,
             ends_at,
         )
 
@@ -207,7 +225,9 @@ class Coach:
                     self._turns.clear()
                 self._turns[key] = turn
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
-        moved = replace(position, paused=False, finished=False, coached=coached, ends_at=None)
+        moved = replace(
+            position, paused=False, finished=False, coached=coached, pieces_left=0, ends_at=None
+        )
         return Step(moved, turn)
 
     def _build_part_turn(
@@ -244,7 +264,9 @@ class Coach:
         text = self.words.say("navigation.routine_end", routine=routine.name)
         then = self.words.say("navigation.start_over_or_stop")
         turn = Turn(say(text, self.how_often(routine), then), then)
-        finished = replace(position, item=item, part=part, paused=False, finished=True)
+        finished = replace(
+            position, item=item, part=part, paused=False, finished=True, pieces_left=0
+        )
         return Step(replace(finished, ends_at=None), turn)
 
     def how_often(self, routine: Routine) -> str:
@@ -329,7 +351,8 @@ class Coach:
         return self.start(position.routine_id, position.coached)
 
     def pause(self, position: Position) -> Step:
-        """Hold the place; whether the part was heard through (``ends_at``) is kept for resume."""
+        """Hold the place; whether the part was heard through (``ends_at``) is kept for resume,
+        and so is ``position.pieces_left``: where in the part it stopped, if that is known."""
         turn = Turn(
             say(self.words.say("navigation.paused"), self.words.say("navigation.say_resume")),
             self.words.say("navigation.resume_reprompt"),
@@ -337,14 +360,43 @@ class Coach:
         return Step(replace(position, paused=True), turn)
 
     def resume(self, position: Position) -> Step:
-        """Pick up the part that was under way, from its start: a rep may have been cut off.
+        """Pick up the part that was under way: from the piece it stopped in when that is
+        known (``position.piece``), else from its start. A rep or hold is said again from
+        its beginning, never from the middle: a mid-hold cue ("Halfway.") goes back to the
+        hold it belongs to.
 
         A part heard through (``position.heard_through``) is done: carry on with ``next``
         instead, which the caller chooses so the move it made is the move it recorded.
         """
         if position.finished:
             return self._finished_turn(position)
-        return self._part_turn(position)
+        step = self._part_turn(position)
+        pieces = stretches(step.turn)
+        left = position.pieces_left
+        piece = len(pieces) - left if 0 < left < len(pieces) else 0
+        while piece > 0 and pieces[piece].cue_only:
+            piece -= 1
+        if piece == 0:
+            return step
+        first = list(pieces[piece].segments)
+        if pieces[piece - 1].pause_kind in ENDED_BY_RELEASE and pieces[piece].speech[0].role == (
+            "mark"
+        ):
+            # "And relax." ends the hold before: not the first thing to hear on coming back
+            first.remove(pieces[piece].speech[0])
+            if not any(isinstance(s, Speech) for s in first) and piece + 1 < len(pieces):
+                piece += 1  # a rest between reps: the pause was the rest; on to the next rep
+                first = list(pieces[piece].segments)
+        lead = Speech(self.words.say("navigation.carry_on_from_here"))
+        rest = tuple(s for stretch in pieces[piece + 1 :] for s in stretch.segments)
+        carried = replace(step.position, pieces_left=len(pieces) - piece)
+        return Step(carried, Turn((lead, *first, *rest), step.turn.reprompt))
+
+    def pieces_left_at(self, position: Position, seconds_left: float) -> int:
+        """How many pieces of the part were left (the one under way included) when the turn
+        had ``seconds_left`` to play: where a spoken "pause" stopped it, by estimate."""
+        pieces = stretches(self._part_turn(position).turn)
+        return len(pieces) - piece_under_way(pieces, seconds_left)
 
     # -- questions ---------------------------------------------------------------------
 
@@ -368,6 +420,45 @@ class Coach:
                 ready=item.exercise.get_ready,
             )
         return f"{text} {w.say('coaching.ready')}"
+
+    def which_side(self, position: Position) -> str:
+        """Which foot (or leg) the person is on, from the part they are in: "which foot now?"
+
+        A part heard through is done, so the answer is the side that comes next; a part cut
+        short is under way, so it is the side (or the order of sides) this part works. An
+        exercise done with both feet together, or with no side, says so.
+        """
+        routine = self.routine(position)
+        w = self.words
+        if position.finished:
+            return w.say("navigation.finished_routine", routine=routine.name)
+        exercise = routine.items[position.item].exercise
+        ready = w.say("navigation.say_resume" if position.paused else "coaching.ready")
+        here = self.parts(routine, position.item)[position.part]
+        sides = [slot.side for slot in here if slot.side is not None]
+        if not sides:
+            return f"{w.say('navigation.side_both', name=exercise.name)} {ready}"
+
+        def named(side: str) -> str:
+            return side_name(side, exercise, w)
+
+        if position.heard_through and not position.paused:
+            following = self._following(routine, position.item, position.part)
+            if following is not None and following[0] == position.item:
+                coming = self.parts(routine, following[0])[following[1]][0].side
+                if coming is not None:
+                    text = w.say(
+                        "navigation.side_done_next", done=named(sides[-1]), next=named(coming)
+                    )
+                    return f"{text} {ready}"
+            text = w.say("navigation.side_done", done=named(sides[-1]), name=exercise.name)
+            return f"{text} {ready}"
+        changes = sum(1 for before, after in pairwise(sides) if before != after)
+        if changes == 0:
+            return f"{w.say('navigation.side_now', side=named(sides[0]))} {ready}"
+        first, second = named(sides[0]), named(next(s for s in sides if s != sides[0]))
+        key = "navigation.side_then" if changes == 1 else "navigation.side_turn_about"
+        return f"{w.say(key, first=first, second=second)} {ready}"
 
     def exercises_left(self, position: Position) -> int:
         """Exercises not yet finished, counting the current one unless its last part is done."""

@@ -79,3 +79,83 @@ def speech_seconds(text: str) -> float:
 
 def say(*texts: str) -> tuple[Speech, ...]:
     return tuple(Speech(t) for t in texts if t)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """What is said between two silences, and the (merged) silence after it.
+
+    A turn is cut at every silence except the beats between counted reps ("1. [2 s] 2."):
+    a voice counts those, and they stay inside one stretch. These are the pieces a screen
+    speaks one by one and the places a paused turn can carry on from.
+    """
+
+    segments: tuple[Segment, ...]
+    speech: tuple[Speech, ...]
+    pause_kind: PauseKind | None
+    pause_seconds: float
+
+    @property
+    def cue_only(self) -> bool:
+        """Only a mid-hold cue ("Halfway."): part of the hold before it, not a place to start."""
+        return bool(self.speech) and all(s.role == "cue" for s in self.speech)
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Its speech, its beats and the silence after it."""
+        silences = sum(s.seconds for s in self.segments if isinstance(s, Pause))
+        return speech_seconds(" ".join(s.text for s in self.speech)) + silences
+
+
+def raw_stretches(turn: Turn) -> list[Stretch]:
+    """The turn cut at every silence: speech, then the run of pauses after it."""
+    found: list[Stretch] = []
+    segments: list[Segment] = []
+    speech: list[Speech] = []
+    kind: PauseKind | None = None
+    seconds = 0.0
+    for segment in turn.segments:
+        if isinstance(segment, Pause):
+            segments.append(segment)
+            if segment.seconds > 0:
+                kind = kind or segment.kind
+                seconds += segment.seconds
+        elif seconds:
+            found.append(Stretch(tuple(segments), tuple(speech), kind, seconds))
+            segments, speech, kind, seconds = [segment], [segment], None, 0.0
+        else:
+            segments.append(segment)
+            speech.append(segment)
+    found.append(Stretch(tuple(segments), tuple(speech), kind, seconds))
+    return found
+
+
+def stretches(turn: Turn) -> list[Stretch]:
+    """The turn's pieces: cut at its silences, the tempo beats between counts kept inside."""
+    merged: list[Stretch] = []
+    for stretch in raw_stretches(turn):
+        if merged and merged[-1].pause_kind == "tempo":
+            before = merged.pop()
+            stretch = Stretch(
+                before.segments + stretch.segments,
+                before.speech + stretch.speech,
+                stretch.pause_kind,
+                stretch.pause_seconds,
+            )
+        merged.append(stretch)
+    return merged
+
+
+def piece_under_way(pieces: list[Stretch], seconds_left: float) -> int:
+    """Which piece was playing when ``seconds_left`` of them remained (by their estimates).
+
+    Counted back from the end, so whatever was said before the pieces (a disclaimer, an
+    introduction) does not matter; speech is estimated slowly, so an error picks an earlier
+    piece (said again) rather than a later one (skipped).
+    """
+    remaining = 0.0
+    for index in range(len(pieces) - 1, -1, -1):
+        remaining += pieces[index].estimated_seconds
+        if remaining >= seconds_left:
+            return index
+    return 0

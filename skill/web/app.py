@@ -55,6 +55,13 @@ MISSING_SKILL_ID = (
 )
 
 
+#: Logged at start-up whenever verification is off: anyone who finds the URL drives the skill.
+VERIFICATION_OFF = (
+    "request verification is OFF (FOOTCOACH_VERIFY=0 or --no-verify): anyone who can reach this"
+    " endpoint can send it any request. For local testing only."
+)
+
+
 class MissingSkillId(ValueError):
     """Verification is on but no skill id is set: refuse to start rather than fail open."""
 
@@ -90,6 +97,8 @@ def create_app(
         if not config.skill_id:
             raise MissingSkillId(MISSING_SKILL_ID)
         verifier = RequestVerifier(skill_id=config.skill_id)
+    if not config.verify:  # FOOTCOACH_VERIFY=0 copied into production must not go unnoticed
+        log.warning(VERIFICATION_OFF)
     if skill is None:
         skill = build_skill(open_storage(config.db), skill_id=config.skill_id)
     app = Flask(__name__)

@@ -1,0 +1,239 @@
+"""Everyday words at every point of a conversation, said in words and sent to the endpoint.
+
+Each utterance is understood with the committed en-US model (as ``footcoach chat`` does) and
+posted as real request JSON through the Flask endpoint. What is checked is what the answer
+must do *at that point*: "which foot now?" names the side the engine's position is on (the
+side words come from content: the exercise's first side and limb); "ready" or "let's go"
+said to an offer takes the offer; "let's go" mid-routine carries on instead of starting
+over; "thanks" keeps the routine's own question; "stop" still ends.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from echo import Echo
+
+from skill.library import load_library
+from skill.web.app import WebConfig, create_app
+
+LIBRARY = load_library()
+
+
+@pytest.fixture
+def echo(tmp_path) -> Echo:
+    config = WebConfig(db=str(tmp_path / "progress.sqlite3"), skill_id=None, verify=False)
+    device = Echo(create_app(config).test_client())
+    device.launch()
+    return device
+
+
+def side_words(exercise_id: str) -> tuple[str, str]:
+    """The first and the second side of a two-sided exercise as spoken ('right foot')."""
+    exercise = LIBRARY.exercises[exercise_id]
+    first = exercise.first_side
+    second = "left" if first == "right" else "right"
+    return f"{first} {exercise.limb}", f"{second} {exercise.limb}"
+
+
+def split_by_side() -> tuple[str, str, int]:
+    """A routine whose first exercise works one side per turn: (routine, exercise, item 0)."""
+    from skill.engine.navigation import Coach
+
+    coach = Coach(LIBRARY)
+    for routine_id, routine in LIBRARY.routines.items():
+        parts = coach.parts(routine, 0)
+        sides = [{slot.side for slot in part} for part in parts]
+        one_side_each = all(len(s) == 1 and None not in s for s in sides)
+        if len(parts) >= 2 and one_side_each and sides[0] != sides[1]:
+            return routine_id, routine.items[0].exercise.id, 0
+    raise AssertionError("no routine starts with an exercise split by side")
+
+
+def spoken_seconds(echo: Echo) -> float:
+    """How long the last coached turn plays: the stamped end minus now."""
+    position = echo.attributes["position"]
+    return position["ends_at"] - echo.now.timestamp()
+
+
+# -- which foot -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "asked", ["which foot now", "which side am I on", "is it the left or right", "what leg"]
+)
+def test_which_foot_at_the_start_names_the_first_side(echo, asked):
+    routine_id, exercise_id, _ = split_by_side()
+    echo.say("StartRoutineIntent", routine=routine_id)
+    first, second = side_words(exercise_id)
+    reply = echo.hear(asked)
+    assert first in reply.text.lower(), reply.text
+    assert second not in reply.text.lower()
+    assert not reply.ended and "next" in reply.reprompt.lower()
+
+
+def test_which_foot_after_the_side_is_heard_through_names_the_next_side(echo):
+    routine_id, exercise_id, _ = split_by_side()
+    echo.say("StartRoutineIntent", routine=routine_id)
+    echo.wait(spoken_seconds(echo) + 1)
+    first, second = side_words(exercise_id)
+    text = echo.hear("which foot am I on").text.lower()
+    assert first in text and second in text
+    assert text.index(first) < text.index(second), "the side done, then the side to come"
+    on_the_other = echo.hear("next")
+    assert not on_the_other.ended
+    text = echo.hear("which side now").text.lower()
+    assert second in text and first not in text
+
+
+def test_which_foot_in_a_part_with_both_sides_says_their_order(echo):
+    echo.hear("let's do ankle circles")
+    first, second = side_words("ankle_circles")
+    text = echo.hear("which foot").text.lower()
+    assert first in text and second in text
+    assert text.index(first) < text.index(second)
+
+
+def test_which_foot_outside_a_routine_says_so(echo):
+    reply = echo.hear("which foot now")
+    assert "not in a routine" in reply.text
+    assert "didn't get that" not in reply.text
+
+
+# -- offers: ready, let's go, no --------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["ready", "I'm ready", "let's go", "go on then", "please do"])
+def test_ready_or_lets_go_to_an_offered_plan_starts_that_plan(echo, answer):
+    offer = echo.hear("I've got ten minutes")
+    assert offer.text.endswith("Ready?")
+    start = echo.hear(answer)
+    assert start.pauses_ms, "the plan is coached with its silences"
+    assert echo.attributes["position"]["routine_id"].startswith("plan:")
+
+
+@pytest.mark.parametrize("answer", ["no thanks", "not today", "something else"])
+def test_no_to_an_offered_plan_starts_nothing(echo, answer):
+    echo.hear("something for my knees")
+    reply = echo.hear(answer)
+    assert not reply.pauses_ms and not reply.ended
+    assert "position" not in echo.attributes
+
+
+def test_start_to_the_offer_to_resume_begins_again_and_next_carries_on(echo):
+    echo.hear("start the quick routine")
+    echo.hear("next")
+    echo.hear("stop")
+    welcome = echo.launch()
+    assert "resume" in welcome.text.lower()
+    carried = echo.hear("ready")
+    assert echo.attributes["position"]["item"] >= 1, carried.text
+    echo.hear("stop")
+    echo.launch()
+    echo.hear("let's start")
+    assert echo.attributes["position"]["item"] == 0
+
+
+# -- mid-routine ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["let's go", "okay let's start", "let's get on with it"])
+def test_lets_go_mid_routine_carries_on_instead_of_starting_over(echo, said):
+    echo.hear("start the quick routine")
+    echo.wait(spoken_seconds(echo) + 1)
+    echo.hear("next")
+    assert echo.attributes["position"]["item"] == 1
+    echo.wait(spoken_seconds(echo) + 1)
+    reply = echo.hear(said)
+    assert echo.attributes["position"]["item"] >= 1, reply.text
+    assert "Let's do" not in reply.text, "the routine was not started over"
+
+
+@pytest.mark.parametrize("said", ["okay", "yep", "yes"])
+def test_yes_mid_routine_is_ready(echo, said):
+    echo.hear("start the quick routine")
+    echo.wait(spoken_seconds(echo) + 1)
+    reply = echo.hear(said)
+    assert echo.attributes["position"]["item"] == 1, reply.text
+    assert reply.pauses_ms
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("thank you", "welcome"), ("hello", "hello"), ("well done", "thank you")],
+)
+def test_small_talk_mid_routine_answers_and_keeps_the_routines_question(echo, said, answer):
+    routine_question = echo.hear("start the quick routine").reprompt
+    reply = echo.hear(said)
+    assert answer in reply.text.lower()
+    assert "didn't get that" not in reply.text
+    assert "next" in reply.text.lower() and reply.reprompt == routine_question
+    assert echo.attributes["position"]["item"] == 0
+
+
+@pytest.mark.parametrize(
+    "said", ["stop", "that'll do for today", "cheerio", "switch off", "no stop", "no, stop it"]
+)
+def test_stop_words_end_mid_routine(echo, said):
+    echo.hear("start the quick routine")
+    assert echo.hear(said).ended
+
+
+@pytest.mark.parametrize("said", ["I'm lost", "I don't get it", "what do you mean"])
+def test_confusion_outside_a_routine_gets_help_not_an_unknown_exercise(echo, said):
+    reply = echo.hear(said)
+    assert "don't know that one" not in reply.text
+    assert "didn't get that" not in reply.text
+    assert "you can say" in reply.text.lower()
+
+
+def test_i_dont_get_it_mid_exercise_explains_the_exercise(echo):
+    echo.hear("start the quick routine")
+    first = LIBRARY.routines["quick"].items[0].exercise
+    reply = echo.hear("I don't get it")
+    assert first.name.lower() in reply.text.lower()
+
+
+@pytest.mark.parametrize("said", ["okay carry on", "right, next", "let's carry on"])
+def test_going_on_after_a_pause_takes_up_the_part_that_was_cut_short(echo, said):
+    echo.hear("start the quick routine")
+    echo.hear("next")
+    assert "paused" in echo.hear("hang on a minute").text.lower()
+    reply = echo.hear(said)
+    assert echo.attributes["position"]["item"] == 1, reply.text
+    assert not echo.attributes["position"]["paused"]
+    assert reply.pauses_ms
+
+
+def test_start_it_again_mid_routine_starts_over(echo):
+    echo.hear("start the quick routine")
+    echo.wait(spoken_seconds(echo) + 1)
+    echo.hear("next")
+    assert echo.attributes["position"]["item"] == 1
+    echo.hear("start it again")
+    assert echo.attributes["position"]["item"] == 0
+
+
+def test_no_wait_mid_routine_pauses_and_keeps_the_place(echo):
+    echo.hear("start the quick routine")
+    reply = echo.hear("no wait")
+    assert "paused" in reply.text.lower() and not reply.ended
+    assert echo.attributes["position"]["paused"]
+
+
+def test_that_was_hard_asks_easier_or_harder_and_easier_changes_the_level(echo):
+    echo.hear("start the quick routine")
+    asked = echo.hear("that was hard")
+    assert "easier or harder" in asked.text.lower()
+    changed = echo.hear("easier please")
+    assert "gentler" in changed.text.lower() or "gentle" in changed.text.lower()
+
+
+def test_are_we_done_mid_routine_counts_what_is_left(echo):
+    echo.hear("start the quick routine")
+    total = len(LIBRARY.routines["quick"].items)
+    reply = echo.hear("are we done")
+    counted = re.match(r"(\d+) exercises? to go", reply.text)
+    assert counted and 0 < int(counted[1]) <= total, reply.text
+    assert echo.attributes["position"]["item"] == 0
