@@ -63,3 +63,28 @@ def test_help_in_one_exercise_names_it_once(tmp_path: Path):
     help_ = echo.say("AMAZON.HelpIntent")
     assert help_.text.lower().count("toe press") == 1, help_.text
     assert "next" in help_.text
+
+
+def test_the_end_of_a_routine_claims_nothing_that_was_skipped(tmp_path: Path):
+    """'Great work, you did every exercise' after 'skip', 'skip' is a claim a listener knows
+    is false: the end praises the work, and says nothing it cannot know."""
+    echo = Echo(create_app(WebConfig(db=str(tmp_path / "p.sqlite3"), verify=False)).test_client())
+    reply = echo.say("StartRoutineIntent", routine="quick")
+    skipped = 0
+    while "great work" not in reply.text.lower():
+        reply = echo.say("SkipIntent" if skipped < 2 else "AMAZON.NextIntent")
+        skipped += 1
+    assert "every exercise" not in reply.text and "all of" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("intent", INTENTS)
+def test_paused_the_reprompt_asks_what_the_reply_asked(app, intent):
+    """'... Say resume when you're ready.' then, unanswered, 'Say next to go on': two
+    different words for one thing to do."""
+    echo = Echo(app.test_client(), user_id=f"amzn1.ask.account.paused.{intent}")
+    into_state(echo, "paused")
+    reply = echo.say(intent, **SLOT_VALUES)
+    if reply.ended or not reply.text or not reply.reprompt:
+        return
+    if re.search(r"\bsay resume\b", last_sentence(reply.text), re.IGNORECASE):
+        assert "resume" in reply.reprompt, (intent, reply.text[-80:], reply.reprompt)

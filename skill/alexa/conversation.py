@@ -341,6 +341,8 @@ class Conversation:
         live = self._valid(self.session.get(POSITION))
         in_routine = live is not None and not live.finished
         key = "coaching.next_reprompt" if in_routine else "replies.what_now_reprompt"
+        if in_routine and live.paused:  # the question asked was 'say resume', so is this
+            key = "navigation.resume_reprompt"
         return self.coach.words.say(key)
 
     def goodbye(self, text: str) -> Response:
