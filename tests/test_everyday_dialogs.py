@@ -63,7 +63,15 @@ def spoken_seconds(echo: Echo) -> float:
 
 
 @pytest.mark.parametrize(
-    "asked", ["which foot now", "which side am I on", "is it the left or right", "what leg"]
+    "asked",
+    [
+        "which foot now",
+        "which side am I on",
+        "is it the left or right",
+        "what leg",
+        "which foot am I supposed to be on",
+        "hang on, which leg",
+    ],
 )
 def test_which_foot_at_the_start_names_the_first_side(echo, asked):
     routine_id, exercise_id, _ = split_by_side()
