@@ -219,6 +219,17 @@ def test_confusion_outside_a_routine_gets_help_not_an_unknown_exercise(echo, sai
     assert "you can say" in reply.text.lower()
 
 
+@pytest.mark.parametrize(
+    "said", ["what does this one do for me", "why am I doing this", "what is this exercise for"]
+)
+def test_what_an_exercise_is_for_mid_routine_says_what_it_helps(echo, said):
+    echo.hear("start the quick routine")
+    first = LIBRARY.routines["quick"].items[0].exercise
+    reply = echo.hear(said)
+    assert first.helps.rstrip(".").lower() in reply.text.lower(), reply.text
+    assert echo.attributes["position"]["item"] == 0, "asking moves nothing on"
+
+
 def test_i_dont_get_it_mid_exercise_explains_the_exercise(echo):
     echo.hear("start the quick routine")
     first = LIBRARY.routines["quick"].items[0].exercise
