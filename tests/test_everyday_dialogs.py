@@ -279,3 +279,26 @@ def test_are_we_done_mid_routine_counts_what_is_left(echo):
     counted = re.match(r"(\d+) exercises? to go", reply.text)
     assert counted and 0 < int(counted[1]) <= total, reply.text
     assert echo.attributes["position"]["item"] == 0
+
+
+def test_grabbing_a_chair_pauses_and_sorted_takes_the_part_up_again(echo):
+    first = echo.hear("start the quick routine")
+    paused = echo.hear("hold on, I need to grab a chair")
+    assert echo.attributes["position"]["paused"] is True, paused.text
+    back = echo.hear("ok sorted")
+    assert echo.attributes["position"]["paused"] is False
+    assert echo.attributes["position"]["item"] == 0, "the part cut short, not the next one"
+    assert back.pauses_ms and LIBRARY.routines["quick"].items[0].exercise.name in back.text.lower()
+    assert first.reprompt == back.reprompt
+
+
+def test_is_that_the_lot_says_how_many_are_left(echo):
+    echo.hear("start the quick routine")
+    reply = echo.hear("is that the lot")
+    from skill.engine.navigation import Coach
+
+    routine = LIBRARY.routines["quick"]
+    # the first exercise is under way; it counts as done once its last part is playing
+    first_is_one_turn = len(Coach(LIBRARY).parts(routine, 0)) == 1
+    left = len(routine.items) - (1 if first_is_one_turn else 0)
+    assert f"{left} exercises to go" in reply.text, reply.text
