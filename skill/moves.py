@@ -30,10 +30,6 @@ class Moves:
         key = f"{self.places.get(before, before)}>{self.places.get(after, after)}"
         return float(self.extra.get(key, 0))
 
-    @property
-    def most(self) -> float:
-        return max(self.extra.values(), default=0.0)
-
 
 @cache
 def load_moves(root: Path | None = None) -> Moves:

@@ -140,6 +140,23 @@ def test_absurd_amounts_of_time_are_the_longest_plan(echo: Echo, slot: str, valu
     assert plan(echo, **{slot: value}).text.startswith("For your 180 minutes, here's a routine")
 
 
+def test_a_coach_keeps_a_bounded_number_of_parts_however_many_level_mixes_are_played(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts looked up by place (routine id, item) are kept per levelled id too: the same
+    bound holds for them, or a forged session grows that cache instead."""
+    monkeypatch.setattr(navigation, "MAX_KEPT_TURNS", 40)
+    coach = Coach(library)
+    routine_id = max(library.routines, key=lambda r: len(library.routines[r].items))
+    exercises = [item.exercise.id for item in library.routines[routine_id].items]
+    for levels in itertools.islice(itertools.product(LEVELS, repeat=len(exercises)), 30):
+        levelled = library.with_levels(routine_id, dict(zip(exercises, levels, strict=True)))
+        step = coach.start(levelled)
+        for _ in range(4):
+            step = coach.next(step.position)
+            assert len(coach._parts_at) <= 40
+
+
 def test_a_coach_keeps_a_bounded_number_of_turns_however_many_level_mixes_are_played(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,11 +18,10 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest
 
+from skill.alexa.buttons import NEXT, YES
+from skill.alexa.buttons import START_ROUTINE as START
 from skill.alexa.conversation import OFFER, POSITION
 
-YES = "AMAZON.YesIntent"
-NEXT = "AMAZON.NextIntent"
-START = "StartRoutineIntent"
 RESUME_OFFER = "resume"
 
 

@@ -177,6 +177,8 @@ class Coach:
         if key not in self._parts:
             self._parts[key] = split_parts(routine.items[item], self.words, setup)
         if not routine.id.startswith(PLAN_PREFIX):
+            if len(self._parts_at) >= MAX_KEPT_TURNS:  # levelled ids: see MAX_KEPT_TURNS
+                self._parts_at.clear()
             self._parts_at[place] = self._parts[key]
         return self._parts[key]
 
@@ -506,10 +508,6 @@ class Coach:
             if step.position.finished:
                 return total
             total += step.turn.estimated_seconds
-
-    @staticmethod
-    def minutes(seconds: float) -> int:
-        return max(1, round(seconds / 60))
 
     def duration(self, seconds: float) -> str:
         """How long, said within 10 %: '90 seconds', '4 and a half minutes', '14 minutes'."""
