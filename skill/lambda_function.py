@@ -64,15 +64,15 @@ def _started() -> tuple[CustomSkill, Any, Any]:
     try:
         from ask_sdk_model import RequestEnvelope
 
-        from skill.alexa.model_json import read_model
+        from skill.alexa.model_json import read_request
 
-        return skill_from_environment(), read_model, RequestEnvelope
+        return skill_from_environment(), read_request, RequestEnvelope
     finally:
         gc.freeze()
         gc.enable()
 
 
-skill, _read_model, _RequestEnvelope = _started()
+skill, _read_request, _RequestEnvelope = _started()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -81,6 +81,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     What ``CustomSkillBuilder.lambda_handler()`` does, but on the one skill built above rather
     than a new ``CustomSkill`` per request.
     """
-    envelope = _read_model(skill.serializer, event, _RequestEnvelope)
+    envelope = _read_request(skill.serializer, event, _RequestEnvelope)
     response = skill.invoke(request_envelope=envelope, context=context)
     return skill.serializer.serialize(response)

@@ -172,7 +172,7 @@ class Progress:
             if isinstance(taught, list)
             else [],
             disclaimer_heard=data.get("disclaimer_heard") is True,
-            position=position if isinstance(position, dict) else None,
+            position=dict(position) if isinstance(position, dict) else None,
             last_routine=last if isinstance(last, str) else None,
             completions=completions,
             session_days=days,

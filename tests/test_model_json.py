@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
@@ -25,9 +26,11 @@ from ask_sdk_model.services.reminder_management import ReminderRequest, Trigger,
 from ask_sdk_model.ui import SsmlOutputSpeech
 from devices import Device
 from echo import REQUESTS, Echo
+from hypothesis import given
+from hypothesis import strategies as st
 from model_json_check import same_models
 
-from skill.alexa.model_json import PlannedSerializer, read_model
+from skill.alexa.model_json import JsonTree, PlannedSerializer, read_model, read_request
 from skill.alexa.skill_builder import build_skill
 from skill.storage.sqlite import SQLitePersistenceAdapter
 from skill.web.app import WebConfig, create_app
@@ -253,4 +256,48 @@ def test_lambda_and_web_read_a_parsed_envelope_without_parsing_it_again() -> Non
     assert same_models(
         read_model(PlannedSerializer(), data, RequestEnvelope),
         read_model(DefaultSerializer(), data, RequestEnvelope),
+    )
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def containers(value: Any) -> list[Any]:
+    found = [value] if isinstance(value, dict | list) else []
+    for item in value.values() if isinstance(value, dict) else value if found else []:
+        found += containers(item)
+    return found
+
+
+@given(st.dictionaries(st.text(), JSON, max_size=5))
+def test_session_attributes_are_deep_copied_as_json(attributes: dict[str, Any]) -> None:
+    """The copy the SDK makes is equal, shares no dict or list, and holds plain dicts."""
+    tree = JsonTree(json.loads(json.dumps(attributes)))
+    copied = copy.deepcopy(tree)
+    assert copied == attributes and type(copied) is dict
+    ours, theirs = containers(copied), containers(tree)
+    assert not {id(c) for c in ours} & {id(c) for c in theirs}
+    assert all(type(c) in (dict, list) for c in ours)
+
+
+def test_a_value_that_is_not_json_is_still_deep_copied() -> None:
+    inner = {"when": datetime(2026, 12, 2, tzinfo=UTC), "set": {1, 2}}
+    copied = copy.deepcopy(JsonTree({"odd": inner}))
+    assert copied == {"odd": inner} and copied["odd"]["set"] is not inner["set"]
+
+
+def test_a_handlers_change_to_session_attributes_never_reaches_the_envelope() -> None:
+    data = intent_envelope()
+    data["session"]["attributes"] = {"position": {"coached": ["toe_press"], "item": 0}}
+    envelope = read_request(PlannedSerializer(), data, RequestEnvelope)
+    manager = AttributesManager(envelope)
+    manager.session_attributes["position"]["coached"].append("toe_walking")
+    manager.session_attributes["last"] = {"reply": "step"}
+    assert envelope.session.attributes == {"position": {"coached": ["toe_press"], "item": 0}}
+    assert same_models(
+        dict(envelope.session.attributes), read_model(SDK, data, RequestEnvelope).session.attributes
     )

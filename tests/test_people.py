@@ -92,6 +92,20 @@ def test_the_account_record_keeps_its_shape_and_people_sit_inside_it(client, db:
     assert Progress.from_json(record[PEOPLE][ANNA]).last_routine == "quick"
 
 
+def test_a_guests_turns_keep_the_people_already_in_the_accounts_record(client, db: Path) -> None:
+    """An unrecognised speaker's save is the account's own part, merged: never the whole row."""
+    anna = Device(client, person_id=ANNA, user_id=ACCOUNT)
+    anna.say("StartRoutineIntent", routine="quick")
+    guest = Device(client, user_id=ACCOUNT)
+    guest.say("StartRoutineIntent", routine="daily")
+    guest.say("AMAZON.NextIntent")
+
+    [(_, record)] = rows(db)
+    assert Progress.from_json(record).last_routine == "daily"
+    assert Progress.from_json(record[PEOPLE][ANNA]).last_routine == "quick"
+    assert "in the quick routine" in anna.launch().text
+
+
 def test_disabling_the_skill_deletes_every_persons_data_of_that_account(client, db: Path) -> None:
     Device(client, user_id=ACCOUNT).say("StartRoutineIntent", routine="daily")
     Device(client, person_id=ANNA, user_id=ACCOUNT).say("StartRoutineIntent", routine="quick")

@@ -94,21 +94,29 @@ def test_merge_runs_while_holding_the_write_lock(db_path: Path) -> None:
     assert impatient.get_attributes(envelope()) == {"completed": ["a", "b"]}
 
 
-def _worker_saves(path: str, worker: int, rounds: int, barrier: Any, read: bool) -> None:
+def _worker_saves(path: str, worker: int, rounds: int, barrier: Any, read: str) -> None:
     """Child-process body: its own adapter, saving one new completion per round.
 
-    With ``read``, each round is a turn: read the record, then save (the conditional write,
-    which must fall back to the merge whenever another worker wrote in between).
+    Without a read, each save is merged under the write lock. With one, each round is a turn:
+    read the record, then save what the turn made of it ("whole") or only what it adds
+    ("part"), in the conditional write, which must fall back to the merge whenever another
+    worker wrote in between.
     """
     adapter = SQLitePersistenceAdapter(path, merge=union_completions)
     barrier.wait(timeout=60)
     for i in range(rounds):
-        if read:
+        done = f"w{worker}-r{i}"
+        if read == "whole":
+            stored = adapter.get_attributes(envelope())
+            adapter.save_attributes(envelope(), {"completed": [*stored.get("completed", []), done]})
+        elif read == "part":
             adapter.get_attributes(envelope())
-        adapter.save_attributes(envelope(), {"completed": [f"w{worker}-r{i}"]})
+            adapter.save_part(envelope(), {"completed": [done]})
+        else:
+            adapter.save_attributes(envelope(), {"completed": [done]})
 
 
-@pytest.mark.parametrize("read", [False, True], ids=["save only", "read then save"])
+@pytest.mark.parametrize("read", ["", "whole", "part"], ids=["save only", "turns", "parts"])
 def test_concurrent_saves_from_separate_processes_lose_nothing(db_path: Path, read) -> None:
     SQLitePersistenceAdapter(db_path)  # create the file before the workers race
     ctx = multiprocessing.get_context("spawn")
@@ -128,28 +136,67 @@ def test_concurrent_saves_from_separate_processes_lose_nothing(db_path: Path, re
     assert sorted(completed) == sorted(f"w{w}-r{i}" for w in range(workers) for i in range(rounds))
 
 
-def test_a_save_after_a_read_is_one_conditional_write(db_path: Path) -> None:
-    """The common turn holds the write lock for one statement, not a read-merge-write."""
+def test_a_save_after_a_read_is_one_conditional_write_with_no_merge(db_path: Path) -> None:
+    """The common turn: one statement under the write lock, and the record written as made."""
+    merges: list[Any] = []
+
+    def counted(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        merges.append(new)
+        return union_completions(stored, new)
+
+    adapter = SQLitePersistenceAdapter(db_path, merge=counted)
+    adapter.save_attributes(envelope(), {"completed": ["a"]})
+    stored = adapter.get_attributes(envelope())
+    merges.clear()
+    statements: list[str] = []
+    adapter._local.held[1].set_trace_callback(statements.append)  # this thread's connection
+    made = {"completed": [*stored["completed"], "b"], "streak": 2}
+    adapter.save_attributes(envelope(), made)
+    assert len(statements) == 1 and statements[0].startswith("UPDATE"), statements
+    assert merges == []
+    assert adapter.get_attributes(envelope()) == made
+
+
+def test_a_part_saved_after_a_read_is_merged_in_one_conditional_write(db_path: Path) -> None:
     adapter = SQLitePersistenceAdapter(db_path, merge=union_completions)
     adapter.save_attributes(envelope(), {"completed": ["a"]})
     adapter.get_attributes(envelope())
     statements: list[str] = []
-    adapter._local.held[1].set_trace_callback(statements.append)  # this thread's connection
-    adapter.save_attributes(envelope(), {"completed": ["b"]})
+    adapter._local.held[1].set_trace_callback(statements.append)
+    adapter.save_part(envelope(), {"completed": ["b"]})
     assert len(statements) == 1 and statements[0].startswith("UPDATE"), statements
     assert adapter.get_attributes(envelope()) == {"completed": ["a", "b"]}
 
 
+def test_a_save_without_a_read_this_turn_is_merged(db_path: Path) -> None:
+    adapter = SQLitePersistenceAdapter(db_path, merge=union_completions)
+    adapter.save_attributes(envelope(), {"completed": ["a"]})
+    adapter.save_attributes(envelope(), {"completed": ["b"]})
+    assert adapter.get_attributes(envelope()) == {"completed": ["a", "b"]}
+
+
+def test_a_read_of_another_user_does_not_let_a_save_skip_the_merge(db_path: Path) -> None:
+    adapter = SQLitePersistenceAdapter(db_path, merge=union_completions)
+    adapter.save_attributes(envelope(USER_A), {"completed": ["a"]})
+    adapter.get_attributes(envelope(USER_B))
+    adapter.save_attributes(envelope(USER_A), {"completed": ["b"]})
+    assert adapter.get_attributes(envelope(USER_A)) == {"completed": ["a", "b"]}
+
+
 @pytest.mark.parametrize("existing", [["a"], None], ids=["stored row", "new user"])
-def test_a_write_between_a_turns_read_and_save_is_merged_not_lost(db_path: Path, existing):
+@pytest.mark.parametrize("save", ["whole", "part"])
+def test_a_write_between_a_turns_read_and_save_is_merged_not_lost(db_path: Path, existing, save):
     first = SQLitePersistenceAdapter(db_path, merge=union_completions)
     other = SQLitePersistenceAdapter(db_path, merge=union_completions)
     if existing:
         first.save_attributes(envelope(), {"completed": existing})
-    first.get_attributes(envelope())
-    other.get_attributes(envelope())
-    other.save_attributes(envelope(), {"completed": ["other device"]})
-    first.save_attributes(envelope(), {"completed": ["this device"]})
+    seen = first.get_attributes(envelope()).get("completed", [])
+    other_seen = other.get_attributes(envelope()).get("completed", [])
+    other.save_attributes(envelope(), {"completed": [*other_seen, "other device"]})
+    if save == "whole":
+        first.save_attributes(envelope(), {"completed": [*seen, "this device"]})
+    else:
+        first.save_part(envelope(), {"completed": ["this device"]})
     stored = json.loads(raw_rows(db_path)[USER_A][0])
     assert stored["completed"] == sorted([*(existing or []), "other device", "this device"])
 

@@ -26,7 +26,9 @@ from skill.words import load_words
 
 log = logger(__name__)
 
-#: Request attribute: the progress record as loaded, to skip saving an unchanged one.
+#: Request attribute: the progress record as read, to skip saving an unchanged one. It is the
+#: stored dict itself (``Progress`` keeps copies, never it), so a record stored by an older
+#: version, or a new user's empty one, differs from what the turn makes and is written.
 LOADED = "progress_loaded"
 #: Put inside SSML as they are, so escaped once here.
 NOT_LOADED = escape_text(load_words().say("replies.storage_not_loaded")) + " "
@@ -72,7 +74,7 @@ class LoadProgress(AbstractRequestInterceptor):
                 log.exception("could not load progress for user %s", user_hash(handler_input))
                 ok = False
         progress = Progress.from_json(stored)
-        attributes.request_attributes[LOADED] = progress.to_json()
+        attributes.request_attributes[LOADED] = stored
         session = handler_input.request_envelope.session
         if session is not None and session.new:
             progress.record_session(Conversation(handler_input, self.coach).today)

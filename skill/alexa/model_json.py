@@ -20,6 +20,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -364,3 +365,42 @@ def read_model(serializer: DefaultSerializer, data: Any, obj_type: Any) -> Any:
     if isinstance(serializer, PlannedSerializer):
         return serializer.deserialize_data(data, obj_type)
     return serializer.deserialize(json.dumps(data), obj_type)
+
+
+def read_request(serializer: DefaultSerializer, data: Any, envelope_type: Any) -> Any:
+    """The request envelope for ``data`` (parsed JSON), ready for ``skill.invoke``.
+
+    ``invoke``'s ``AttributesManager`` deep-copies the session attributes, so that a handler's
+    changes never reach the envelope. Read from this request's JSON for it alone, they hold
+    only dicts, lists and immutable values: ``JsonTree`` lets ``deepcopy`` copy just those, a
+    third of ``copy.deepcopy``'s time with its memo and dispatch (about a fiftieth of a turn).
+    The envelope is otherwise what ``read_model`` gives.
+    """
+    envelope = read_model(serializer, data, envelope_type)
+    session = getattr(envelope, "session", None)
+    attributes = getattr(session, "attributes", None)
+    if type(attributes) is dict:
+        session.attributes = JsonTree(attributes)
+    return envelope
+
+
+class JsonTree(dict):  # type: ignore[type-arg]
+    """A dict of parsed JSON whose deep copy is a copy of its dicts and lists (plain ones)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return _copy_json(self)
+
+
+def _copy_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict or kind is JsonTree:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_json(item) for item in value]
+    if kind in _JSON_SCALARS:
+        return value
+    return deepcopy(value)  # not from JSON after all: the general copy
+
+
+#: What json.loads makes besides dicts and lists: immutable, so shared rather than copied.
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})

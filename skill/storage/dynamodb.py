@@ -217,6 +217,15 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
             f"changed them {self.max_save_attempts} times in a row"
         )
 
+    def save_part(self, request_envelope: RequestEnvelope, part: Attributes) -> None:
+        """Store ``merge(stored, part)``: a save that carries only part of the record.
+
+        The same read-merge-conditional-write as ``save_attributes``, which merges every
+        save; named apart because ``skill.storage.people`` saves one recognised person's
+        record this way and relies on the merge to keep the rest.
+        """
+        self.save_attributes(request_envelope, part)
+
     # delete_attributes and table creation: the official class's, unchanged.
 
     # -- internals ------------------------------------------------------------------

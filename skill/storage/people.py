@@ -11,10 +11,12 @@ row inside its own transaction. Deleting deletes the account's row: everyone's d
 
 from __future__ import annotations
 
+import threading
+
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from skill.people import for_person, person_record
+from skill.people import PEOPLE, for_person, person_record
 from skill.storage.merging import Attributes
 
 
@@ -28,21 +30,41 @@ def person_id(request_envelope: RequestEnvelope) -> str | None:
 class PeopleStore(AbstractPersistenceAdapter):
     """The speaking person's record inside their account's record.
 
-    :param store: the account-keyed adapter. Its merge must keep the people a save does not
-        carry (``skill.progress.merge`` does); one without a merge would overwrite them.
+    :param store: the account-keyed adapter. Its ``save_part`` must merge, keeping the people
+        a save does not carry (the adapters of ``skill.storage`` with ``skill.progress.merge``
+        do); one without ``save_part`` is given parts to ``save_attributes``, and one that
+        does not merge would overwrite the rest of the record with them.
     """
 
     def __init__(self, store: AbstractPersistenceAdapter) -> None:
         self.store = store
+        self._local = threading.local()  # the account whose whole record this thread read
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> Attributes:
+        self._local.whole = None
         record = self.store.get_attributes(request_envelope)
-        return person_record(record, person_id(request_envelope))
+        person = person_id(request_envelope)
+        if person is None and PEOPLE not in record:
+            self._local.whole = _account(request_envelope)
+        return person_record(record, person)
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: Attributes) -> None:
-        record = for_person(attributes, person_id(request_envelope))
-        self.store.save_attributes(request_envelope, record)
+        whole = getattr(self._local, "whole", None)
+        self._local.whole = None
+        person = person_id(request_envelope)
+        if person is None and whole is not None and whole == _account(request_envelope):
+            self.store.save_attributes(request_envelope, attributes)
+            return
+        save_part = getattr(self.store, "save_part", self.store.save_attributes)
+        save_part(request_envelope, for_person(attributes, person))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         """Delete the account's whole record: its own progress and every person's."""
         self.store.delete_attributes(request_envelope)
+
+
+def _account(request_envelope: RequestEnvelope) -> str | None:
+    """The account (Alexa userId) of a request, to tell whose record a thread last read."""
+    system = getattr(getattr(request_envelope, "context", None), "system", None)
+    value = getattr(getattr(system, "user", None), "user_id", None)
+    return value if isinstance(value, str) and value else None

@@ -6,20 +6,22 @@ credentials -- progress lives in one file. The adapter implements ask-sdk-core's
 ``AbstractPersistenceAdapter``, so the SDK's ``AttributesManager`` uses it exactly like
 the official DynamoDB adapter and a deployment can swap one for the other.
 
-Why a save is one conditional write, and merges inside a transaction only on conflict:
+Why a save is one conditional write, and merges only on conflict:
 Alexa can deliver two turns for the same user at nearly the same moment (two devices, a
 retry, a timer callback racing a spoken turn), and the web app may serve them from different
 threads or gunicorn worker processes. A plain "read at the start of the turn, write at the
 end" would let the later writer silently drop a routine the earlier one just completed.
-So the adapter remembers the row it read for this thread's turn, merges the new attributes
-with it (``merge``, supplied by the domain) without holding any lock, and writes with a
-single ``UPDATE ... WHERE attributes = <what was read>`` (or an ``INSERT`` that does nothing
-if a row appeared). If another turn wrote in between, that write changes nothing, and the
-save falls back to taking SQLite's write lock (``BEGIN IMMEDIATE``), re-reading the stored
-row, merging and committing while no other writer can interleave. Concurrent writers wait
-on ``busy_timeout`` instead of failing, and WAL journal mode lets reads proceed while a
-write is in progress. In the common case the write lock is held for one statement, not for
-Python's decode, merge and encode.
+So the adapter remembers the row this thread's turn read and writes with a single
+``UPDATE ... WHERE attributes = <what was read>`` (or an ``INSERT`` that does nothing if a
+row appeared). If the row is still the one read, the turn's attributes, which it made from
+that row, already hold everything stored: they are written as they are, with no merge. If
+another turn wrote in between, that write changes nothing, and the save falls back to taking
+SQLite's write lock (``BEGIN IMMEDIATE``), re-reading the stored row, merging (``merge``,
+supplied by the domain) and committing while no other writer can interleave. A save that
+carries only part of a record (``save_part``: one recognised person's) is always merged.
+Concurrent writers wait on ``busy_timeout`` instead of failing, and WAL journal mode lets
+reads proceed while a write is in progress. In the common case the write lock is held for
+one statement, and Python does nothing but encode.
 
 Why a connection per call: a ``sqlite3.Connection`` must not be shared across threads,
 and opening one on a local file costs microseconds, so every operation opens, uses and
@@ -40,7 +42,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -68,6 +69,23 @@ DEFAULT_BUSY_TIMEOUT_MS = 5000
 Long enough to ride out a concurrent turn's transaction (milliseconds), short enough
 that a stuck lock still lets the skill answer within Alexa's response deadline.
 """
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+"""SQL for ``updated_at``: UTC, ISO 8601 to the millisecond, sorts lexicographically; made
+by SQLite in the statement rather than by Python for every save."""
+_UPSERT = (
+    f"INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, {_NOW})"
+    " ON CONFLICT(user_key) DO UPDATE SET"
+    " attributes = excluded.attributes, updated_at = excluded.updated_at"
+)
+_INSERT_IF_NONE = (
+    f"INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, {_NOW})"
+    " ON CONFLICT(user_key) DO NOTHING"
+)
+_UPDATE_IF_UNCHANGED = (
+    f"UPDATE progress SET attributes = ?, updated_at = {_NOW}"
+    " WHERE user_key = ? AND attributes = ?"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS progress (
@@ -155,27 +173,51 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         return value
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: Attributes) -> None:
-        """Store the user's attributes atomically, merging with the stored row if asked.
+        """Store the user's whole record, made this turn from what ``get_attributes`` read.
 
-        The common case is one conditional write against the row this thread's turn read
-        (see the module docstring); on a conflict, one ``BEGIN IMMEDIATE`` transaction --
-        take the write lock, read the stored row, apply ``merge``, write, commit -- so a
-        concurrent save for the same user either fully precedes or fully follows this one
-        and nothing is lost. Without ``merge`` the row is simply replaced (which also
-        repairs a corrupt row).
+        The common case is one conditional write of ``attributes`` as they are, against the
+        row this thread's turn read (see the module docstring): the turn made them from that
+        row, so merging would give them back. If another turn wrote since the read, or this
+        thread read no row for this user, ``merge(stored, attributes)`` is stored in one
+        ``BEGIN IMMEDIATE`` transaction -- take the write lock, read the stored row, merge,
+        write, commit -- so a concurrent save for the same user either fully precedes or
+        fully follows this one and nothing is lost. Without ``merge`` the row is simply
+        replaced (which also repairs a corrupt row).
 
         :raises PersistenceException: on a missing user id, a database error (e.g. the
             lock could not be obtained within ``busy_timeout_ms``), a corrupt stored row,
             attributes that are not JSON-serialisable, or a failing ``merge``. The stored
             row is left unchanged in every case.
         """
+        self._save(request_envelope, attributes, whole=True)
+
+    def save_part(self, request_envelope: RequestEnvelope, part: Attributes) -> None:
+        """Store ``merge(stored, part)``: a save that carries only part of the record.
+
+        ``skill.storage.people`` saves one recognised person's record this way; the rest of
+        the account's record is not in ``part``, so it is merged even when no other turn
+        wrote (against the row read this turn, in one conditional write, as
+        ``save_attributes``). Without ``merge``, ``part`` replaces the row.
+
+        :raises PersistenceException: as ``save_attributes``.
+        """
+        self._save(request_envelope, part, whole=False)
+
+    def _save(self, request_envelope: RequestEnvelope, attributes: Attributes, whole: bool) -> None:
         key = self.partition_key(request_envelope)
         read = getattr(self._local, "read", None)
         self._local.read = None
         with self._errors("save progress"), self._connection() as conn:
-            unchanged = self.merge is not None and read is not None and read[0] == key
-            if unchanged and self._write_if_unchanged(conn, key, read[1], attributes):
-                return
+            if self.merge is not None and read is not None and read[0] == key:
+                if whole:
+                    payload = self._encode(attributes)
+                else:
+                    stored = {} if read[1] is None else self._decode(read[1])
+                    payload = self._encode(
+                        run_merge(self.merge, stored, attributes, str(self.path))
+                    )
+                if self._write_if_unchanged(conn, key, read[1], payload):
+                    return
             conn.execute("BEGIN IMMEDIATE")
             try:
                 to_store = attributes
@@ -185,42 +227,26 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                     ).fetchone()
                     stored = {} if row is None else self._decode(row[0])
                     to_store = run_merge(self.merge, stored, attributes, str(self.path))
-                payload = self._encode(to_store)
-                conn.execute(
-                    "INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT(user_key) DO UPDATE SET"
-                    " attributes = excluded.attributes, updated_at = excluded.updated_at",
-                    (key, payload, _now()),
-                )
+                conn.execute(_UPSERT, (key, self._encode(to_store)))
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
 
+    @staticmethod
     def _write_if_unchanged(
-        self, conn: sqlite3.Connection, key: str, read: str | None, attributes: Attributes
+        conn: sqlite3.Connection, key: str, read: str | None, payload: str
     ) -> bool:
-        """Store ``merge(read, attributes)`` if the row is still ``read``; False if it moved.
+        """Store ``payload`` if the row is still ``read``; False if another turn wrote.
 
         One statement, so it is atomic on its own: an ``UPDATE`` guarded by the text that was
         read (``None``: there was no row, so an ``INSERT`` that yields to one that appeared).
         """
-        assert self.merge is not None
-        stored = {} if read is None else self._decode(read)
-        payload = self._encode(run_merge(self.merge, stored, attributes, str(self.path)))
         if read is None:
-            cursor = conn.execute(
-                "INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(user_key) DO NOTHING",
-                (key, payload, _now()),
-            )
+            cursor = conn.execute(_INSERT_IF_NONE, (key, payload))
         else:
-            cursor = conn.execute(
-                "UPDATE progress SET attributes = ?, updated_at = ?"
-                " WHERE user_key = ? AND attributes = ?",
-                (payload, _now(), key, read),
-            )
+            cursor = conn.execute(_UPDATE_IF_UNCHANGED, (payload, key, read))
         return cursor.rowcount == 1
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
@@ -355,8 +381,3 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
 #: json.dumps(ensure_ascii=False, allow_nan=False), made once rather than at every save.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
-def _now() -> str:
-    """UTC timestamp for ``updated_at`` (ISO 8601, sorts lexicographically)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -19,7 +19,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 
-from skill.alexa.model_json import read_model
+from skill.alexa.model_json import read_request
 from skill.alexa.skill_builder import build_skill
 from skill.alexa.skill_events import SkillEventNotDone
 from skill.storage import open_storage
@@ -73,7 +73,7 @@ def _bad_request(reason: str, status: int = 400) -> tuple[Response, int]:
 def parse_envelope(skill: CustomSkill, data: dict[str, Any]) -> RequestEnvelope:
     """The SDK's request envelope for the body parse_body accepted, or MalformedRequest."""
     try:
-        envelope = read_model(skill.serializer, data, RequestEnvelope)
+        envelope = read_request(skill.serializer, data, RequestEnvelope)
     except Exception as exc:  # the SDK raises several types for shapes it cannot map
         raise MalformedRequest("request does not match the Alexa request format") from exc
     # getattr: a body with a "__dict__" key makes the SDK replace the object's attributes
