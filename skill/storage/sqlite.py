@@ -41,7 +41,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -78,6 +78,7 @@ _UPSERT = (
     " ON CONFLICT(user_key) DO UPDATE SET"
     " attributes = excluded.attributes, updated_at = excluded.updated_at"
 )
+_SELECT = "SELECT attributes FROM progress WHERE user_key = ?"
 _INSERT_IF_NONE = (
     f"INSERT INTO progress (user_key, attributes, updated_at) VALUES (?, ?, {_NOW})"
     " ON CONFLICT(user_key) DO NOTHING"
@@ -146,6 +147,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     ) -> None:
         self.path = Path(path)
+        self._file = str(self.path)
         self.merge = merge
         self.partition_key = partition_key
         self.busy_timeout_ms = busy_timeout_ms
@@ -163,10 +165,8 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         """
         key = self.partition_key(request_envelope)
         self._local.read = None
-        with self._errors("read progress"), self._connection() as conn:
-            row = conn.execute(
-                "SELECT attributes FROM progress WHERE user_key = ?", (key,)
-            ).fetchone()
+        with _Using(self, "read progress") as conn:
+            row = conn.execute(_SELECT, (key,)).fetchone()
         text = None if row is None else row[0]
         value = {} if text is None else self._decode(text)
         self._local.read = (key, text)  # what a save this turn writes against
@@ -207,7 +207,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         key = self.partition_key(request_envelope)
         read = getattr(self._local, "read", None)
         self._local.read = None
-        with self._errors("save progress"), self._connection() as conn:
+        with _Using(self, "save progress") as conn:
             if self.merge is not None and read is not None and read[0] == key:
                 if whole:
                     payload = self._encode(attributes)
@@ -222,9 +222,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             try:
                 to_store = attributes
                 if self.merge is not None:
-                    row = conn.execute(
-                        "SELECT attributes FROM progress WHERE user_key = ?", (key,)
-                    ).fetchone()
+                    row = conn.execute(_SELECT, (key,)).fetchone()
                     stored = {} if row is None else self._decode(row[0])
                     to_store = run_merge(self.merge, stored, attributes, str(self.path))
                 conn.execute(_UPSERT, (key, self._encode(to_store)))
@@ -257,7 +255,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         :raises PersistenceException: on a missing user id or a database error.
         """
         key = self.partition_key(request_envelope)
-        with self._errors("delete progress"), self._connection() as conn:
+        with _Using(self, "delete progress") as conn:
             conn.execute("DELETE FROM progress WHERE user_key = ?", (key,))
 
     def close(self) -> None:
@@ -280,7 +278,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             raise PersistenceException(
                 f"Cannot create the directory for the progress database {self.path}: {exc}"
             ) from exc
-        with self._errors("initialise the progress database"), self._connection() as conn:
+        with _Using(self, "initialise the progress database") as conn:
             self._create_schema(conn)
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
@@ -293,17 +291,18 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             )
         conn.execute(_SCHEMA)
 
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self) -> sqlite3.Connection:
         """This thread's connection to the database file, kept open between turns.
 
         Opening and closing a connection per operation made SQLite checkpoint and delete
         the WAL on every turn (three quarters of a turn's server time, bench/RESULTS.md).
         A connection is kept per thread and per process (none crosses a gunicorn fork), and
-        is dropped after any error or when the file at ``path`` is no longer the one it
-        opened (moved, deleted, replaced), so nothing is written into an unlinked file. A
-        deleted file is made again with its schema on the next request; a vanished directory
-        (an unmounted volume?) fails loudly rather than writing elsewhere.
+        is dropped after any error (``_Using``) or when the file at ``path`` is no longer the
+        one it opened (moved, deleted, replaced), so nothing is written into an unlinked
+        file: looked at before every use, a save too, though its turn's read looked a moment
+        before (the file can go in between: tests/test_storage_adapters.py). A deleted file
+        is made again with its schema on the next request; a vanished directory (an
+        unmounted volume?) fails loudly rather than writing elsewhere.
         ``synchronous=NORMAL`` in WAL mode never corrupts the database; a power cut (not a
         process crash) can lose the last turns.
 
@@ -313,8 +312,9 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         writers both read the old row before either takes the write lock.
         """
         held = getattr(self._local, "held", None)
+        pid = os.getpid()
         try:
-            identity = (os.getpid(), os.stat(self.path).st_ino)
+            identity = (pid, os.stat(self._file).st_ino)
         except OSError:
             identity = None
         if held is not None and (identity is None or held[0] != identity):
@@ -328,29 +328,15 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             conn.execute("PRAGMA synchronous = NORMAL")
             if identity is None:  # the file was deleted and SQLite made a new, empty one:
                 self._create_schema(conn)  # recover, rather than "no such table" until restart
-            held = ((os.getpid(), os.stat(self.path).st_ino), conn)
+            held = ((pid, os.stat(self._file).st_ino), conn)
             self._local.held = held
-        try:
-            yield held[1]
-        except BaseException:
-            self._drop(held)
-            raise
+        return held[1]
 
     def _drop(self, held: tuple[tuple[int, int], sqlite3.Connection]) -> None:
         self._local.held = None
         if held[0][0] == os.getpid():  # never close a connection inherited across a fork
             with contextlib.suppress(sqlite3.Error):
                 held[1].close()
-
-    @contextlib.contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
-        """Translate sqlite3 errors into the SDK's ``PersistenceException``."""
-        try:
-            yield
-        except sqlite3.Error as exc:
-            raise PersistenceException(
-                f"Could not {action} in SQLite database {self.path}: {exc}"
-            ) from exc
 
     def _encode(self, attributes: Attributes) -> str:
         if not isinstance(attributes, dict):
@@ -377,6 +363,42 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 f"got {type(value).__name__}"
             )
         return value
+
+
+class _Using:
+    """``with _Using(adapter, action) as conn``: this thread's connection, for one action.
+
+    On any error the connection is dropped, and SQLite's errors become the SDK's
+    ``PersistenceException`` naming the action, so that storage trouble (a locked or
+    unwritable file) reaches the skill's handler as the persistence error it can apologise
+    for. A class rather than ``contextlib.contextmanager``: entered once or twice a turn, two
+    nested generator-based managers cost a third of the read.
+    """
+
+    __slots__ = ("_action", "_adapter")
+
+    def __init__(self, adapter: SQLitePersistenceAdapter, action: str) -> None:
+        self._adapter, self._action = adapter, action
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            return self._adapter._connection()
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from exc
+
+    def __exit__(self, kind: object, exc: BaseException | None, trace: object) -> None:
+        if exc is None:
+            return
+        held = getattr(self._adapter._local, "held", None)
+        if held is not None:
+            self._adapter._drop(held)
+        if isinstance(exc, sqlite3.Error):
+            raise self._failure(exc) from exc
+
+    def _failure(self, exc: sqlite3.Error) -> PersistenceException:
+        return PersistenceException(
+            f"Could not {self._action} in SQLite database {self._adapter.path}: {exc}"
+        )
 
 
 #: json.dumps(ensure_ascii=False, allow_nan=False), made once rather than at every save.
