@@ -6,6 +6,7 @@ itself and hands over (``fd://``), so there is no race for a free port.
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -86,6 +87,18 @@ def test_the_environment_overrides_bind_workers_threads_and_logs(monkeypatch):
         False,
         "/run/footcoach.ctl",
     )
+
+
+def test_what_the_master_loaded_is_frozen_before_workers_fork(monkeypatch):
+    """Workers' collections then skip the preloaded app (and leave its shared pages alone)."""
+    config = load_config(monkeypatch)
+    assert config["preload_app"] is True
+    before = gc.get_freeze_count()
+    try:
+        config["when_ready"](None)
+        assert gc.get_freeze_count() > before and gc.isenabled()
+    finally:
+        gc.unfreeze()
 
 
 def test_a_nonsense_worker_count_stops_start_up(monkeypatch):
