@@ -383,6 +383,20 @@ def test_acceptable_cert_chain_url_variants_fetch_the_canonical_url(
     assert fetcher.urls == [canonical]  # never the spelling the request chose
 
 
+def test_chain_urls_are_remembered_only_when_accepted_and_only_a_few() -> None:
+    from skill.web.verification.verifier import _canonical_chain_url
+
+    _canonical_chain_url.cache_clear()
+    for url in [param.values[0] for param in BAD_URLS] * 2:  # refused each time, never kept
+        with pytest.raises(VerificationError):
+            _canonical_chain_url(url)
+    assert _canonical_chain_url.cache_info().currsize == 0
+    for number in range(100):
+        assert _canonical_chain_url(f"{CANONICAL}-{number}") == f"{CANONICAL}-{number}"
+    assert _canonical_chain_url.cache_info().currsize <= 32
+    _canonical_chain_url.cache_clear()
+
+
 # ----------------------------------------------------------------------------------------------
 # Certificate chain contents
 # ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from ask_sdk_webservice_support.verifier_constants import (
@@ -103,7 +104,7 @@ class RequestVerifier:
         """``verify``, returning the body as parsed for the checks (``load_json`` of its
         UTF-8 text), so the endpoint need not parse it again."""
         now = self.now()
-        chain_url = check_cert_chain_url(get_header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER))
+        chain_url = _canonical_chain_url(get_header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER))
         signature = decode_signature(get_header(headers, SIGNATURE_HEADER))
 
         leaf = self._signing_certificate(chain_url, now)
@@ -139,3 +140,10 @@ class RequestVerifier:
         leaf = check_cert_chain(chain, self._store, now)
         self.cache.put(url, chain, now)
         return leaf
+
+
+#: ``check_cert_chain_url`` remembered for the few URLs Alexa really sends (one at a time,
+#: changed when Amazon renews its certificate): every request names one, and parsing it again
+#: was about 5 us a request. A refused URL raises and is never kept, so a flood of forged URLs
+#: cannot fill it; the bound covers the rest.
+_canonical_chain_url = lru_cache(maxsize=32)(check_cert_chain_url)
