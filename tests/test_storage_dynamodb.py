@@ -91,10 +91,54 @@ def test_a_record_written_by_the_official_adapter_is_read_and_merged(
     assert "revision" not in (dynamo.raw_item(USER_A) or {})
 
     assert adapter.get_attributes(envelope()) == {"completed": ["a"], "streak": 1}
-    adapter.save_attributes(envelope(), {"completed": ["b"], "streak": 2})
+    adapter.save_attributes(envelope(), {"completed": ["a", "b"], "streak": 2})
 
     assert adapter.get_attributes(envelope()) == {"completed": ["a", "b"], "streak": 2}
     assert "revision" in (dynamo.raw_item(USER_A) or {})
+    adapter.save_part(envelope(), {"completed": ["c"], "streak": 3})
+    assert adapter.get_attributes(envelope()) == {"completed": ["a", "b", "c"], "streak": 3}
+
+
+def test_a_save_after_a_read_is_one_conditional_write_with_no_merge(
+    dynamo: DynamoBackend,
+) -> None:
+    merges: list[Any] = []
+
+    def counted(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        merges.append(new)
+        return union_completions(stored, new)
+
+    adapter = dynamo.adapter(merge=counted)
+    adapter.save_attributes(envelope(), {"completed": ["a"]})
+    calls: list[str] = []
+    adapter.dynamodb.meta.client.meta.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
+    stored = adapter.get_attributes(envelope())
+    merges.clear()
+    made = {"completed": [*stored["completed"], "b"], "streak": 2}
+    adapter.save_attributes(envelope(), made)
+
+    assert calls == ["GetItem", "PutItem"] and merges == []
+    assert adapter.get_attributes(envelope()) == made
+
+
+@pytest.mark.parametrize("save", ["whole", "part"])
+def test_a_write_between_a_turns_read_and_save_is_merged_not_lost(
+    dynamo: DynamoBackend, save: str
+) -> None:
+    first = dynamo.adapter(merge=union_completions)
+    other = dynamo.adapter(merge=union_completions)
+    first.save_attributes(envelope(), {"completed": ["a"]})
+    seen = first.get_attributes(envelope())["completed"]
+    other_seen = other.get_attributes(envelope())["completed"]
+    other.save_attributes(envelope(), {"completed": [*other_seen, "other device"]})
+    if save == "whole":
+        first.save_attributes(envelope(), {"completed": [*seen, "this device"]})
+    else:
+        first.save_part(envelope(), {"completed": ["this device"]})
+
+    assert other.get_attributes(envelope()) == {"completed": ["a", "other device", "this device"]}
 
 
 # -- optimistic concurrency ------------------------------------------------------------

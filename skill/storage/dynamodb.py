@@ -11,13 +11,15 @@ Why ``save_attributes`` is overridden: the official save is a blind ``put_item``
 on one account can finish routines at the same moment; each turn read the record at its
 start, so whichever ``put_item`` lands second silently drops the other's completion. DynamoDB
 cannot hold a lock across a read and a write the way SQLite's ``BEGIN IMMEDIATE`` does, so
-the save uses optimistic concurrency instead: every item carries a ``revision`` token; a save
-reads the item (strongly consistent), lets ``merge(stored, new)`` combine it with the new
-attributes, and writes with a condition that the revision is still the one it read
-(``attribute_not_exists`` when it read no item, or one written by the official adapter). If
-another turn wrote in between, DynamoDB rejects the write with
-``ConditionalCheckFailedException``, and the save reads and merges again, a bounded number of
-times. The token is random rather than a counter, so an item deleted and re-created between
+the save uses optimistic concurrency instead: every item carries a ``revision`` token, and a
+write is conditional on the revision still being the one read (``attribute_not_exists`` when
+no item was read, or one written by the official adapter). A turn's save is the record it
+made from what it read, so it is one conditional ``put_item`` against that read's revision,
+with no merge. If another turn wrote in between, DynamoDB rejects the write with
+``ConditionalCheckFailedException``, and the save reads the item (strongly consistent), lets
+``merge(stored, new)`` combine it with the new attributes and writes again, a bounded number
+of times; a save without a read this turn, or of part of a record (``save_part``), starts
+there. The token is random rather than a counter, so an item deleted and re-created between
 the read and the write can never look unchanged. Only saves through this class are checked: a
 blind ``put_item`` from elsewhere (the official adapter itself) still overwrites.
 
@@ -40,6 +42,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -142,8 +145,9 @@ def dynamodb_resource(
 class DynamoDbPersistenceAdapter(DynamoDbAdapter):
     """The official DynamoDB adapter whose save merges instead of overwriting.
 
-    Reads, deletes and table creation are the official class's; ``save_attributes`` is a
-    read -> merge -> conditional write, retried when another turn wrote first (see the
+    Reads are the official class's (kept with their revision), deletes and table creation
+    are its own; ``save_attributes`` is a conditional write against the revision read this
+    turn, and a read -> merge -> conditional write when another turn wrote first (see the
     module docstring). Any number of instances, in any number of processes, may share a
     table: all coordination happens in DynamoDB's conditional writes.
 
@@ -184,19 +188,32 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
         self.merge = merge
         self.max_save_attempts = max_save_attempts
         self.revision_attribute_name = revision_attribute_name
+        self._local = threading.local()  # (key, revision) this thread's turn read
 
     # -- ask-sdk-core AbstractPersistenceAdapter -------------------------------------
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> Attributes:
         """Return the user's stored attributes, or ``{}`` for a user never seen before.
 
+        The official adapter's strongly consistent read, keeping the item's revision for a
+        save this turn.
+
         :raises PersistenceException: on a missing user id, a DynamoDB error, or a stored
             value that is not a map (reported, so the next save cannot silently reset it).
         """
-        return self._stored_attributes(super().get_attributes(request_envelope))
+        self._local.read = None
+        key = self.partition_keygen(request_envelope)
+        with self._errors("get attributes from"):
+            item = self._item(self.dynamodb.Table(self.table_name), key)
+        attributes = self._stored_attributes(item.get(self.attribute_name, {}))
+        self._local.read = (key, item.get(self.revision_attribute_name))
+        return attributes
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: Attributes) -> None:
-        """Store the user's attributes, merged with what is stored if a merge was given.
+        """Store the user's whole record, made this turn from what ``get_attributes`` read.
+
+        One conditional write against the revision read (see the module docstring); if
+        another turn wrote since, or nothing was read this turn, read-merge-write.
 
         :raises PersistenceException: on a missing user id, a DynamoDB error (including an
             item over 400 KB), a stored value that is not a map, attributes that are not
@@ -204,7 +221,29 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
             times in a row. The stored item is left unchanged in every case.
         """
         key = self.partition_keygen(request_envelope)
+        read = getattr(self._local, "read", None)
+        self._local.read = None
         table = self.dynamodb.Table(self.table_name)
+        if self.merge is not None and read is not None and read[0] == key:
+            with self._errors("save attributes to"):
+                if self._put(table, key, _to_dynamodb(attributes), read[1]):
+                    return
+            log.debug("progress changed by another turn since it was read; merging")
+        self._merge_and_write(table, key, attributes)
+
+    def save_part(self, request_envelope: RequestEnvelope, part: Attributes) -> None:
+        """Store ``merge(stored, part)``: a save that carries only part of the record.
+
+        ``skill.storage.people`` saves one recognised person's record this way: always read,
+        merged and written (conditionally, again on a conflict), since the rest of the record
+        is not in ``part``.
+        """
+        self._local.read = None
+        self._merge_and_write(
+            self.dynamodb.Table(self.table_name), self.partition_keygen(request_envelope), part
+        )
+
+    def _merge_and_write(self, table: Any, key: str, attributes: Attributes) -> None:
         for attempt in range(self.max_save_attempts):
             if attempt:
                 log.debug("progress changed by another turn while saving; merging again")
@@ -217,37 +256,42 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
             f"changed them {self.max_save_attempts} times in a row"
         )
 
-    def save_part(self, request_envelope: RequestEnvelope, part: Attributes) -> None:
-        """Store ``merge(stored, part)``: a save that carries only part of the record.
-
-        The same read-merge-conditional-write as ``save_attributes``, which merges every
-        save; named apart because ``skill.storage.people`` saves one recognised person's
-        record this way and relies on the merge to keep the rest.
-        """
-        self.save_attributes(request_envelope, part)
-
     # delete_attributes and table creation: the official class's, unchanged.
 
     # -- internals ------------------------------------------------------------------
 
+    def _item(self, table: Any, key: str) -> dict[str, Any]:
+        """The stored item (strongly consistent), ``{}`` if there is none."""
+        found = table.get_item(Key={self.partition_key_name: key}, ConsistentRead=True)
+        return found.get("Item") or {}
+
     def _write(self, table: Any, key: str, attributes: Attributes) -> bool:
         """One read-merge-write; ``False`` if another turn wrote since the read."""
-        item = {
-            self.partition_key_name: key,
-            self.revision_attribute_name: uuid.uuid4().hex,
-        }
         if self.merge is None:
-            table.put_item(Item={**item, self.attribute_name: _to_dynamodb(attributes)})
+            table.put_item(
+                Item={
+                    self.partition_key_name: key,
+                    self.revision_attribute_name: uuid.uuid4().hex,
+                    self.attribute_name: _to_dynamodb(attributes),
+                }
+            )
             return True
-        stored = table.get_item(Key={self.partition_key_name: key}, ConsistentRead=True)
-        stored_item = stored.get("Item") or {}
+        stored_item = self._item(table, key)
         merged = run_merge(
             self.merge,
             self._stored_attributes(stored_item.get(self.attribute_name, {})),
             attributes,
             f"DynamoDB table {self.table_name}",
         )
-        seen = stored_item.get(self.revision_attribute_name)
+        return self._put(
+            table, key, _to_dynamodb(merged), stored_item.get(self.revision_attribute_name)
+        )
+
+    def _put(self, table: Any, key: str, value: dict[str, Any], seen: Any) -> bool:
+        """Write ``value`` if the item's revision is still ``seen``; ``False`` if it moved.
+
+        ``seen`` None: no item was read, or one without a revision (the official adapter's).
+        """
         condition = (
             {"ConditionExpression": "attribute_not_exists(#revision)"}
             if seen is None
@@ -258,7 +302,11 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
         )
         try:
             table.put_item(
-                Item={**item, self.attribute_name: _to_dynamodb(merged)},
+                Item={
+                    self.partition_key_name: key,
+                    self.revision_attribute_name: uuid.uuid4().hex,
+                    self.attribute_name: value,
+                },
                 ExpressionAttributeNames={"#revision": self.revision_attribute_name},
                 **condition,
             )
