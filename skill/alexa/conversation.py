@@ -72,7 +72,10 @@ class Conversation:
 
     @property
     def progress(self) -> Progress:
-        return self.request_attributes.setdefault(PROGRESS, Progress())
+        found = self.request_attributes.get(PROGRESS)  # LoadProgress put it there
+        if found is None:  # (not setdefault: that made a Progress at every call)
+            found = self.request_attributes[PROGRESS] = Progress()
+        return found
 
     @property
     def today(self) -> date:

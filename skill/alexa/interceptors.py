@@ -93,7 +93,7 @@ class SaveProgress(AbstractResponseInterceptor):
         if not request_attributes.get(STORAGE_OK):
             self._apologise(response, NOT_LOADED)
             return
-        progress: Progress = request_attributes.get(PROGRESS, Progress())
+        progress: Progress = request_attributes.get(PROGRESS) or Progress()
         record = progress.to_json()
         if record == request_attributes.get(LOADED):
             return  # a question or a how-to changed nothing: no write to wait for

@@ -9,6 +9,7 @@ storage sees it.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -82,6 +83,11 @@ def parse_envelope(skill: CustomSkill, data: dict[str, Any]) -> RequestEnvelope:
     return envelope
 
 
+#: The response envelope as JSON: compact, in the serializer's key order. Flask's ``jsonify``
+#: sorts every object's keys first, which Alexa does not need (about a third of its cost).
+_ANSWER = json.JSONEncoder(separators=(",", ":"))
+JSON = "application/json"
+
 #: What the skill answers to a request type newer than its SDK: a valid empty response.
 EMPTY_RESPONSE = {"version": "1.0", "response": {}}
 
@@ -142,7 +148,7 @@ def create_app(
         except Exception as exc:  # e.g. an application id the SDK refuses
             log.warning("skill refused a request: %s", type(exc).__name__)
             return _bad_request("request refused by the skill")
-        return jsonify(skill.serializer.serialize(response))
+        return Response(_ANSWER.encode(skill.serializer.serialize(response)), mimetype=JSON)
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> Any:
