@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.apps import LABELS, SYSTEMS
-from bench.gunicorn_load import Mode
+from bench.gunicorn_load import FLAT_OUT_ROUNDS, Mode
 from bench.stats import Ratio, Stats, pooled, ratio
 
 TARGETS = {
@@ -172,8 +172,9 @@ def report(r: Results) -> str:
         "## Every HTTP figure",
         "",
         "gunicorn with `deploy/gunicorn.conf.py` for all three, 127.0.0.1."
-        f" {r.connections} keep-alive connections; each mode {r.seconds:.0f} s per system, cut"
-        " into slices in which the systems take turns. Latency in ms; paced latency counts from"
+        f" {r.connections} keep-alive connections; each paced mode {r.seconds:.0f} s per system"
+        f" and flat out {FLAT_OUT_ROUNDS * r.seconds:.0f} s, cut into slices in which the"
+        " systems take turns. Latency in ms; paced latency counts from"
         " when a request was due.",
         "",
         "| mode | system | req/s | p50 | p99 | max | errors |",
