@@ -220,7 +220,13 @@ def test_confusion_outside_a_routine_gets_help_not_an_unknown_exercise(echo, sai
 
 
 @pytest.mark.parametrize(
-    "said", ["what does this one do for me", "why am I doing this", "what is this exercise for"]
+    "said",
+    [
+        "what does this one do for me",
+        "why am I doing this",
+        "what is this exercise for",
+        "what's this one meant to help with",
+    ],
 )
 def test_what_an_exercise_is_for_mid_routine_says_what_it_helps(echo, said):
     echo.hear("start the quick routine")
@@ -302,3 +308,17 @@ def test_is_that_the_lot_says_how_many_are_left(echo):
     first_is_one_turn = len(Coach(LIBRARY).parts(routine, 0)) == 1
     left = len(routine.items) - (1 if first_is_one_turn else 0)
     assert f"{left} exercises to go" in reply.text, reply.text
+
+
+def test_a_dodgy_knee_gets_a_knee_plan_and_lets_have_a_go_starts_it(echo):
+    offered = echo.hear("what have you got for a dodgy knee")
+    assert "knees" in offered.text.lower(), offered.text
+    started = echo.hear("righto, let's have a go at that")
+    assert echo.attributes["position"]["item"] == 0, started.text
+    assert started.pauses_ms
+
+
+def test_skipping_with_a_reason_skips(echo):
+    echo.hear("start the quick routine")
+    echo.hear("skip this one, it's bothering me")
+    assert echo.attributes["position"]["item"] == 1
