@@ -322,3 +322,12 @@ def test_skipping_with_a_reason_skips(echo):
     echo.hear("start the quick routine")
     echo.hear("skip this one, it's bothering me")
     assert echo.attributes["position"]["item"] == 1
+
+
+def test_a_breather_pauses_and_steady_now_carry_on_takes_the_part_up_again(echo):
+    echo.hear("start the quick routine")
+    paused = echo.hear("I need a breather")
+    assert echo.attributes["position"]["paused"] is True, paused.text
+    back = echo.hear("okay I'm steady now, carry on")
+    assert echo.attributes["position"]["paused"] is False, back.text
+    assert echo.attributes["position"]["item"] == 0 and back.pauses_ms
