@@ -23,10 +23,10 @@ Concurrent writers wait on ``busy_timeout`` instead of failing, and WAL journal 
 reads proceed while a write is in progress. In the common case the write lock is held for
 one statement, and Python does nothing but encode.
 
-Why a connection per call: a ``sqlite3.Connection`` must not be shared across threads,
-and opening one on a local file costs microseconds, so every operation opens, uses and
-closes its own connection. That is safe under gunicorn threads and multiple processes
-alike, and there is no connection state to go stale after a fork.
+Why a connection per thread: a ``sqlite3.Connection`` must not be shared across threads,
+and opening and closing one per operation made SQLite checkpoint and delete the WAL on every
+turn, so each thread keeps its own, per process (none crosses a gunicorn fork), dropped after
+any error or when the file it opened is no longer the one at ``path`` (``_connection``).
 
 Why every failure becomes ``PersistenceException``: storage trouble (a locked or
 unwritable file, a corrupt row) should surface as the SDK's persistence error, which the
