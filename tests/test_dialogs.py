@@ -337,6 +337,16 @@ def test_storage_failure_still_speaks_the_step(db, fail_on, apology):
     assert stored(db) == before, "what was stored is untouched"
 
 
+@pytest.mark.parametrize(
+    "event", ["AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillPermissionAccepted"]
+)
+def test_an_event_for_someone_never_seen_stores_nothing(echo, db, event):
+    """Enabling the skill is not using it: no record is made for a person who never spoke."""
+    reply = echo.event(event)
+    assert reply.status == 200
+    assert query(db, "SELECT count(*) FROM progress") == [(0,)]
+
+
 def test_turns_that_change_nothing_do_not_write(echo, db):
     def updated_at() -> str:
         return query(db, "SELECT updated_at FROM progress")[0][0]

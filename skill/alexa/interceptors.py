@@ -28,8 +28,11 @@ log = logger(__name__)
 
 #: Request attribute: the progress record as read, to skip saving an unchanged one. It is the
 #: stored dict itself (``Progress`` keeps copies, never it), so a record stored by an older
-#: version, or a new user's empty one, differs from what the turn makes and is written.
+#: version differs from what the turn makes and is written; nothing stored is the record of
+#: someone new, so that an event for a person who never spoke (enabling the skill) stores
+#: nothing.
 LOADED = "progress_loaded"
+_NOTHING_STORED = Progress().to_json()  # compared with, never changed
 #: Put inside SSML as they are, so escaped once here.
 NOT_LOADED = escape_text(load_words().say("replies.storage_not_loaded")) + " "
 NOT_SAVED = escape_text(load_words().say("replies.storage_not_saved")) + " "
@@ -74,7 +77,7 @@ class LoadProgress(AbstractRequestInterceptor):
                 log.exception("could not load progress for user %s", user_hash(handler_input))
                 ok = False
         progress = Progress.from_json(stored)
-        attributes.request_attributes[LOADED] = stored
+        attributes.request_attributes[LOADED] = stored or _NOTHING_STORED
         session = handler_input.request_envelope.session
         if session is not None and session.new:
             progress.record_session(Conversation(handler_input, self.coach).today)
