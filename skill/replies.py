@@ -174,11 +174,21 @@ def how_long(
             minutes=coach.duration(coach.total_seconds(routine.id)),
             what_now=w.say("replies.what_now"),
         )
-    return w.say(
+    left = w.say(
         "replies.how_long_left",
         minutes=coach.duration(coach.remaining_seconds(position)),
         routine=coach.routine(position).name,
     )
+    this = coach.exercise_seconds_left(position)
+    if not this:  # heard through, and nothing of it to come: only the routine is left
+        return left
+    exercise = coach.routine(position).items[position.item].exercise
+    said = w.say(
+        "replies.how_long_exercise",
+        exercise=exercise.name,
+        seconds=coach.duration(this),
+    )
+    return f"{said} {left}"
 
 
 def exercises_left(coach: Coach, position: Position | None, words: Words | None = None) -> str:

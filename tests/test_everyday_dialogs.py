@@ -331,3 +331,20 @@ def test_a_breather_pauses_and_steady_now_carry_on_takes_the_part_up_again(echo)
     back = echo.hear("okay I'm steady now, carry on")
     assert echo.attributes["position"]["paused"] is False, back.text
     assert echo.attributes["position"]["item"] == 0 and back.pauses_ms
+
+
+def test_how_long_is_this_one_says_the_exercise_then_the_routine(echo):
+    echo.hear("start the quick routine")
+    first = LIBRARY.routines["quick"].items[0].exercise
+    whole = echo.hear("how long is this one")
+    asked, rest = whole.text.split(". ", 1)
+    assert asked.startswith("About ") and asked.endswith(f"to go on {first.name}"), whole.text
+    assert rest.startswith("About ") and " left in " in rest
+    assert echo.attributes["position"]["item"] == 0, "asking moves nothing on"
+
+
+def test_how_long_after_a_one_part_exercise_played_through_says_only_the_routine(echo):
+    echo.hear("start the quick routine")
+    echo.wait(spoken_seconds(echo) + 1)  # toe press, one part, heard to its end
+    reply = echo.hear("how long is this one")
+    assert "to go on" not in reply.text and reply.text.startswith("About "), reply.text

@@ -509,6 +509,17 @@ class Coach:
                 return total
             total += step.turn.estimated_seconds
 
+    def exercise_seconds_left(self, position: Position) -> float:
+        """How long the current exercise still plays: this part, unless it has been heard
+        through, and the exercise's parts after it ("how long is this one")."""
+        total = 0.0 if position.heard_through else self._part_turn(position).turn.estimated_seconds
+        step = Step(position, Turn((), ""))
+        while True:
+            step = self.next(step.position)
+            if step.position.finished or step.position.item != position.item:
+                return total
+            total += step.turn.estimated_seconds
+
     def duration(self, seconds: float) -> str:
         """How long, said within 10 %: '90 seconds', '4 and a half minutes', '14 minutes'."""
         return duration_phrase(seconds, self.words)
