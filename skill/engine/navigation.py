@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Any, NamedTuple
 
 from skill.engine.coaching import PartContext, equipment_phrase, part_segments, side_name
@@ -501,24 +501,21 @@ class Coach:
 
     def remaining_seconds(self, position: Position) -> float:
         """How long the parts after this one play, with what this session has learnt."""
-        total = 0.0
-        step = Step(position, Turn((), ""))
-        while True:
+        return sum(step.turn.estimated_seconds for step in self._steps_after(position))
+
+    def _steps_after(self, position: Position) -> Iterator[Step]:
+        """The steps 'next' gives from ``position`` to the routine's end (the end not included)."""
+        step = self.next(position)
+        while not step.position.finished:
+            yield step
             step = self.next(step.position)
-            if step.position.finished:
-                return total
-            total += step.turn.estimated_seconds
 
     def exercise_seconds_left(self, position: Position) -> float:
         """How long the current exercise still plays: this part, unless it has been heard
         through, and the exercise's parts after it ("how long is this one")."""
         total = 0.0 if position.heard_through else self._part_turn(position).turn.estimated_seconds
-        step = Step(position, Turn((), ""))
-        while True:
-            step = self.next(step.position)
-            if step.position.finished or step.position.item != position.item:
-                return total
-            total += step.turn.estimated_seconds
+        later = takewhile(lambda s: s.position.item == position.item, self._steps_after(position))
+        return total + sum(step.turn.estimated_seconds for step in later)
 
     def duration(self, seconds: float) -> str:
         """How long, said within 10 %: '90 seconds', '4 and a half minutes', '14 minutes'."""

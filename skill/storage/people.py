@@ -38,33 +38,26 @@ class PeopleStore(AbstractPersistenceAdapter):
 
     def __init__(self, store: AbstractPersistenceAdapter) -> None:
         self.store = store
-        self._local = threading.local()  # the account whose whole record this thread read
+        self._local = threading.local()  # the request whose whole record this thread read
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> Attributes:
         self._local.whole = None
         record = self.store.get_attributes(request_envelope)
         person = person_id(request_envelope)
         if person is None and PEOPLE not in record:
-            self._local.whole = _account(request_envelope)
+            self._local.whole = request_envelope
         return person_record(record, person)
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: Attributes) -> None:
         whole = getattr(self._local, "whole", None)
         self._local.whole = None
-        person = person_id(request_envelope)
-        if person is None and whole is not None and whole == _account(request_envelope):
+        if whole is request_envelope:  # read this turn: nobody recognised, no people stored
             self.store.save_attributes(request_envelope, attributes)
             return
         save_part = getattr(self.store, "save_part", self.store.save_attributes)
-        save_part(request_envelope, for_person(attributes, person))
+        save_part(request_envelope, for_person(attributes, person_id(request_envelope)))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         """Delete the account's whole record: its own progress and every person's."""
         self.store.delete_attributes(request_envelope)
 
-
-def _account(request_envelope: RequestEnvelope) -> str | None:
-    """The account (Alexa userId) of a request, to tell whose record a thread last read."""
-    system = getattr(getattr(request_envelope, "context", None), "system", None)
-    value = getattr(getattr(system, "user", None), "user_id", None)
-    return value if isinstance(value, str) and value else None

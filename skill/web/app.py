@@ -118,7 +118,7 @@ def create_app(
 
     @app.post("/alexa")
     def alexa() -> Any:
-        if request.mimetype != "application/json":
+        if request.mimetype != JSON:
             return _bad_request("content type must be application/json", 415)
         try:
             body = read_body(request.environ, MAX_BODY_BYTES)
