@@ -348,3 +348,24 @@ def test_how_long_after_a_one_part_exercise_played_through_says_only_the_routine
     echo.wait(spoken_seconds(echo) + 1)  # toe press, one part, heard to its end
     reply = echo.hear("how long is this one")
     assert "to go on" not in reply.text and reply.text.startswith("About "), reply.text
+
+
+def test_hips_giving_gyp_gets_a_hip_plan_and_ill_try_it_starts_it(echo):
+    offered = echo.hear("my hips have been giving me gyp")
+    assert "hips" in offered.text.lower(), offered.text
+    started = echo.hear("go on, I'll try it")
+    assert echo.attributes["position"]["item"] == 0 and started.pauses_ms, started.text
+
+
+def test_hold_your_horses_pauses_and_back_on_my_feet_carries_on(echo):
+    echo.hear("start the quick routine")
+    paused = echo.hear("hold your horses a sec")
+    assert echo.attributes["position"]["paused"] is True, paused.text
+    back = echo.hear("right, I'm back on my feet")
+    assert echo.attributes["position"]["paused"] is False and back.pauses_ms, back.text
+
+
+def test_done_enough_of_this_one_moves_on(echo):
+    echo.hear("start the quick routine")
+    echo.hear("I've done enough of this one")
+    assert echo.attributes["position"]["item"] == 1
