@@ -272,6 +272,28 @@ def test_malformed_signature_header_is_rejected(pki: Pki, signature: str, reason
     assert fetcher.urls == []  # rejected before touching the network
 
 
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda s: s + "==",  # padding past the end
+        lambda s: s + "AAAA",  # data after the padding
+        lambda s: s[:40] + " " + s[40:],  # whitespace inside
+        lambda s: s[:40] + "\n" + s[40:],
+        lambda s: s[:40] + "é" + s[40:],  # not ASCII
+        lambda s: "=" + s,  # starts with padding
+    ],
+)
+def test_a_real_signature_spoiled_in_its_encoding_is_rejected(pki: Pki, spoil: Any) -> None:
+    """Only the exact base64 of the signature is read: nothing lenient decoding would skip."""
+    verifier, fetcher = make_verifier(pki)
+    headers, body = signed_request(pki)
+    assert headers[SIG_HEADER].endswith("=")  # a 256-byte signature is padded
+    headers[SIG_HEADER] = spoil(headers[SIG_HEADER])
+
+    assert_rejected(verifier, headers, body, "not valid base64")
+    assert fetcher.urls == []
+
+
 def test_tampered_body_is_rejected(pki: Pki) -> None:
     verifier, _ = make_verifier(pki)
     headers, body = signed_request(pki)

@@ -27,6 +27,8 @@ DEFAULT_CACHE_MAX_AGE = timedelta(hours=1)
 @dataclass(frozen=True)
 class _CacheEntry:
     leaf: x509.Certificate
+    #: ``leaf.not_valid_before_utc``, read once: the certificate makes a new datetime per read
+    not_before: datetime
     expires_at: datetime
 
 
@@ -59,7 +61,7 @@ class CertChainCache:
             if entry is None:
                 return None
             # The not_valid_before check only matters if the clock went backwards.
-            if now >= entry.expires_at or now < entry.leaf.not_valid_before_utc:
+            if now >= entry.expires_at or now < entry.not_before:
                 del self._entries[url]
                 return None
             return entry.leaf
@@ -74,7 +76,8 @@ class CertChainCache:
                     del self._entries[key]
             while len(self._entries) >= self.max_entries:
                 del self._entries[next(iter(self._entries))]  # oldest insertion first
-            self._entries[url] = _CacheEntry(leaf=chain[0], expires_at=expires_at)
+            leaf = chain[0]
+            self._entries[url] = _CacheEntry(leaf, leaf.not_valid_before_utc, expires_at)
 
     def clear(self) -> None:
         with self._lock:
