@@ -13,6 +13,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from skill.alexa.api_client import AlexaApiClient
 from skill.alexa.conversation_handlers import conversation_handlers
 from skill.alexa.display import ShowScreen
+from skill.alexa.handler_index import index_handlers
 from skill.alexa.handlers import ErrorHandler, request_handlers
 from skill.alexa.hands_free import HandsFreeHandler
 from skill.alexa.interceptors import KeepOwnSessionAttributes, LoadProgress, SaveProgress
@@ -58,6 +59,7 @@ def build_skill(
     builder.add_global_response_interceptor(SaveProgress())
     builder.add_global_response_interceptor(ShowScreen(coach))  # after: shows what is said
     skill = builder.create()
+    index_handlers(skill)  # the same handler for every request, found asking fewer
     # the SDK's own mapping, planned once per model class (same objects, same JSON)
     skill.serializer = PlannedSerializer()
     return skill
