@@ -369,3 +369,53 @@ def test_done_enough_of_this_one_moves_on(echo):
     echo.hear("start the quick routine")
     echo.hear("I've done enough of this one")
     assert echo.attributes["position"]["item"] == 1
+
+
+SLOWER_AGAIN = WORDS.say("conversation.talk_slower_again")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "say that bit again slower",
+        "could you say that again a bit slower",
+        "repeat that but slower please",
+        "slower please",
+    ],
+)
+def test_say_that_again_slower_mid_routine_says_the_step_again_more_slowly(echo, said):
+    step = echo.hear("start the quick routine")
+    where = dict(echo.attributes["position"])
+    again = echo.hear(said)
+    assert again.ssml.startswith('<speak><prosody rate="85%">'), again.ssml[:80]
+    assert again.text == f"{SLOWER_AGAIN} {step.text}"
+    assert again.pauses_ms == step.pauses_ms  # the same holds and rests, not shorter ones
+    assert echo.attributes["position"] == where, "saying it again moves nothing on"
+    # 'repeat' says the last answer, as it was: the word and the step, still slowly
+    assert echo.hear("repeat").ssml == again.ssml
+    # and the next step is slow too
+    assert echo.hear("next").ssml.startswith('<speak><prosody rate="85%">')
+
+
+def test_slower_after_a_how_to_says_the_how_to_again_more_slowly(echo):
+    how_to = echo.hear("how do I do ankle circles")
+    again = echo.hear("say it again more slowly")
+    assert again.text == f"{SLOWER_AGAIN} {how_to.text}"
+    assert again.ssml.startswith('<speak><prosody rate="85%">')
+
+
+def test_slower_with_nothing_said_yet_just_says_so(tmp_path):
+    config = WebConfig(db=str(tmp_path / "progress.sqlite3"), skill_id=None, verify=False)
+    device = Echo(create_app(config).test_client())  # 'ask foot coach to talk slower'
+    reply = device.hear("talk slower please")
+    assert SLOWER_AGAIN not in reply.text
+    assert reply.text.startswith(WORDS.say("conversation.talk_slower"))
+    assert reply.ssml.startswith('<speak><prosody rate="85%">')
+
+
+def test_normal_speed_is_acknowledged_and_repeat_says_the_acknowledgement(echo):
+    echo.hear("start the quick routine")
+    echo.hear("slow down")
+    normal = echo.hear("back to normal speed")
+    assert "prosody" not in normal.ssml and SLOWER_AGAIN not in normal.text
+    assert echo.hear("repeat").text == normal.text

@@ -19,6 +19,7 @@ from progress_db import query
 
 from skill.library import load_library
 from skill.web.app import WebConfig, create_app
+from skill.words import load_words
 
 LIBRARY = load_library()
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -415,8 +416,12 @@ def test_where_was_i_with_nothing_under_way(echo):
 
 
 def test_slow_down_is_remembered_and_slows_every_answer(echo, db):
+    welcome = echo.last.text
     reply = say(echo, "TalkSettingIntent", setting=("slow down", "slower"))
-    assert reply.ssml.startswith('<speak><prosody rate="85%">All right, I\'ll speak more slowly.')
+    # too fast to follow: a word, and what was said (the welcome) again, more slowly
+    lead = load_words().say("conversation.talk_slower_again")
+    assert reply.ssml.startswith(f'<speak><prosody rate="85%">{lead} Welcome')
+    assert reply.text == f"{lead} {welcome}"
     step = echo.say("StartRoutineIntent", routine="quick")
     assert step.ssml.startswith('<speak><prosody rate="85%">') and step.pauses_ms
     assert '<prosody rate="85%">' in step.reprompt

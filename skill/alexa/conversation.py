@@ -22,11 +22,13 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.alexa.said import (
+    AGAIN_SLOWER,
     LAST,
     MOVES,
     STEP,
     Said,
     describe_move,
+    fits_descriptor,
     recall,
     remember,
     replay_move,
@@ -291,7 +293,9 @@ class Conversation:
         remember(self.session, descriptor)
         return self._speak_turn(step, disclaimer, remark)
 
-    def _speak_turn(self, step: Step, disclaimer: bool, remark: Said | None) -> Response:
+    def _speak_turn(
+        self, step: Step, disclaimer: bool, remark: Said | None, lead: str = ""
+    ) -> Response:
         self.request_attributes[SPOKEN_STEP] = step
         if remark is None:
             inner = _rendered(step.turn).removeprefix("<speak>")
@@ -299,8 +303,8 @@ class Conversation:
             segments = step.turn.segments
             segments = (*segments[:-1], Speech(utterance(self, remark).text), *segments[-1:])
             inner = to_ssml(Turn(segments, step.turn.reprompt)).removeprefix("<speak>")
-        lead = escape_text(self.disclaimer) if disclaimer else ""
-        ssml = "<speak>" + " ".join(p for p in (lead, inner) if p)
+        safety = escape_text(self.disclaimer) if disclaimer else ""
+        ssml = "<speak>" + " ".join(p for p in (escape_text(lead), safety, inner) if p)
         return self.input.response_builder.speak(ssml).ask(plain_ssml(step.turn.reprompt)).response
 
     def say(self, kind: str, /, **arguments: Any) -> Response:
@@ -318,16 +322,43 @@ class Conversation:
         said = recall(self.session)
         if said is None:
             return None
+        lead = ""
+        if said.kind == AGAIN_SLOWER:
+            lead = self.coach.words.say("conversation.talk_slower_again")
+            said = Said.from_json(said.arguments.get("said"))
+            if said is None or said.kind == AGAIN_SLOWER:
+                return None
+        return self._replay(said, lead)
+
+    def say_again_slower(self) -> Response | None:
+        """'Say that again more slowly': a word, then what was said last (the speed is the
+        person's setting). Remembered as both, so 'repeat' says both again, as it always says
+        the last answer; None if there was nothing to say again."""
+        said = recall(self.session)
+        if said is not None and said.kind == AGAIN_SLOWER:
+            said = Said.from_json(said.arguments.get("said"))
+        if said is None or said.kind == AGAIN_SLOWER:
+            return None
+        response = self._replay(said, self.coach.words.say("conversation.talk_slower_again"))
+        if response is not None:
+            descriptor = {"reply": AGAIN_SLOWER, "said": said.to_json()}
+            if fits_descriptor(descriptor):
+                remember(self.session, descriptor)
+        return response
+
+    def _replay(self, said: Said, lead: str) -> Response | None:
+        """A descriptor's words again, ``lead`` first; None if it no longer makes sense."""
         try:
             if said.kind != STEP:
                 words = utterance(self, said)
-                return self._ask(words.text, words.reprompt)
+                return self._ask(" ".join(p for p in (lead, words.text) if p), words.reprompt)
             after = self._valid(self.session.get(POSITION))
             if after is None:
                 return None
             step = replay_move(self.coach, after, said.arguments)
             remark = Said.from_json(said.arguments.get("remark"))
-            return self._speak_turn(step, said.arguments.get("disclaimer") is True, remark)
+            disclaimer = said.arguments.get("disclaimer") is True
+            return self._speak_turn(step, disclaimer, remark, lead)
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("cannot repeat a malformed last reply: %s", exc)
             return None

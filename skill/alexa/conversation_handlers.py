@@ -61,7 +61,11 @@ class WhereWasIHandler(ConversationHandler):
 
 
 class TalkSettingHandler(ConversationHandler):
-    """'Slow down', 'normal speed', 'less talking', 'just count', 'more detail': remembered."""
+    """'Slow down', 'normal speed', 'less talking', 'just count', 'more detail': remembered.
+
+    'Slow down' (and 'say that again more slowly') also says the last answer again, at the
+    slower speed: it was too fast to follow. The other settings are acknowledged.
+    """
 
     intents = ("TalkSettingIntent",)
 
@@ -76,6 +80,10 @@ class TalkSettingHandler(ConversationHandler):
             settings.concise = setting == "concise"
             if not settings.concise:
                 self._teach_again(conversation)
+        if setting == "slower":  # too fast to follow: what was said, again, more slowly
+            again = conversation.say_again_slower()
+            if again is not None:
+                return again
         return conversation.say("conversation", key=f"talk_{setting}")
 
     @staticmethod

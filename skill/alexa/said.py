@@ -26,6 +26,9 @@ Two families of kinds:
   descriptor records the move and where it started, relative to where it ended (the session's
   position), so "repeat" runs the same move from the same place; the engine is deterministic,
   so the turn is the same. A new move is one entry in ``MOVES``.
+
+And one wrapper: 'say that again more slowly' says a word and the last reply again, and keeps
+``{"reply": "again_slower", "said": <that reply's descriptor>}`` (``AGAIN_SLOWER``).
 """
 
 from __future__ import annotations
@@ -109,15 +112,23 @@ def remember(session: dict[str, Any], descriptor: dict[str, Any]) -> None:
     session[LAST] = descriptor
 
 
+def fits_descriptor(data: Any) -> bool:
+    """Whether ``data`` is JSON small enough to be a descriptor."""
+    try:
+        return len(json.dumps(data, allow_nan=False)) <= MAX_DESCRIPTOR_BYTES
+    except (TypeError, ValueError):
+        return False
+
+
 def recall(session: Mapping[str, Any]) -> Said | None:
     """The last reply's descriptor from the session, if it is a well-formed small one."""
     data = session.get(LAST)
-    try:
-        if len(json.dumps(data, allow_nan=False)) > MAX_DESCRIPTOR_BYTES:
-            return None
-    except (TypeError, ValueError):
-        return None
-    return Said.from_json(data)
+    return Said.from_json(data) if fits_descriptor(data) else None
+
+
+#: The descriptor kind of 'say that again more slowly': {"reply": AGAIN_SLOWER, "said": {the
+#: descriptor of what was said again}}; repeated, it says its word and that reply again.
+AGAIN_SLOWER = "again_slower"
 
 
 # -- coaching steps --------------------------------------------------------------------
