@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.engine.navigation import Coach, Position
+from skill.engine.navigation import Coach, Position, duration_phrase
 from skill.library import load_library
+from skill.words import load_words
 
 _library = load_library()
 _coach = Coach(_library)
@@ -119,3 +122,22 @@ def test_how_long_and_how_many_left(coach, library):
 def test_malformed_positions_are_refused(coach, bad):
     with pytest.raises(ValueError):
         Position.from_json(bad, coach)
+
+
+def _implied_seconds(phrase: str) -> float:
+    """What a listener takes a duration phrase to mean, in seconds."""
+    if match := re.fullmatch(r"(\d+) seconds?", phrase):
+        return int(match[1])
+    if match := re.fullmatch(r"(\d+) and a half minutes", phrase):
+        return int(match[1]) * 60 + 30
+    match = re.fullmatch(r"(\d+) minutes?", phrase)
+    assert match, phrase
+    return int(match[1]) * 60
+
+
+@pytest.mark.parametrize("seconds", [12, 30, 49, 54, 55, 61, 90, 110, 140, 149, 200, 299, 599])
+def test_durations_past_a_minute_are_said_in_minutes_and_mean_what_they_say(seconds):
+    phrase = duration_phrase(seconds, load_words())
+    unit = "second" if seconds < 55 else "minute"
+    assert unit in phrase, phrase
+    assert abs(_implied_seconds(phrase) - seconds) <= (5 if unit == "second" else 15), phrase

@@ -523,8 +523,11 @@ class Coach:
 
 
 def duration_phrase(seconds: float, words: Words) -> str:
-    """Seconds to the nearest 10 under 2.5 minutes, half minutes under 10, else minutes."""
-    if seconds < 150:
+    """Seconds to the nearest 10 under a minute, half minutes under 10, else minutes.
+
+    People count time past a minute in minutes: 'about 2 minutes', not 'about 110 seconds'.
+    """
+    if seconds < 55:
         return words.count("units.second", max(10, round(seconds / 10) * 10))
     if seconds < 600:
         halves = round(seconds / 30)
