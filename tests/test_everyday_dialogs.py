@@ -419,3 +419,32 @@ def test_normal_speed_is_acknowledged_and_repeat_says_the_acknowledgement(echo):
     normal = echo.hear("back to normal speed")
     assert "prosody" not in normal.ssml and SLOWER_AGAIN not in normal.text
     assert echo.hear("repeat").text == normal.text
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["my knee's starting to twinge", "my ankle is starting to hurt", "that gave me a twinge"],
+)
+def test_a_twinge_mid_routine_is_stop_and_rest(echo, said):
+    echo.hear("start the quick routine")
+    reply = echo.hear(said)
+    assert reply.text.startswith(WORDS.say("conversation.pain_stop")), reply.text
+    assert echo.attributes["position"]["item"] == 0, "nothing moves on after a twinge"
+
+
+@pytest.mark.parametrize("said", ["ok I've swapped", "switched over", "done that side"])
+def test_swapped_sides_goes_on_to_the_other_side(echo, said):
+    routine, _, _ = split_by_side()
+    echo.hear(f"start the {LIBRARY.routines[routine].name}")
+    first = dict(echo.attributes["position"])
+    reply = echo.hear(said)
+    assert reply.pauses_ms, reply.text
+    assert echo.attributes["position"]["part"] == first["part"] + 1
+
+
+def test_whats_this_one_for_says_what_the_exercise_helps(echo):
+    echo.hear("start the quick routine")
+    first = LIBRARY.routines["quick"].items[0].exercise
+    reply = echo.hear("hang about, what's this one for")
+    assert reply.text.startswith(first.name.capitalize()), reply.text
+    assert echo.attributes["position"]["item"] == 0

@@ -17,6 +17,7 @@ LEADING_FILLERS = (
     ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
     ("okay",), ("ok",), ("alright",), ("right",), ("and",), ("but",), ("now",), ("alexa",),
     ("please",), ("thanks",), ("thank", "you"), ("kindly",), ("no", "worries"),
+    ("hang", "about"), ("hang", "on"),
 )  # fmt: skip
 #: Politeness and time words after a request.
 TRAILING_FILLERS = (
