@@ -448,3 +448,27 @@ def test_whats_this_one_for_says_what_the_exercise_helps(echo):
     reply = echo.hear("hang about, what's this one for")
     assert reply.text.startswith(first.name.capitalize()), reply.text
     assert echo.attributes["position"]["item"] == 0
+
+
+def test_hold_up_a_minute_mid_routine_pauses_and_offers_no_one_minute_plan(echo):
+    echo.hear("start the quick routine")
+    echo.hear("hold up a minute")
+    assert echo.attributes["position"]["paused"] is True
+    assert "offer" not in echo.attributes
+
+
+def test_feeling_better_after_feeling_faint_carries_on(echo):
+    echo.hear("start the quick routine")
+    stopped = echo.hear("I'm feeling a bit lightheaded")
+    assert stopped.text.startswith(WORDS.say("conversation.pain_stop"))
+    back = echo.hear("I'm alright now, let's keep going")
+    assert back.pauses_ms, back.text
+    assert echo.attributes["position"]["paused"] is False
+    assert echo.attributes["position"]["item"] == 0
+
+
+def test_thanks_with_a_word_before_it_is_thanks_not_yes(echo):
+    echo.hear("start the quick routine")
+    reply = echo.hear("brilliant, thanks")
+    assert reply.text.startswith(WORDS.say("conversation.small_talk_thanks")), reply.text
+    assert not reply.pauses_ms, "a thank-you does not start the part again"
