@@ -249,6 +249,19 @@ def test_a_time_said_alone_answers_at_what_time_and_sets_the_reminder(client, ap
     assert rules(api) == ["FREQ=DAILY;BYHOUR=9;BYMINUTE=0;BYSECOND=0;INTERVAL=1;"]
 
 
+def test_a_time_said_after_asking_to_hear_the_question_again_slower_still_answers_it(
+    client, api
+) -> None:
+    phone = Phone(client, api)
+    phone.launch()
+    asked = phone.hear("can you remind me to do my exercises")
+    again = phone.hear("say that again slower")
+    assert again.text.endswith(asked.text) and not api.reminders
+    reply = phone.hear("nine o'clock in the morning")
+    assert reply.text.startswith("OK. I'll remind you")
+    assert rules(api) == ["FREQ=DAILY;BYHOUR=9;BYMINUTE=0;BYSECOND=0;INTERVAL=1;"]
+
+
 def test_a_time_said_out_of_the_blue_sets_no_reminder(client, api) -> None:
     phone = Phone(client, api)
     phone.launch()

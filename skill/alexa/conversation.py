@@ -29,6 +29,7 @@ from skill.alexa.said import (
     Said,
     describe_move,
     fits_descriptor,
+    last_asked,
     recall,
     remember,
     replay_move,
@@ -334,9 +335,7 @@ class Conversation:
         """'Say that again more slowly': a word, then what was said last (the speed is the
         person's setting). Remembered as both, so 'repeat' says both again, as it always says
         the last answer; None if there was nothing to say again."""
-        said = recall(self.session)
-        if said is not None and said.kind == AGAIN_SLOWER:
-            said = Said.from_json(said.arguments.get("said"))
+        said = last_asked(self.session)
         if said is None or said.kind == AGAIN_SLOWER:
             return None
         response = self._replay(said, self.coach.words.say("conversation.talk_slower_again"))

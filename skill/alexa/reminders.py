@@ -42,7 +42,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
-from skill.alexa.said import Utterance, recall, reply
+from skill.alexa.said import Utterance, last_asked, reply
 from skill.engine.ssml import plain_ssml
 from skill.lazy_log import logger
 from skill.schedule import PARTS_OF_DAY, Schedule
@@ -264,7 +264,7 @@ class ReminderTimeHandler(SetReminderHandler):
     intents = ("ReminderTimeIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        asked = recall(conversation.session)
+        asked = last_asked(conversation.session)
         if asked is not None and asked.kind == "reminder_which_time":
             return super().reply(conversation)
         intent = conversation.input.request_envelope.request.intent

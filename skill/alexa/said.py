@@ -131,6 +131,15 @@ def recall(session: Mapping[str, Any]) -> Said | None:
 AGAIN_SLOWER = "again_slower"
 
 
+def last_asked(session: Mapping[str, Any]) -> Said | None:
+    """The reply last said, whether or not it was then said again more slowly: what a bare
+    answer ('nine AM') answers."""
+    said = recall(session)
+    if said is not None and said.kind == AGAIN_SLOWER:
+        return Said.from_json(said.arguments.get("said"))
+    return said
+
+
 # -- coaching steps --------------------------------------------------------------------
 
 #: The descriptor kind of a coaching step.
