@@ -320,30 +320,31 @@ class Conversation:
 
         Nothing is changed: the position, progress and offer stay as they are.
         """
-        said = recall(self.session)
+        said = last_asked(self.session)
         if said is None:
             return None
-        lead = ""
-        if said.kind == AGAIN_SLOWER:
-            lead = self.coach.words.say("conversation.talk_slower_again")
-            said = Said.from_json(said.arguments.get("said"))
-            if said is None or said.kind == AGAIN_SLOWER:
-                return None
-        return self._replay(said, lead)
+        last = recall(self.session)
+        slower = last is not None and last.kind == AGAIN_SLOWER
+        return self._replay(said, self._slower_lead if slower else "")
 
     def say_again_slower(self) -> Response | None:
         """'Say that again more slowly': a word, then what was said last (the speed is the
         person's setting). Remembered as both, so 'repeat' says both again, as it always says
         the last answer; None if there was nothing to say again."""
         said = last_asked(self.session)
-        if said is None or said.kind == AGAIN_SLOWER:
+        if said is None:
             return None
-        response = self._replay(said, self.coach.words.say("conversation.talk_slower_again"))
+        response = self._replay(said, self._slower_lead)
         if response is not None:
             descriptor = {"reply": AGAIN_SLOWER, "said": said.to_json()}
             if fits_descriptor(descriptor):
                 remember(self.session, descriptor)
         return response
+
+    @property
+    def _slower_lead(self) -> str:
+        """What 'say that again more slowly' says first."""
+        return self.coach.words.say("conversation.talk_slower_again")
 
     def _replay(self, said: Said, lead: str) -> Response | None:
         """A descriptor's words again, ``lead`` first; None if it no longer makes sense."""

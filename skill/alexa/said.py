@@ -136,8 +136,9 @@ def last_asked(session: Mapping[str, Any]) -> Said | None:
     answer ('nine AM') answers."""
     said = recall(session)
     if said is not None and said.kind == AGAIN_SLOWER:
-        return Said.from_json(said.arguments.get("said"))
-    return said
+        said = Said.from_json(said.arguments.get("said"))
+    # a wrapper holds one reply, never another wrapper: one that does was not made here
+    return None if said is None or said.kind == AGAIN_SLOWER else said
 
 
 # -- coaching steps --------------------------------------------------------------------
