@@ -268,13 +268,7 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
     def _write(self, table: Any, key: str, attributes: Attributes) -> bool:
         """One read-merge-write; ``False`` if another turn wrote since the read."""
         if self.merge is None:
-            table.put_item(
-                Item={
-                    self.partition_key_name: key,
-                    self.revision_attribute_name: uuid.uuid4().hex,
-                    self.attribute_name: _to_dynamodb(attributes),
-                }
-            )
+            table.put_item(Item=self._new_item(key, _to_dynamodb(attributes)))
             return True
         stored_item = self._item(table, key)
         merged = run_merge(
@@ -286,6 +280,14 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
         return self._put(
             table, key, _to_dynamodb(merged), stored_item.get(self.revision_attribute_name)
         )
+
+    def _new_item(self, key: str, value: dict[str, Any]) -> dict[str, Any]:
+        """The item that stores ``value`` for ``key``, with a new revision token."""
+        return {
+            self.partition_key_name: key,
+            self.revision_attribute_name: uuid.uuid4().hex,
+            self.attribute_name: value,
+        }
 
     def _put(self, table: Any, key: str, value: dict[str, Any], seen: Any) -> bool:
         """Write ``value`` if the item's revision is still ``seen``; ``False`` if it moved.
@@ -302,11 +304,7 @@ class DynamoDbPersistenceAdapter(DynamoDbAdapter):
         )
         try:
             table.put_item(
-                Item={
-                    self.partition_key_name: key,
-                    self.revision_attribute_name: uuid.uuid4().hex,
-                    self.attribute_name: value,
-                },
+                Item=self._new_item(key, value),
                 ExpressionAttributeNames={"#revision": self.revision_attribute_name},
                 **condition,
             )
