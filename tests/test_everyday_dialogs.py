@@ -472,3 +472,21 @@ def test_thanks_with_a_word_before_it_is_thanks_not_yes(echo):
     reply = echo.hear("brilliant, thanks")
     assert reply.text.startswith(WORDS.say("conversation.small_talk_thanks")), reply.text
     assert not reply.pauses_ms, "a thank-you does not start the part again"
+
+
+def test_yep_thatll_do_to_an_offered_plan_starts_it_rather_than_stopping(echo):
+    offered = echo.hear("I've got about ten minutes spare")
+    assert "offer" in echo.attributes, offered.text
+    started = echo.hear("yep that'll do")
+    assert not started.ended and started.pauses_ms, started.text
+    assert echo.attributes["position"]["item"] == 0
+
+
+@pytest.mark.parametrize(
+    "said", ["I can't feel my toes", "my feet feel numb", "I've got pins and needles in my foot"]
+)
+def test_numbness_mid_routine_is_stop_and_rest(echo, said):
+    echo.hear("start the quick routine")
+    reply = echo.hear(said)
+    assert reply.text.startswith(WORDS.say("conversation.pain_stop")), reply.text
+    assert WORDS.say("conversation.red_flags") in reply.text
