@@ -378,6 +378,7 @@ SLOWER_AGAIN = WORDS.say("conversation.talk_slower_again")
     "said",
     [
         "say that bit again slower",
+        "could you say that again slower",
         "could you say that again a bit slower",
         "repeat that but slower please",
         "slower please",
