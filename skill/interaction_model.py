@@ -19,7 +19,7 @@ committed files differ from what content generates.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,30 @@ class IntentGrammar:
 
 
 @dataclass(frozen=True)
+class Politeness:
+    """Words before or after a request that say nothing of it ("please", "okay so").
+
+    Alexa's language understanding looks past them, and so does the console; a sample that is
+    another sample of its intent with one of these added teaches Alexa nothing, and every
+    such sample costs room under Amazon's size limit that a new way of saying something needs.
+    """
+
+    before: tuple[tuple[str, ...], ...]
+    after: tuple[tuple[str, ...], ...]
+
+    def adds_nothing(self, sample: str, samples: set[str]) -> bool:
+        """Whether ``sample`` is one of ``samples`` with a polite word before or after it."""
+        words = tuple(sample.split(" "))
+        for said in self.before:
+            if words[: len(said)] == said and " ".join(words[len(said) :]) in samples:
+                return True
+        for said in self.after:
+            if words[-len(said) :] == said and " ".join(words[: -len(said)]) in samples:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class LocaleGrammar:
     """Everything a locale's model is made of, besides the library."""
 
@@ -53,6 +77,8 @@ class LocaleGrammar:
     intents: dict[str, IntentGrammar]
     slot_types: dict[str, dict[str, list[str]]]
     phrases: dict[str, str]
+    #: Words said before or after a request that add nothing to it (``skill.json``).
+    politeness: Politeness = field(default_factory=lambda: Politeness((), ()))
 
     @property
     def custom_intents(self) -> list[IntentGrammar]:
@@ -119,6 +145,14 @@ def load_grammar(locale: str, root: Path | None = None) -> LocaleGrammar:
         intents=raw["intents"],
         slot_types=raw["slot_types"],
         phrases=raw["phrases"],
+        politeness=_politeness(raw.get("politeness", {})),
+    )
+
+
+def _politeness(said: dict[str, list[str]]) -> Politeness:
+    return Politeness(
+        before=tuple(tuple(p.split()) for p in said.get("before", ())),
+        after=tuple(tuple(p.split()) for p in said.get("after", ())),
     )
 
 
@@ -135,11 +169,19 @@ def _vocabulary_value(value_id: str, said: list[str]) -> dict[str, Any]:
     return {"id": value_id, "name": {"value": said[0], "synonyms": said[1:]}}
 
 
-def _samples(grammar: Grammar, intent: IntentGrammar) -> list[str]:
+def expanded_samples(grammar: Grammar, intent: IntentGrammar) -> list[str]:
+    """Every sample the intent's templates say, polite variants included."""
     try:
         return grammar.expand_all(intent.templates)
     except GrammarError as exc:
         raise ModelError(f"{intent.name}: {exc}") from exc
+
+
+def _samples(grammar: Grammar, intent: IntentGrammar, politeness: Politeness) -> list[str]:
+    """The intent's samples less those that only add a polite word to another of them."""
+    samples = expanded_samples(grammar, intent)
+    every = set(samples)
+    return [s for s in samples if not politeness.adds_nothing(s, every)]
 
 
 def build_model(library: Library, grammar: LocaleGrammar) -> dict[str, Any]:
@@ -151,12 +193,14 @@ def build_model(library: Library, grammar: LocaleGrammar) -> dict[str, Any]:
             {
                 "name": intent.name,
                 "slots": [{"name": slot, "type": kind} for slot, kind in intent.slots.items()],
-                "samples": _samples(expander, intent),
+                "samples": _samples(expander, intent, grammar.politeness),
             }
         )
     for name in grammar.builtin_intents:
         intent = grammar.intents.get(name, IntentGrammar(name, {}, ()))
-        model_intents.append({"name": name, "samples": _samples(expander, intent)})
+        model_intents.append(
+            {"name": name, "samples": _samples(expander, intent, grammar.politeness)}
+        )
     types = [
         {"name": "EXERCISE", "values": [_record_value(e) for e in library.exercises.values()]},
         {"name": "ROUTINE", "values": [_record_value(r) for r in library.routines.values()]},

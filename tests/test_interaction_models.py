@@ -382,3 +382,66 @@ def test_footcoach_check_and_models_refuse_a_grammar_that_gives_two_intents_one_
         result = CliRunner().invoke(main, [command])
         assert result.exit_code != 0
         assert "'whats next' is a sample of SkipIntent and WhatsNextIntent" in result.output
+
+
+#: What a left-out sample's slots are filled with to ask the console about it.
+BUILT_IN_EXAMPLES = {
+    "AMAZON.DURATION": "ten minutes",
+    "AMAZON.NUMBER": "ten",
+    "AMAZON.TIME": "nine am",
+}
+
+
+def left_out_by_politeness(library):
+    """(intent, sample with slots filled) for every sample the politeness rule left out."""
+    from skill.grammar import Grammar
+    from skill.interaction_model import expanded_samples
+
+    grammar = load_grammar("en-US")
+    expander = Grammar(grammar.phrases)
+    model = build_model(library, grammar)["interactionModel"]["languageModel"]
+    first_value = {t["name"]: t["values"][0]["name"]["value"] for t in model["types"]}
+    kept = {i["name"]: set(i.get("samples", [])) for i in model["intents"]}
+    left_out = []
+    for intent in grammar.intents.values():
+        for sample in expanded_samples(expander, intent):
+            if sample in kept[intent.name]:
+                continue
+            filled = re.sub(
+                r"\{(\w+)\}",
+                lambda m, i=intent: {**first_value, **BUILT_IN_EXAMPLES}[i.slots[m.group(1)]],
+                sample,
+            )
+            left_out.append((intent.name, filled))
+    return left_out
+
+
+def test_a_sample_that_only_adds_okay_or_thanks_to_another_is_left_out(language):
+    next_samples = set(intent_named(language, "AMAZON.NextIntent")["samples"])
+    assert "i'm all set" in next_samples and "okay i'm all set" not in next_samples
+    assert "sorted" in next_samples and "right sorted" not in next_samples
+    # "please" stays: a longer sentence may hold the sample whole ("just count please, ...")
+    assert any(s.endswith(" please") for s in next_samples)
+
+
+def test_the_console_still_understands_every_sample_left_out_for_politeness(library):
+    from skill.console.understanding import load_model
+
+    console = load_model("en-US")
+    left_out = left_out_by_politeness(library)
+    assert len(left_out) > 100  # the rule is on: the grammar says many things politely
+    wrong = [(i, s, console.understand(s).intent) for i, s in left_out]
+    assert [w for w in wrong if w[0] != w[2]] == []
+
+
+def test_politeness_leaves_a_sample_that_says_something_new():
+    from skill.interaction_model import Politeness
+
+    rule = Politeness(before=(("okay",), ("hang", "on")), after=(("thanks",),))
+    samples = {"next", "hang on", "okay"}
+    assert rule.adds_nothing("okay next", samples)
+    assert rule.adds_nothing("hang on next", samples)
+    assert rule.adds_nothing("next thanks", samples)
+    assert not rule.adds_nothing("okay stop", samples)  # "stop" is not a sample of the intent
+    assert not rule.adds_nothing("okay", samples)  # a filler alone is a sample in its own right
+    assert not rule.adds_nothing("next please", samples)
