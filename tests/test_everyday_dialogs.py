@@ -270,12 +270,48 @@ def test_no_wait_mid_routine_pauses_and_keeps_the_place(echo):
     assert echo.attributes["position"]["paused"]
 
 
-def test_that_was_hard_asks_easier_or_harder_and_easier_changes_the_level(echo):
+def exercise_level(echo: Echo) -> str:
+    """The level of the exercise being coached, from the plan the position stands in."""
+    position = echo.attributes["position"]
+    item = LIBRARY.plan(position["routine_id"]).items[position["item"]]
+    return LIBRARY.levels_of(position["routine_id"]).get(item.exercise.id, "standard")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "that was hard",
+        "this is really hard",
+        "it's very difficult",
+        "this one's tough",
+        "I'm finding this hard work",
+        "I don't think I can manage that one",
+        "I can't manage this",
+        "I can't keep my balance",
+        "make it easy for me",
+    ],
+)
+def test_saying_the_exercise_is_hard_makes_it_gentler_without_a_question(echo, said):
     echo.hear("start the quick routine")
-    asked = echo.hear("that was hard")
+    reply = echo.hear(said)
+    assert exercise_level(echo) == "gentle", reply.text
+    assert "easier or harder" not in reply.text.lower()
+
+
+@pytest.mark.parametrize("said", ["this is easy", "that was too easy", "it's a doddle"])
+def test_saying_the_exercise_is_easy_makes_it_harder(echo, said):
+    echo.hear("start the quick routine")
+    reply = echo.hear(said)
+    assert exercise_level(echo) == "harder", reply.text
+
+
+def test_a_verdict_nobody_listed_asks_easier_or_harder_and_easier_changes_the_level(echo):
+    echo.hear("start the quick routine")
+    asked = echo.say("LevelIntent", verdict="wibbly")  # heard, but no value matched
     assert "easier or harder" in asked.text.lower()
-    changed = echo.hear("easier please")
-    assert "gentler" in changed.text.lower() or "gentle" in changed.text.lower()
+    assert exercise_level(echo) == "standard"
+    echo.hear("easier please")
+    assert exercise_level(echo) == "gentle"
 
 
 def test_are_we_done_mid_routine_counts_what_is_left(echo):

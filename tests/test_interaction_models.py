@@ -106,7 +106,7 @@ def test_required_intents_are_present(language):
             },
         ),
         ("EquipmentIntent", {"have": "EQUIPMENT", "lack": "EQUIPMENT"}),
-        ("LevelIntent", {"level": "LEVEL"}),
+        ("LevelIntent", {"level": "LEVEL", "verdict": "DIFFICULTY"}),
         ("PainIntent", {"area": "AREA"}),
         ("TalkSettingIntent", {"setting": "TALK_SETTING"}),
         ("WhereWasIIntent", {}),
@@ -125,6 +125,7 @@ def test_the_new_intents_carry_the_agreed_slots(language, intent, slots):
         ("AREA", {"back", "hips", "knees", "feet", "ankles", "balance"}),
         ("LEVEL", {"gentle", "standard", "harder"}),
         ("TALK_SETTING", {"slower", "normal_speed", "concise", "detailed"}),
+        ("DIFFICULTY", {"too_hard", "too_easy"}),
     ],
 )
 def test_the_new_slot_types_have_the_agreed_ids(language, slot_type_name, ids):

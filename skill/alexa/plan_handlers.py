@@ -189,9 +189,13 @@ class LevelHandler(PlanningHandler):
 
     intents = ("LevelIntent",)
     steps: ClassVar[dict[str, int]] = {"gentle": -1, "harder": 1}
+    #: What the person said of the exercise, as the level they want: "this is hard" wants it
+    #: gentler, "this is easy" harder (the same words asked for, "make it easy", mean the
+    #: opposite, so they come in another slot).
+    verdicts: ClassVar[dict[str, str]] = {"too_hard": "gentle", "too_easy": "harder"}
 
     def reply(self, conversation: Conversation) -> Response:
-        level = slot_id(conversation, "level", LEVELS)
+        level = self.level_wanted(conversation)
         if level is None:
             return conversation.say("conversation", key="level_not_understood")
         if conversation.in_routine:
@@ -199,6 +203,21 @@ class LevelHandler(PlanningHandler):
         conversation.settings.level = level
         lead = f"level:{level}"
         return offer_plan(conversation, self.planner, plan_request(conversation), lead)
+
+    def level_wanted(self, conversation: Conversation) -> str | None:
+        """The level asked for, or wanted by what was said of the exercise; None if unclear.
+
+        A sample that names no level at all says the exercise is beyond the person ("I can't
+        balance", "I don't think I can manage that one"): one step gentler. Words said for a
+        slot that match no value are unclear, and the person is asked.
+        """
+        level, said_level = conversation.slot("level")
+        if level in LEVELS:
+            return level
+        verdict, said_verdict = conversation.slot("verdict")
+        if verdict in self.verdicts:
+            return self.verdicts[verdict]
+        return None if said_level or said_verdict else "gentle"
 
     def _change_exercise(self, conversation: Conversation, asked: str) -> Response:
         library = self.coach.library
