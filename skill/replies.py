@@ -163,9 +163,20 @@ def list_exercises(library: Library, words: Words | None = None) -> str:
 
 
 def how_long(
-    coach: Coach, position: Position | None, library: Library, words: Words | None = None
+    coach: Coach,
+    position: Position | None,
+    library: Library,
+    words: Words | None = None,
+    offered: str | None = None,
 ) -> str:
+    """How long is left of the routine under way; else of the one just offered (``offered``,
+    a routine id: "how long does that take?" to "Here's a routine ... Ready?"); else of the
+    default routine."""
     w = _w(words)
+    if (position is None or position.finished) and offered is not None:
+        return w.say(
+            "replies.how_long_offer", minutes=coach.duration(coach.total_seconds(offered))
+        )
     if position is None or position.finished:
         routine = library.default_routine
         return w.say(

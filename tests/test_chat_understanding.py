@@ -278,6 +278,30 @@ def test_a_sample_said_inside_a_longer_sentence_is_understood():
     assert understood.slot("duration").value == "PT10M"
 
 
+def test_a_sample_ending_in_a_filler_is_found_whole_inside_a_longer_sentence():
+    # "today" comes off the end as a filler; the sample that holds it is still found
+    understood = load_model("en-US").understand("cheers, that's me for today")
+    assert understood.intent == "AMAZON.StopIntent"
+
+
+def test_a_closing_now_is_understood_though_the_model_leaves_out_its_samples():
+    # the model leaves out samples that only add "now"; the console looks past it
+    model = load_model("en-US")
+    assert "which foot do i do now" not in model_samples("WhichSideIntent")
+    assert model.understand("which foot do I do now").intent == "WhichSideIntent"
+
+
+def model_samples(intent: str) -> set[str]:
+    import json
+
+    from skill.interaction_model import MODELS_DIR
+
+    language = json.loads((MODELS_DIR / "en-US.json").read_text())["interactionModel"]
+    return set(
+        next(i for i in language["languageModel"]["intents"] if i["name"] == intent)["samples"]
+    )
+
+
 @pytest.mark.parametrize("utterance", ["don't stop", "no don't stop", "I never said next"])
 def test_a_negated_request_is_not_the_request(utterance):
     understood = load_model("en-US").understand(utterance)

@@ -175,6 +175,21 @@ def test_a_plan_answers_how_long_and_whats_next(echo):
     assert routine.items[0].exercise.name in back.text.lower()
 
 
+def test_how_long_to_an_offered_plan_says_that_plans_length_and_keeps_the_offer(echo):
+    offer = say(echo, "PlanRoutineIntent", area=("knees", "knees"))
+    assert offer.text.endswith("Ready?")
+    how_long = echo.hear("how long does that take")
+    planned = echo.attributes["offer"]["id"]
+    from skill.engine.navigation import Coach
+
+    coach = Coach(LIBRARY)
+    minutes = coach.duration(coach.total_seconds(planned))
+    assert minutes in how_long.text and minutes in offer.text
+    assert LIBRARY.default_routine.name.lower() not in how_long.text.lower()
+    started = echo.hear("yes please")
+    assert echo.attributes["position"]["routine_id"] == planned and started.pauses_ms
+
+
 def test_no_to_a_plan_drops_the_offer(echo):
     say(echo, "PlanRoutineIntent", minutes="10")
     say(echo, "AMAZON.NoIntent")

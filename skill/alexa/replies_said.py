@@ -145,7 +145,14 @@ def which_side(conversation: Conversation) -> Utterance:
 @reply("how_long")
 def how_long(conversation: Conversation) -> Utterance:
     coach = conversation.coach
-    return Utterance(replies.how_long(coach, conversation.position, coach.library))
+    offer = conversation.offer
+    offered = None
+    if offer is not None and offer.get("id"):
+        try:
+            offered = coach.library.plan(offer["id"]).id
+        except KeyError:  # an offer of something else than a routine (an exercise's how-to)
+            offered = None
+    return Utterance(replies.how_long(coach, conversation.position, coach.library, None, offered))
 
 
 @reply("exercises_left")

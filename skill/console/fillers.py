@@ -16,12 +16,12 @@ LEADING_FILLERS = (
     ("um",), ("uh",), ("er",), ("erm",), ("hmm",), ("oh",), ("ah",), ("well",), ("so",),
     ("okay", "so"), ("ok", "so"), ("alright", "so"), ("right", "so"), ("actually",), ("hey",),
     ("okay",), ("ok",), ("alright",), ("right",), ("and",), ("but",), ("now",), ("alexa",),
-    ("please",), ("thanks",), ("thank", "you"), ("kindly",), ("no", "worries"),
+    ("please",), ("thanks",), ("thank", "you"), ("cheers",), ("kindly",), ("no", "worries"),
     ("hang", "about"), ("hang", "on"),
 )  # fmt: skip
 #: Politeness and time words after a request.
 TRAILING_FILLERS = (
-    ("please",), ("thanks",), ("thank", "you"), ("now",), ("then",), ("for", "me"),
+    ("please",), ("thanks",), ("thank", "you"), ("cheers",), ("now",), ("then",), ("for", "me"),
     ("if", "you", "can"), ("if", "you", "could"), ("if", "possible"), ("okay",), ("ok",),
     ("right", "now"), ("today",), ("alexa",), ("again",), ("if", "you", "don't", "mind"),
     ("if", "that's", "okay"), ("if", "that's", "ok"), ("if", "that's", "alright"), ("mate",),

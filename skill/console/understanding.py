@@ -351,7 +351,9 @@ class InteractionModel:
         return (
             partial
             or self._inside(tries[-1])
-            or self._nearest(key(spoken))
+            or (tries[-1] != spoken and self._inside(spoken))  # "..., that's me for today"
+            or self._nearest(key(tries[-1]))  # the words that mean something, as matched above
+            or (tries[-1] != spoken and self._nearest(key(spoken)))
             or self._understood(FALLBACK)
         )
 
