@@ -97,6 +97,22 @@ def how_to_here(
     return f"{how_to(exercise, w, offer=False, timing=timing)} {w.say('replies.how_to_here_end')}"
 
 
+def dose(
+    exercise: Exercise,
+    question: str | None,
+    words: Words | None = None,
+    timing: Timing | None = None,
+) -> str:
+    """'How many do I do?': only the dose (``timing``: the routine's, default the exercise's
+    own), then ``question``; without one, an offer to do it."""
+    w = _w(words)
+    what = dose_summary(timing or exercise.timing, exercise, w)
+    name = capitalize(exercise.name)
+    if question is None:
+        return w.say("replies.dose_offer", name=name, dose=what)
+    return w.say("replies.dose", name=name, dose=what, question=question)
+
+
 def which_exercise(names: Sequence[str], words: Words | None = None) -> str:
     """A name two exercises share: ask which one, naming them."""
     w = _w(words)

@@ -527,3 +527,30 @@ def test_numbness_mid_routine_is_stop_and_rest(echo, said):
     reply = echo.hear(said)
     assert reply.text.startswith(WORDS.say("conversation.pain_stop")), reply.text
     assert WORDS.say("conversation.red_flags") in reply.text
+
+
+# -- how many -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "asked", ["how many do I do", "how long do I hold it for", "how many of these do I do"]
+)
+def test_how_many_mid_routine_says_the_dose_not_the_whole_how_to(echo, asked):
+    echo.hear("start the quick routine")
+    before = dict(echo.attributes["position"])
+    item = LIBRARY.plan(before["routine_id"]).items[before["item"]]
+    reply = echo.hear(asked)
+    assert f"{item.timing.reps} reps" in reply.text, reply.text
+    assert not any(step in reply.text for step in item.exercise.instructions)
+    assert len(reply.text) < 200 and not reply.pauses_ms
+    assert reply.text.endswith(WORDS.say("coaching.ready"))
+    assert echo.attributes["position"] == before  # a question: nothing moved
+
+
+def test_how_many_of_a_named_exercise_offers_it_and_yes_does_it(echo):
+    exercise = LIBRARY.exercises["ankle_circles"]
+    reply = echo.hear(f"how many reps of {exercise.name}")
+    assert reply.text.startswith(exercise.name.capitalize())
+    assert not any(step in reply.text for step in exercise.instructions)
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == "exercise:ankle_circles"

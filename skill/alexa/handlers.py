@@ -36,7 +36,7 @@ from skill.library import base_routine_id
 log = logger(__name__)
 
 #: The custom intents this skill can fulfil (CanFulfillIntentRequest answers YES for these).
-CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent"}
+CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent", "DoseIntent"}
 
 
 def go_next(conversation: Conversation, position: Position) -> Response:
@@ -178,6 +178,28 @@ class HowToHandler(ConversationHandler):
             return conversation.say("unknown_exercise")
         conversation.make_offer("exercise", ids[0])
         return conversation.say("how_to", exercise=ids[0])
+
+
+class DoseHandler(ConversationHandler):
+    """'How many do I do?', 'how long do I hold it?': the dose alone, not the whole how-to."""
+
+    intents = ("DoseIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        ids = known_exercises(conversation)
+        _, spoken = conversation.slot_ids("exercise")
+        current = conversation.unfinished
+        if not spoken and current is not None:  # the exercise under way
+            exercise = self.coach.routine(current).items[current.item].exercise
+            return conversation.say("dose", exercise=exercise.id)
+        if not spoken:  # no exercise under way and none named: how to use the skill
+            return conversation.say("help")
+        if len(ids) > 1:
+            return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
+        if not ids:
+            return conversation.say("unknown_exercise")
+        conversation.make_offer("exercise", ids[0])
+        return conversation.say("dose", exercise=ids[0])
 
 
 class YesHandler(ConversationHandler):
@@ -461,6 +483,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         StartRoutineHandler,
         DoExerciseHandler,
         HowToHandler,
+        DoseHandler,
         YesHandler,
         NoHandler,
         NextHandler,

@@ -90,6 +90,23 @@ def how_to_here(conversation: Conversation, exercise: str) -> Utterance:
     )
 
 
+@reply("dose")
+def dose(conversation: Conversation, exercise: str) -> Utterance:
+    """'How many do I do?': the dose of the exercise under way (at the routine's level) and
+    the routine's own question; of another exercise, its own dose and an offer to do it."""
+    known = conversation.coach.library.exercises[exercise]
+    words = conversation.coach.words
+    position = conversation.unfinished
+    if position is not None:
+        item = conversation.coach.routine(position).items[position.item]
+        if item.exercise.id == exercise:
+            question = conversation.next_step()
+            return Utterance(replies.dose(known, question, words, item.timing), question)
+    return Utterance(
+        replies.dose(known, None, words), words.say("replies.how_to_reprompt", name=known.name)
+    )
+
+
 @reply("which_exercise")
 def which_exercise(conversation: Conversation, ids: dict[str, str]) -> Utterance:
     """A name several exercises share: ask which one, naming each."""
