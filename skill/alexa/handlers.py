@@ -71,6 +71,27 @@ def enumerate_ids(ids: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(str(index), value) for index, value in enumerate(ids)]
 
 
+def about_an_exercise(conversation: Conversation, here: str, named: str) -> Response:
+    """A question about one exercise ("how do I do it?", "how many do I do?"), said as reply
+    kind ``here`` of the exercise under way when none is named, else as ``named`` of the
+    exercise named, with an offer to do it. Nothing under way and nothing named: how to use
+    the skill; a name two exercises share: which one."""
+    ids = known_exercises(conversation)
+    _, spoken = conversation.slot_ids("exercise")
+    current = conversation.unfinished
+    if not spoken and current is not None:
+        exercise = conversation.coach.routine(current).items[current.item].exercise
+        return conversation.say(here, exercise=exercise.id)
+    if not spoken:
+        return conversation.say("help")
+    if len(ids) > 1:
+        return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
+    if not ids:
+        return conversation.say("unknown_exercise")
+    conversation.make_offer("exercise", ids[0])
+    return conversation.say(named, exercise=ids[0])
+
+
 class ConversationHandler(AbstractRequestHandler):
     """Base: handles the listed intents or request types with the engine at hand."""
 
@@ -164,20 +185,7 @@ class HowToHandler(ConversationHandler):
     intents = ("ExerciseHowToIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        ids = known_exercises(conversation)
-        _, spoken = conversation.slot_ids("exercise")
-        current = conversation.unfinished
-        if not spoken and current is not None:  # "how do I do this?" mid-exercise
-            exercise = self.coach.routine(current).items[current.item].exercise
-            return conversation.say("how_to_here", exercise=exercise.id)
-        if not spoken:  # "I don't get it" with no exercise under way: how to use the skill
-            return conversation.say("help")
-        if len(ids) > 1:
-            return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
-        if not ids:
-            return conversation.say("unknown_exercise")
-        conversation.make_offer("exercise", ids[0])
-        return conversation.say("how_to", exercise=ids[0])
+        return about_an_exercise(conversation, here="how_to_here", named="how_to")
 
 
 class DoseHandler(ConversationHandler):
@@ -186,20 +194,7 @@ class DoseHandler(ConversationHandler):
     intents = ("DoseIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        ids = known_exercises(conversation)
-        _, spoken = conversation.slot_ids("exercise")
-        current = conversation.unfinished
-        if not spoken and current is not None:  # the exercise under way
-            exercise = self.coach.routine(current).items[current.item].exercise
-            return conversation.say("dose", exercise=exercise.id)
-        if not spoken:  # no exercise under way and none named: how to use the skill
-            return conversation.say("help")
-        if len(ids) > 1:
-            return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
-        if not ids:
-            return conversation.say("unknown_exercise")
-        conversation.make_offer("exercise", ids[0])
-        return conversation.say("dose", exercise=ids[0])
+        return about_an_exercise(conversation, here="dose", named="dose")
 
 
 class YesHandler(ConversationHandler):
