@@ -302,6 +302,12 @@ def model_samples(intent: str) -> set[str]:
     )
 
 
+def test_pain_inside_a_longer_sentence_is_heard_after_a_word_that_negates_others():
+    understood = load_model("en-US").understand("I have to stop, my knee is really hurting")
+    assert understood.intent == "PainIntent"
+    assert [r.id for r in understood.slot("area").resolved] == ["knees"]
+
+
 @pytest.mark.parametrize("utterance", ["don't stop", "no don't stop", "I never said next"])
 def test_a_negated_request_is_not_the_request(utterance):
     understood = load_model("en-US").understand(utterance)

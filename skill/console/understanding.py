@@ -54,6 +54,8 @@ from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
 
 FALLBACK = "AMAZON.FallbackIntent"
+#: The intent a negation before it never cancels: a safety stop is never missed.
+PAIN = "PainIntent"
 
 #: Standard phrases of Alexa's built-in intents, which a model need not list as samples.
 #: A built-in intent is understood only if the model declares it, and the model's own
@@ -360,14 +362,15 @@ class InteractionModel:
     def _inside(self, spoken: list[str]) -> Understanding | None:
         """A sample said whole, with every slot understood, inside a longer sentence: "ten
         minutes is all I have". It must be at least half the words, and nothing before it may
-        negate it ("don't stop" is not "stop")."""
+        negate it ("don't stop" is not "stop"), unless it says something hurts: "I have to
+        stop, my knee is really hurting" must reach the safety answer."""
         size = len(spoken)
         for length in range(size - 1, max(1, (size + 1) // 2) - 1, -1):
             for start in range(size - length + 1):
-                if NEGATIONS & set(spoken[:start]):
-                    continue
+                negated = bool(NEGATIONS & set(spoken[:start]))
                 full, _ = self._match(spoken[start : start + length], bare_slots=False)
-                if full is not None:
+                # pain is heard whatever came before it: "I have to stop, my knee hurts"
+                if full is not None and (not negated or full.intent == PAIN):
                     return full
         return None
 
