@@ -201,13 +201,15 @@ def how_long(
             minutes=coach.duration(coach.total_seconds(routine.id)),
             what_now=w.say("replies.what_now"),
         )
+    seconds_left = coach.seconds_left(position)
     left = w.say(
         "replies.how_long_left",
-        minutes=coach.duration(coach.remaining_seconds(position)),
+        minutes=coach.duration(seconds_left),
         routine=coach.routine(position).name,
     )
     this = coach.exercise_seconds_left(position)
-    if not this:  # heard through, and nothing of it to come: only the routine is left
+    # heard through with nothing of it to come, or the last exercise: the routine says it all
+    if not this or coach.duration(this) == coach.duration(seconds_left):
         return left
     exercise = coach.routine(position).items[position.item].exercise
     said = w.say(

@@ -554,3 +554,13 @@ def test_how_many_of_a_named_exercise_offers_it_and_yes_does_it(echo):
     assert not any(step in reply.text for step in exercise.instructions)
     echo.hear("yes")
     assert echo.attributes["position"]["routine_id"] == "exercise:ankle_circles"
+
+
+def test_how_long_on_the_last_exercise_says_the_time_once(echo):
+    echo.hear("start the quick routine")
+    last = len(LIBRARY.routines["quick"].items) - 1
+    while echo.attributes["position"]["item"] < last:
+        echo.wait(spoken_seconds(echo) + 1)
+        echo.hear("next")
+    reply = echo.hear("how much longer have we got")  # said over the last exercise's turn
+    assert reply.text.count("About ") == 1 and " left in " in reply.text, reply.text

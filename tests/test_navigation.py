@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -141,3 +142,17 @@ def test_durations_past_a_minute_are_said_in_minutes_and_mean_what_they_say(seco
     unit = "second" if seconds < 55 else "minute"
     assert unit in phrase, phrase
     assert abs(_implied_seconds(phrase) - seconds) <= (5 if unit == "second" else 15), phrase
+
+
+@pytest.mark.parametrize("routine_id", ["quick", "classic"])
+def test_the_routine_never_has_less_left_than_the_exercise_under_way(coach, routine_id):
+    # a part cut short (no ends_at) is still to come, for the exercise and for the routine
+    for step in coach.walk(routine_id):
+        if step.position.finished:
+            continue
+        for position in (step.position, replace(step.position, ends_at=None)):
+            assert coach.seconds_left(position) >= coach.exercise_seconds_left(position)
+    last = [s.position for s in coach.walk(routine_id) if not s.position.finished][-1]
+    cut_short = replace(last, ends_at=None)
+    assert coach.seconds_left(cut_short) == pytest.approx(coach.exercise_seconds_left(cut_short))
+    assert coach.seconds_left(cut_short) > 0

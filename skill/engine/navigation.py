@@ -510,6 +510,12 @@ class Coach:
             yield step
             step = self.next(step.position)
 
+    def seconds_left(self, position: Position) -> float:
+        """How long the routine still plays: this part, unless it has been heard through, and
+        every part after it ("how long is left"; never less than ``exercise_seconds_left``)."""
+        this = 0.0 if position.heard_through else self._part_turn(position).turn.estimated_seconds
+        return this + self.remaining_seconds(position)
+
     def exercise_seconds_left(self, position: Position) -> float:
         """How long the current exercise still plays: this part, unless it has been heard
         through, and the exercise's parts after it ("how long is this one")."""
