@@ -450,6 +450,16 @@ def test_slower_with_nothing_said_yet_just_says_so(tmp_path):
     assert reply.ssml.startswith('<speak><prosody rate="85%">')
 
 
+def test_slower_after_a_misunderstanding_does_not_say_the_apology_again(echo):
+    echo.hear("start the quick routine")
+    sorry = echo.hear("purple monkey dishwasher")
+    assert sorry.text.startswith("Sorry")  # the fallback, whatever it goes on to suggest
+    slower = echo.hear("can you count slower")
+    assert SLOWER_AGAIN not in slower.text and sorry.text not in slower.text
+    assert slower.text.startswith(WORDS.say("conversation.talk_slower"))
+    assert slower.ssml.startswith('<speak><prosody rate="85%">')
+
+
 def test_normal_speed_is_acknowledged_and_repeat_says_the_acknowledgement(echo):
     echo.hear("start the quick routine")
     echo.hear("slow down")

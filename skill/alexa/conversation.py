@@ -25,6 +25,7 @@ from skill.alexa.said import (
     AGAIN_SLOWER,
     LAST,
     MOVES,
+    NOT_UNDERSTOOD,
     STEP,
     Said,
     describe_move,
@@ -330,9 +331,10 @@ class Conversation:
     def say_again_slower(self) -> Response | None:
         """'Say that again more slowly': a word, then what was said last (the speed is the
         person's setting). Remembered as both, so 'repeat' says both again, as it always says
-        the last answer; None if there was nothing to say again."""
+        the last answer; None if there was nothing worth saying again (nothing, or only that
+        the skill did not understand)."""
         said = last_asked(self.session)
-        if said is None:
+        if said is None or said.kind == NOT_UNDERSTOOD:  # "sorry, I didn't get that" again
             return None
         response = self._replay(said, self._slower_lead)
         if response is not None:

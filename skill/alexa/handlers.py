@@ -25,7 +25,7 @@ from skill import replies
 from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
 from skill.alexa.interceptors import user_hash
-from skill.alexa.said import Said
+from skill.alexa.said import NOT_UNDERSTOOD, Said
 from skill.alexa.skill_events import SkillEventNotDone
 from skill.alexa.stopped import where_stopped
 from skill.engine.navigation import Coach, Position
@@ -325,7 +325,7 @@ class FallbackHandler(ConversationHandler):
     intents = ("AMAZON.FallbackIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        return conversation.say("not_understood")
+        return conversation.say(NOT_UNDERSTOOD)
 
 
 class StopHandler(ConversationHandler):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from skill import replies
-from skill.alexa.said import Utterance, reply
+from skill.alexa.said import NOT_UNDERSTOOD, Utterance, reply
 from skill.words import load_words
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def help_here(conversation: Conversation) -> Utterance:
     )
 
 
-@reply("not_understood")
+@reply(NOT_UNDERSTOOD)
 def not_understood(conversation: Conversation) -> Utterance:
     words = conversation.coach.words
     if conversation.unfinished:

@@ -131,6 +131,10 @@ def recall(session: Mapping[str, Any]) -> Said | None:
 AGAIN_SLOWER = "again_slower"
 
 
+#: The reply kind of "Sorry, I didn't get that": never worth saying again more slowly.
+NOT_UNDERSTOOD = "not_understood"
+
+
 def last_asked(session: Mapping[str, Any]) -> Said | None:
     """The reply last said, whether or not it was then said again more slowly: what a bare
     answer ('nine AM') answers."""
