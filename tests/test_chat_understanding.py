@@ -346,6 +346,9 @@ def test_the_skills_name_around_a_request_inside_a_session_is_a_filler():
         "it hurts when I bend", "I need to sit down", "my head is spinning",
         "stop, it hurts", "I'm not feeling well", "I think I'm going to fall",
         "my leg is cramping", "I've got pins and needles", "my back went",
+        "I'm getting chest pains", "everything's spinning", "I've gone all dizzy",
+        "my legs have gone weak", "I've got a shooting pain down my leg", "it's agony",
+        "that really stings", "my back just went",
     ],
 )  # fmt: skip
 def test_what_people_say_when_something_is_wrong_reaches_pain(utterance):
