@@ -34,6 +34,7 @@ from skill.alexa.said import (
     recall,
     remember,
     replay_move,
+    unwrapped,
     utterance,
 )
 from skill.engine.navigation import Coach, Position, Step
@@ -321,10 +322,10 @@ class Conversation:
 
         Nothing is changed: the position, progress and offer stay as they are.
         """
-        said = last_asked(self.session)
+        last = recall(self.session)
+        said = unwrapped(last)
         if said is None:
             return None
-        last = recall(self.session)
         slower = last is not None and last.kind == AGAIN_SLOWER
         return self._replay(said, self._slower_lead if slower else "")
 

@@ -17,6 +17,7 @@ from skill.words import load_words
 
 if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
+    from skill.library import Timing
 
 NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
 NEXT_WHEN_READY = load_words().say("replies.next_when_ready")
@@ -75,16 +76,23 @@ def how_to(conversation: Conversation, exercise: str) -> Utterance:
     )
 
 
+def timing_under_way(conversation: Conversation, exercise: str) -> Timing | None:
+    """The dose ``exercise`` has in the routine under way (its level there), or None if it is
+    not the exercise under way."""
+    position = conversation.unfinished
+    if position is None:
+        return None
+    item = conversation.coach.routine(position).items[position.item]
+    return item.timing if item.exercise.id == exercise else None
+
+
 @reply("how_to_here")
 def how_to_here(conversation: Conversation, exercise: str) -> Utterance:
-    """'How do I do this?' mid-exercise: the whole how-to of the current exercise."""
+    """'How do I do this?' mid-exercise: the whole how-to of the current exercise, at the
+    dose of the routine under way."""
     known = conversation.coach.library.exercises[exercise]
     words = conversation.coach.words
-    position = conversation.unfinished
-    timing = None
-    if position is not None:  # at the dose of the routine under way
-        item = conversation.coach.routine(position).items[position.item]
-        timing = item.timing if item.exercise.id == exercise else None
+    timing = timing_under_way(conversation, exercise)
     return Utterance(
         replies.how_to_here(known, words, timing), words.say("replies.how_to_here_reprompt")
     )
@@ -96,12 +104,10 @@ def dose(conversation: Conversation, exercise: str) -> Utterance:
     the routine's own question; of another exercise, its own dose and an offer to do it."""
     known = conversation.coach.library.exercises[exercise]
     words = conversation.coach.words
-    position = conversation.unfinished
-    if position is not None:
-        item = conversation.coach.routine(position).items[position.item]
-        if item.exercise.id == exercise:
-            question = conversation.next_step()
-            return Utterance(replies.dose(known, question, words, item.timing), question)
+    timing = timing_under_way(conversation, exercise)
+    if timing is not None:
+        question = conversation.next_step()
+        return Utterance(replies.dose(known, question, words, timing), question)
     return Utterance(
         replies.dose(known, None, words), words.say("replies.how_to_reprompt", name=known.name)
     )
@@ -163,13 +169,15 @@ def which_side(conversation: Conversation) -> Utterance:
 def how_long(conversation: Conversation) -> Utterance:
     coach = conversation.coach
     offer = conversation.offer
-    offered = None
-    if offer is not None and offer.get("id"):
+    offered = offer.get("id") if offer is not None else None
+    if offered:
         try:
-            offered = coach.library.plan(offer["id"]).id
+            coach.library.plan(offered)
         except KeyError:  # an offer of something else than a routine (an exercise's how-to)
             offered = None
-    return Utterance(replies.how_long(coach, conversation.position, coach.library, None, offered))
+    return Utterance(
+        replies.how_long(coach, conversation.position, coach.library, None, offered or None)
+    )
 
 
 @reply("exercises_left")

@@ -138,7 +138,11 @@ NOT_UNDERSTOOD = "not_understood"
 def last_asked(session: Mapping[str, Any]) -> Said | None:
     """The reply last said, whether or not it was then said again more slowly: what a bare
     answer ('nine AM') answers."""
-    said = recall(session)
+    return unwrapped(recall(session))
+
+
+def unwrapped(said: Said | None) -> Said | None:
+    """The reply a recalled descriptor says: itself, or the one it said again more slowly."""
     if said is not None and said.kind == AGAIN_SLOWER:
         said = Said.from_json(said.arguments.get("said"))
     # a wrapper holds one reply, never another wrapper: one that does was not made here

@@ -510,18 +510,20 @@ class Coach:
             yield step
             step = self.next(step.position)
 
+    def _part_seconds_left(self, position: Position) -> float:
+        """This part's turn, unless it has been heard through: then nothing of it is left."""
+        return 0.0 if position.heard_through else self._part_turn(position).turn.estimated_seconds
+
     def seconds_left(self, position: Position) -> float:
-        """How long the routine still plays: this part, unless it has been heard through, and
-        every part after it ("how long is left"; never less than ``exercise_seconds_left``)."""
-        this = 0.0 if position.heard_through else self._part_turn(position).turn.estimated_seconds
-        return this + self.remaining_seconds(position)
+        """How long the routine still plays: this part (``_part_seconds_left``) and every part
+        after it ("how long is left"; never less than ``exercise_seconds_left``)."""
+        return self._part_seconds_left(position) + self.remaining_seconds(position)
 
     def exercise_seconds_left(self, position: Position) -> float:
-        """How long the current exercise still plays: this part, unless it has been heard
-        through, and the exercise's parts after it ("how long is this one")."""
-        total = 0.0 if position.heard_through else self._part_turn(position).turn.estimated_seconds
+        """How long the current exercise still plays: this part (``_part_seconds_left``) and
+        the exercise's parts after it ("how long is this one")."""
         later = takewhile(lambda s: s.position.item == position.item, self._steps_after(position))
-        return total + sum(step.turn.estimated_seconds for step in later)
+        return self._part_seconds_left(position) + sum(s.turn.estimated_seconds for s in later)
 
     def duration(self, seconds: float) -> str:
         """How long, said within 10 %: '90 seconds', '4 and a half minutes', '14 minutes'."""
