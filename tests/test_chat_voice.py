@@ -87,3 +87,31 @@ def test_the_speaker_says_each_chunk_and_waits_out_each_pause(tmp_path, monkeypa
     assert said.read_text().splitlines() == ["Hold.", "Relax."]
     assert waited == [pytest.approx(1.25), pytest.approx(0.3)]
     assert speaker.command[1:3] == ["-v", "en-gb"]
+
+
+def test_prosody_rate_is_kept_with_the_words_it_wraps():
+    from skill.console.speech import sounds
+
+    played = sounds(
+        '<speak><prosody rate="85%">Hold. <break time="3s"/> Relax.</prosody> Next.</speak>'
+    )
+    assert played == (
+        Spoken("Hold.", 0.85),
+        Silence(3.0),
+        Spoken("Relax.", 0.85),
+        Spoken("Next.", 1.0),
+    )
+
+
+def test_slower_speech_is_heard_slower_with_the_same_silences(tmp_path):
+    import wave
+
+    words = "Stand up tall, hold the chair, and rise onto your toes slowly."
+    lengths = {}
+    for rate in (1.0, 0.85):
+        played = (Spoken(words, rate), Silence(3.0), Spoken(words, rate))
+        path = render_wav(played, tmp_path / f"{rate}.wav", "en-US")
+        with wave.open(str(path)) as audio:
+            lengths[rate] = audio.getnframes() / audio.getframerate()
+        assert silences(path) == [pytest.approx(3.0, abs=0.3)]
+    assert lengths[0.85] > lengths[1.0] * 1.08  # the words take longer; the pause does not

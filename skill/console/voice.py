@@ -59,6 +59,15 @@ def voice_for(locale: str) -> str:
     return VOICES.get(locale, DEFAULT_VOICE)
 
 
+#: espeak-ng's usual speed, words a minute; a ``<prosody rate>`` scales it.
+ESPEAK_WORDS_A_MINUTE = 175
+
+
+def _at_rate(command: list[str], rate: float) -> list[str]:
+    """The espeak-ng command speaking at ``rate`` times its usual speed."""
+    return command if rate == 1.0 else [*command, "-s", str(round(ESPEAK_WORDS_A_MINUTE * rate))]
+
+
 def _espeak(command: list[str], text: str) -> None:
     try:
         subprocess.run(command, input=text.encode("utf-8"), check=True, capture_output=True)
@@ -83,7 +92,7 @@ class Speaker:
     def play(self, played: tuple[Sound, ...]) -> None:
         for sound in played:
             if isinstance(sound, Spoken):
-                _espeak(self.command, sound.text)
+                _espeak(_at_rate(self.command, sound.rate), sound.text)
             else:
                 self.sleep(sound.seconds * self.pause_scale)
 
@@ -103,15 +112,15 @@ class WavWriter:
 
     def __init__(self, path: Path, locale: str, pause_scale: float = 1.0) -> None:
         self.path = path
-        self.command = [find_espeak(), "-v", voice_for(locale), "--stdin", "-w"]
+        self.command = [find_espeak(), "-v", voice_for(locale), "--stdin"]
         self.pause_scale = pause_scale
         self.frame_rate: int | None = None
         self._parts: list[bytes | float] = []  # speech frames, or seconds of silence
         self._scratch = tempfile.TemporaryDirectory(prefix="footcoach-voice-")
 
-    def _render(self, text: str) -> bytes:
+    def _render(self, text: str, rate: float = 1.0) -> bytes:
         chunk = Path(self._scratch.name) / "chunk.wav"
-        _espeak([*self.command, str(chunk)], text)
+        _espeak([*_at_rate(self.command, rate), "-w", str(chunk)], text)
         with wave.open(str(chunk)) as audio:
             if audio.getnchannels() != 1 or audio.getsampwidth() != 2:
                 raise VoiceUnavailable("espeak-ng wrote audio that is not 16-bit mono")
@@ -121,7 +130,7 @@ class WavWriter:
     def play(self, played: tuple[Sound, ...]) -> None:
         for sound in played:
             if isinstance(sound, Spoken):
-                self._parts.append(self._render(sound.text))
+                self._parts.append(self._render(sound.text, sound.rate))
             elif isinstance(sound, Silence):
                 self._parts.append(sound.seconds * self.pause_scale)
 
