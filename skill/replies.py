@@ -113,6 +113,17 @@ def dose(
     return w.say("replies.dose", name=name, dose=what, question=question)
 
 
+def safety(exercise: Exercise, question: str | None, words: Words | None = None) -> str:
+    """'Is this safe for my back?': the skill cannot judge that (only a doctor or physical
+    therapist can), so it says so, then the exercise's own safety notes, then ``question``;
+    without one, an offer to do it."""
+    w = _w(words)
+    notes = " ".join(exercise.safety)
+    if question is None:
+        return w.say("replies.safety_offer", name=exercise.name, notes=notes)
+    return w.say("replies.safety", name=exercise.name, notes=notes, question=question)
+
+
 def which_exercise(names: Sequence[str], words: Words | None = None) -> str:
     """A name two exercises share: ask which one, naming them."""
     w = _w(words)

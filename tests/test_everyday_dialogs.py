@@ -574,3 +574,73 @@ def test_how_long_on_the_last_exercise_says_the_time_once(echo):
         echo.hear("next")
     reply = echo.hear("how much longer have we got")  # said over the last exercise's turn
     assert reply.text.count("About ") == 1 and " left in " in reply.text, reply.text
+
+
+# -- is this safe ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["is this one safe", "is this safe for my back", "could this make my knees worse"],
+)
+def test_is_this_safe_mid_routine_judges_nothing_and_gives_the_exercises_safety_notes(
+    echo, asked
+):
+    echo.hear("start the quick routine")
+    before = dict(echo.attributes["position"])
+    exercise = LIBRARY.plan(before["routine_id"]).items[before["item"]].exercise
+    reply = echo.hear(asked)
+    assert all(note in reply.text for note in exercise.safety), reply.text
+    assert "doctor" in reply.text and not reply.pauses_ms
+    assert not any(step in reply.text for step in exercise.instructions)
+    assert reply.text.endswith(WORDS.say("coaching.ready")), reply.text
+    assert echo.attributes["position"] == before and "offer" not in echo.attributes
+
+
+def test_is_this_safe_with_nothing_under_way_says_who_can_judge_and_what_now(echo):
+    echo.hear("open foot coach")
+    reply = echo.hear("is it safe for me")
+    assert reply.text.startswith(WORDS.say("replies.safety_general")), reply.text
+    assert reply.text.endswith(WORDS.say("replies.what_now"))
+
+
+def test_is_a_named_exercise_safe_offers_it_and_yes_does_it(echo):
+    exercise = LIBRARY.exercises["ankle_circles"]
+    reply = echo.hear(f"is {exercise.name} safe for me")
+    assert all(note in reply.text for note in exercise.safety), reply.text
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == "exercise:ankle_circles"
+
+
+@pytest.mark.parametrize(
+    "asked", ["is {name} safe", "how many reps of {name}", "how do I do {name}"]
+)
+def test_naming_the_exercise_under_way_keeps_yes_in_the_routine(echo, asked):
+    echo.hear("start the quick routine")
+    routine_id = echo.attributes["position"]["routine_id"]
+    exercise = LIBRARY.routines["quick"].items[0].exercise
+    echo.hear(asked.format(name=exercise.name))
+    assert "offer" not in echo.attributes
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == routine_id
+
+
+@pytest.mark.parametrize("said", ["it's eased off now", "the pain's gone now"])
+def test_pain_easing_off_carries_on_at_the_same_level(echo, said):
+    echo.hear("start the quick routine")
+    echo.hear("my knee hurts")
+    level = echo.attributes.get("settings", {}).get("level")
+    reply = echo.hear(said)
+    assert reply.pauses_ms, reply.text
+    assert echo.attributes.get("settings", {}).get("level") == level
+    assert echo.attributes["position"]["paused"] is False
+
+
+@pytest.mark.parametrize(
+    "asked", ["do I need to hold on to something", "what do I hold on to"]
+)
+def test_what_to_hold_on_to_mid_routine_answers_from_the_how_to(echo, asked):
+    echo.hear("start the quick routine")
+    exercise = LIBRARY.routines["quick"].items[0].exercise
+    reply = echo.hear(asked)
+    assert reply.text.startswith(exercise.name.capitalize()), reply.text

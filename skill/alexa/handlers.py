@@ -71,19 +71,23 @@ def enumerate_ids(ids: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(str(index), value) for index, value in enumerate(ids)]
 
 
-def about_an_exercise(conversation: Conversation, here: str, named: str) -> Response:
+def about_an_exercise(
+    conversation: Conversation, here: str, named: str, unnamed: str = "help"
+) -> Response:
     """A question about one exercise ("how do I do it?", "how many do I do?"), said as reply
-    kind ``here`` of the exercise under way when none is named, else as ``named`` of the
-    exercise named, with an offer to do it. Nothing under way and nothing named: how to use
-    the skill; a name two exercises share: which one."""
+    kind ``here`` of the exercise under way when none is named or it is the one named (no
+    offer: "yes" to the routine's question must not leave the routine), else as ``named`` of
+    the exercise named, with an offer to do it. Nothing under way and nothing named:
+    ``unnamed`` (how to use the skill); a name two exercises share: which one."""
     ids = known_exercises(conversation)
     _, spoken = conversation.slot_ids("exercise")
     current = conversation.unfinished
-    if not spoken and current is not None:
-        exercise = conversation.coach.routine(current).items[current.item].exercise
-        return conversation.say(here, exercise=exercise.id)
+    if current is not None:
+        under_way = conversation.coach.routine(current).items[current.item].exercise.id
+        if not spoken or ids == (under_way,):  # named, but it is the one under way: no offer
+            return conversation.say(here, exercise=under_way)
     if not spoken:
-        return conversation.say("help")
+        return conversation.say(unnamed)
     if len(ids) > 1:
         return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
     if not ids:
@@ -195,6 +199,18 @@ class DoseHandler(ConversationHandler):
 
     def reply(self, conversation: Conversation) -> Response:
         return about_an_exercise(conversation, here="dose", named="dose")
+
+
+class SafetyHandler(ConversationHandler):
+    """'Is this one safe for my back?': Foot Coach makes no medical judgement, so it says who
+    can, then the exercise's own safety notes; the question stays where it was."""
+
+    intents = ("SafetyIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        return about_an_exercise(
+            conversation, here="safety", named="safety", unnamed="safety_general"
+        )
 
 
 class YesHandler(ConversationHandler):
@@ -479,6 +495,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         DoExerciseHandler,
         HowToHandler,
         DoseHandler,
+        SafetyHandler,
         YesHandler,
         NoHandler,
         NextHandler,

@@ -113,6 +113,29 @@ def dose(conversation: Conversation, exercise: str) -> Utterance:
     )
 
 
+@reply("safety")
+def safety(conversation: Conversation, exercise: str) -> Utterance:
+    """'Is this one safe?': no judgement (that is for a doctor), the exercise's safety notes,
+    and the routine's own question; of another exercise, an offer to do it."""
+    known = conversation.coach.library.exercises[exercise]
+    words = conversation.coach.words
+    if timing_under_way(conversation, exercise) is not None:
+        question = conversation.next_step()
+        return Utterance(replies.safety(known, question, words), question)
+    return Utterance(
+        replies.safety(known, None, words), words.say("replies.how_to_reprompt", name=known.name)
+    )
+
+
+@reply("safety_general")
+def safety_general(conversation: Conversation) -> Utterance:
+    """'Is this safe for me?' with no exercise under way or named: what the skill can and
+    cannot say, then what to do now."""
+    words = conversation.coach.words
+    question = words.say("replies.what_now")
+    return Utterance(f"{words.say('replies.safety_general')} {question}", question)
+
+
 @reply("which_exercise")
 def which_exercise(conversation: Conversation, ids: dict[str, str]) -> Utterance:
     """A name several exercises share: ask which one, naming each."""
