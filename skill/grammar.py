@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from skill.values import Value
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<open>[(\[])|(?P<close>[)\]])|(?P<bar>\|)|<(?P<macro>\w+)>"
     r"|\{(?P<slot>\w+)\}|(?P<word>[^\s()\[\]|<>{}]+))"
@@ -33,8 +35,8 @@ class GrammarError(ValueError):
     """A template that cannot be read: names the template and what is wrong with it."""
 
 
-@dataclass(frozen=True)
-class _Choice:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Choice(Value):
     """Alternatives (each a sequence of parts); ``optional`` adds the empty alternative."""
 
     alternatives: tuple[tuple[object, ...], ...]

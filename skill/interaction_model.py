@@ -25,6 +25,7 @@ from typing import Any
 
 from skill.grammar import Grammar, GrammarError
 from skill.library import Exercise, Library, Routine, content_dir
+from skill.values import Value
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
 BUILTIN_PREFIX = "AMAZON."
@@ -34,8 +35,8 @@ class ModelError(ValueError):
     """The grammar cannot make a valid model: names the file or the intent and the problem."""
 
 
-@dataclass(frozen=True)
-class IntentGrammar:
+@dataclass(frozen=True, eq=False, repr=False)
+class IntentGrammar(Value):
     """One intent as the grammar writes it: its slots (name -> type) and sample templates."""
 
     name: str
@@ -43,8 +44,8 @@ class IntentGrammar:
     templates: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Politeness:
+@dataclass(frozen=True, eq=False, repr=False)
+class Politeness(Value):
     """Words before or after a request that say nothing of it ("please", "okay so").
 
     Alexa's language understanding looks past them, and so does the console; a sample that is
@@ -67,8 +68,8 @@ class Politeness:
         return False
 
 
-@dataclass(frozen=True)
-class LocaleGrammar:
+@dataclass(frozen=True, eq=False, repr=False)
+class LocaleGrammar(Value):
     """Everything a locale's model is made of, besides the library."""
 
     locale: str

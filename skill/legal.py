@@ -20,6 +20,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from skill.library import content_dir
+from skill.values import Value
 
 #: Page name (its URL path and file stem) -> the Markdown file it is rendered from.
 PAGES = {"privacy": "privacy.md", "terms": "terms.md"}
@@ -60,8 +61,8 @@ class PageError(ValueError):
     """A legal page cannot be rendered; the message names the file."""
 
 
-@dataclass(frozen=True)
-class Page:
+@dataclass(frozen=True, eq=False, repr=False)
+class Page(Value):
     name: str
     title: str
     html: str

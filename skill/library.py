@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zlib import adler32, crc32
 
+from skill.values import Value
+
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
@@ -58,8 +60,8 @@ class ContentError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Frequency:
+@dataclass(frozen=True, eq=False, repr=False)
+class Frequency(Value):
     """How often the article suggests doing it (spoken in how-to, never timed)."""
 
     times_min: int
@@ -67,8 +69,8 @@ class Frequency:
     per: Literal["day", "week"]
 
 
-@dataclass(frozen=True)
-class Timing:
+@dataclass(frozen=True, eq=False, repr=False)
+class Timing(Value):
     """One exercise's dose. Exactly one of hold/work/rep seconds says what a rep is."""
 
     sides: Sides
@@ -100,14 +102,14 @@ class Timing:
         return cls(frequency=frequency, **values)
 
 
-@dataclass(frozen=True)
-class Variation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Variation(Value):
     id: str
     say: str
 
 
-@dataclass(frozen=True)
-class AreaClaim:
+@dataclass(frozen=True, eq=False, repr=False)
+class AreaClaim(Value):
     """An article's word that an exercise helps a body area (the planner's reason to pick it)."""
 
     area: str
@@ -116,8 +118,8 @@ class AreaClaim:
     quote: str
 
 
-@dataclass(frozen=True)
-class LevelDose:
+@dataclass(frozen=True, eq=False, repr=False)
+class LevelDose(Value):
     """How an exercise changes at a level: dose fields, and the supported version to say."""
 
     timing: Mapping[str, float] = field(default_factory=dict, compare=False)
@@ -125,8 +127,8 @@ class LevelDose:
     reading: str = ""
 
 
-@dataclass(frozen=True)
-class Exercise:
+@dataclass(frozen=True, eq=False, repr=False)
+class Exercise(Value):
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -160,8 +162,8 @@ class Exercise:
         return bool(set(self.equipment) - HOUSEHOLD)
 
 
-@dataclass(frozen=True)
-class RoutineItem:
+@dataclass(frozen=True, eq=False, repr=False)
+class RoutineItem(Value):
     """One exercise in a routine, with the dose this routine (or its article) gives it."""
 
     exercise: Exercise
@@ -170,16 +172,16 @@ class RoutineItem:
     reading: str | None = None
 
 
-@dataclass(frozen=True)
-class RoutineFrequency:
+@dataclass(frozen=True, eq=False, repr=False)
+class RoutineFrequency(Value):
     """How often the article says to do the routine, or only some of its exercises."""
 
     frequency: Frequency
     exercises: tuple[str, ...] = ()  # empty: the whole routine
 
 
-@dataclass(frozen=True)
-class Routine:
+@dataclass(frozen=True, eq=False, repr=False)
+class Routine(Value):
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -192,8 +194,8 @@ class Routine:
     frequency: tuple[RoutineFrequency, ...] = ()
 
 
-@dataclass(frozen=True)
-class Equipment:
+@dataclass(frozen=True, eq=False, repr=False)
+class Equipment(Value):
     """Something a person may have or lack; which exercises and positions need it."""
 
     id: str
@@ -202,16 +204,16 @@ class Equipment:
     assumed: bool = True
 
 
-@dataclass(frozen=True)
-class Posture:
+@dataclass(frozen=True, eq=False, repr=False)
+class Posture(Value):
     """Standing, seated or on the floor: plans keep each together, in this order."""
 
     id: str
     starting_positions: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PlanCatalogue:
+@dataclass(frozen=True, eq=False, repr=False)
+class PlanCatalogue(Value):
     """content/planning.json: what the planner knows beyond the exercises."""
 
     equipment: tuple[Equipment, ...] = ()
@@ -237,8 +239,8 @@ class PlanCatalogue:
         )
 
 
-@dataclass(frozen=True)
-class Library:
+@dataclass(frozen=True, eq=False, repr=False)
+class Library(Value):
     """Every exercise and routine, looked up by id (the entity-resolution id Alexa sends)."""
 
     exercises: Mapping[str, Exercise]

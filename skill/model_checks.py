@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.grammar import phrase_key, spoken_words
+from skill.values import Value
 
 MAX_SAMPLE_CHARACTERS = 100
 MAX_SAMPLES_PER_INTENT = 1200
@@ -114,8 +115,8 @@ def _sample_problems(sample: str, slots: dict[str, str]) -> list[str]:
 # -- samples two intents share ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Conflict:
+@dataclass(frozen=True, eq=False, repr=False)
+class Conflict(Value):
     """Words that are a sample of more than one intent."""
 
     utterance: str

@@ -14,10 +14,11 @@ from functools import cache
 from pathlib import Path
 
 from skill.library import ContentError, content_dir
+from skill.values import Value
 
 
-@dataclass(frozen=True)
-class Moves:
+@dataclass(frozen=True, eq=False, repr=False)
+class Moves(Value):
     """Starting position -> place (up, chair, floor), and extra seconds per change of place."""
 
     places: Mapping[str, str]

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from skill.values import Value
+
 #: Which days a reminder recurs on: the DAYS slot's ids, and the iCalendar days of each.
 DAYS: dict[str, tuple[str, ...]] = {
     "every_day": ("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
@@ -25,8 +27,8 @@ _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 _TOKEN = re.compile(r"reminder ([01]\d|2[0-3]):([0-5]\d) (every_day|weekdays|weekends)")
 
 
-@dataclass(frozen=True)
-class Schedule:
+@dataclass(frozen=True, eq=False, repr=False)
+class Schedule(Value):
     at: time
     days: str = "every_day"
 

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from skill.values import Value
+
 DEFAULT_LOCALE = "en-US"
 
 
@@ -26,8 +28,8 @@ class WordsError(ValueError):
     """A broken words file: names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Words:
+@dataclass(frozen=True, eq=False, repr=False)
+class Words(Value):
     """The phrases of one locale: ``words.say("replies.welcome", name=...)``."""
 
     locale: str

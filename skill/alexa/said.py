@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from skill.engine.navigation import Coach, Position, Step
+from skill.values import Value
 
 if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
@@ -58,8 +59,8 @@ class Utterance(NamedTuple):
     reprompt: str | None = None
 
 
-@dataclass(frozen=True)
-class Said:
+@dataclass(frozen=True, eq=False, repr=False)
+class Said(Value):
     """A reply kind and its arguments: what to say, without the words."""
 
     kind: str

@@ -54,6 +54,7 @@ from skill.engine.navigation import Coach, Step
 from skill.engine.ssml import breaks, escape_text, to_ssml
 from skill.engine.turn import Stretch, Turn, raw_stretches, stretches
 from skill.library import Exercise, Routine, content_dir
+from skill.values import Value
 from skill.words import Words
 
 #: The APL interface a device with a screen reports in context.System.device.supportedInterfaces.
@@ -79,8 +80,8 @@ def document(name: str) -> dict[str, Any]:
     return json.loads((content_dir() / "screens" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
-class Piece:
+@dataclass(frozen=True, eq=False, repr=False)
+class Piece(Value):
     """Speech between two silences: its SSML, its words, and the silence after it."""
 
     ssml: str
@@ -127,8 +128,8 @@ def paced_pieces(ssml: str, turn: Turn) -> tuple[list[Piece], list[Stretch] | No
     return merged, stretches(turn)
 
 
-@dataclass(frozen=True)
-class Where:
+@dataclass(frozen=True, eq=False, repr=False)
+class Where(Value):
     """The screen's labels for a place in the routine: which foot, which rep."""
 
     side: str

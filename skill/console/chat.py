@@ -26,14 +26,15 @@ from skill.console.envelopes import (
 from skill.console.responses import Reply, read_response
 from skill.console.transport import Endpoint
 from skill.console.understanding import InteractionModel, Understanding
+from skill.values import Value
 
 
 class NotInSession(Exception):
     """Words that name no skill, said when no session is open: Alexa would not send them."""
 
 
-@dataclass(frozen=True)
-class Exchange:
+@dataclass(frozen=True, eq=False, repr=False)
+class Exchange(Value):
     """One request sent to the skill and the reply a device would play.
 
     ``understood`` is what the utterance meant; None for a session-ended request.

@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from skill.console.understanding import SlotValue, Understanding
+from skill.values import Value
 
 API_ENDPOINT = "https://api.amazonalexa.com"
 
 
-@dataclass(frozen=True)
-class Device:
+@dataclass(frozen=True, eq=False, repr=False)
+class Device(Value):
     """Who is talking to which skill, and in which language: the same on every turn."""
 
     user_id: str

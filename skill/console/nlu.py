@@ -22,14 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from skill.console.understanding import InteractionModel
+from skill.values import Value
 
 
 class CorpusError(ValueError):
     """A corpus line that cannot be read: names the line."""
 
 
-@dataclass(frozen=True)
-class Expected:
+@dataclass(frozen=True, eq=False, repr=False)
+class Expected(Value):
     """What an utterance should be understood as: an intent and its slot ids or values."""
 
     intent: str
@@ -39,8 +40,8 @@ class Expected:
         return " ".join([self.intent, *(f"{name}={value}" for name, value in self.slots)])
 
 
-@dataclass(frozen=True)
-class Case:
+@dataclass(frozen=True, eq=False, repr=False)
+class Case(Value):
     """One utterance of the corpus, where it is, and what it should do."""
 
     utterance: str
@@ -48,8 +49,8 @@ class Case:
     line: int
 
 
-@dataclass(frozen=True)
-class Result:
+@dataclass(frozen=True, eq=False, repr=False)
+class Result(Value):
     case: Case
     got: Expected
 

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skill.console.speech import Sound, Spoken, SsmlError, sounds
+from skill.values import Value
 
 
 class InvalidResponse(ValueError):
     """A response a device would reject."""
 
 
-@dataclass(frozen=True)
-class Reply:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reply(Value):
     """One response, read: speech and reprompt as played, and the session's fate."""
 
     speech: tuple[Sound, ...] = ()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from skill.engine.ssml import MAX_BREAK_MS, MAX_SSML_CHARS
+from skill.values import Value
 
 #: Alexa gives no durations for break strengths; these are what its voice sounds like.
 STRENGTH_SECONDS = {
@@ -34,8 +35,8 @@ class SsmlError(ValueError):
     """SSML that Alexa would not play."""
 
 
-@dataclass(frozen=True)
-class Spoken:
+@dataclass(frozen=True, eq=False, repr=False)
+class Spoken(Value):
     """Words said aloud, whitespace tidied, at ``rate`` times the voice's usual speed (a
     ``<prosody rate>`` around them: the person's 'speak more slowly')."""
 
@@ -61,8 +62,8 @@ def _rate(element: ElementTree.Element, outer: float) -> float:
     return float(match.group(1)) / 100
 
 
-@dataclass(frozen=True)
-class Silence:
+@dataclass(frozen=True, eq=False, repr=False)
+class Silence(Value):
     """A pause in the speech, however many breaks made it."""
 
     seconds: float

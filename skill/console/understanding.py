@@ -52,6 +52,7 @@ from skill.console.fillers import (
 )
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
+from skill.values import Value
 
 FALLBACK = "AMAZON.FallbackIntent"
 #: The intent a negation before it never cancels: a safety stop is never missed.
@@ -129,8 +130,8 @@ class Resolved(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
-class SlotValue:
+@dataclass(frozen=True, eq=False, repr=False)
+class SlotValue(Value):
     """One slot as Alexa fills it.
 
     ``spoken`` is None when the person said nothing for the slot. For a custom slot type,
@@ -164,8 +165,8 @@ class SlotValue:
         return self.resolved[0].id if self.resolved else None
 
 
-@dataclass(frozen=True)
-class Understanding:
+@dataclass(frozen=True, eq=False, repr=False)
+class Understanding(Value):
     """What Alexa makes of one utterance.
 
     ``intent`` is None for a launch ("open foot coach"). ``invoked`` says the skill was named,
@@ -184,8 +185,8 @@ class Understanding:
         return next((s for s in self.slots if s.name == name), None)
 
 
-@dataclass(frozen=True)
-class _Template:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Template(Value):
     """A sample with slots, compiled: its words around the slots and where the slots go."""
 
     intent: str

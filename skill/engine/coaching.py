@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from skill.engine.dose import RepSlot, rest_seconds
 from skill.engine.turn import Pause, Segment, Speech, say
 from skill.library import Exercise, RoutineItem, Timing
+from skill.values import Value
 from skill.words import Words, load_words
 
 #: Reps in a run said in full before the count gets shorter ("3... relax. 4...").
@@ -26,8 +27,8 @@ FULL_REPS = 2
 CUE_GAP_SECONDS = 10
 
 
-@dataclass(frozen=True)
-class PartContext:
+@dataclass(frozen=True, eq=False, repr=False)
+class PartContext(Value):
     """Where a part sits: in the routine, in its exercise, and what follows it."""
 
     item: RoutineItem

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from skill.library import Timing
+from skill.values import Value
 
 
 class Boundary(IntEnum):
@@ -23,8 +24,8 @@ class Boundary(IntEnum):
     OUTER = 4  # the outer of the side/set loops
 
 
-@dataclass(frozen=True)
-class RepSlot:
+@dataclass(frozen=True, eq=False, repr=False)
+class RepSlot(Value):
     """One rep: which set, which side (None when not one-sided) and which variation."""
 
     set_number: int

@@ -18,6 +18,7 @@ from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Speech, Turn, piece_under_way, say, speech_seconds, stretches
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
 from skill.moves import Moves, load_moves
+from skill.values import Value
 from skill.words import Words, load_words, words_for
 
 #: Silences whose end is said ("And relax.", "And stop.") at the start of the next piece.
@@ -26,8 +27,8 @@ ENDED_BY_RELEASE = ("hold", "work")
 MAX_PIECES = 1000
 
 
-@dataclass(frozen=True)
-class Position:
+@dataclass(frozen=True, eq=False, repr=False)
+class Position(Value):
     """Where a person is: the part of the exercise they were last coached through."""
 
     routine_id: str

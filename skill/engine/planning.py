@@ -23,6 +23,7 @@ from skill.library import (
     Exercise,
     Library,
 )
+from skill.values import Value
 
 #: The longest plan anyone can ask for; more than every exercise takes anyway.
 MAX_MINUTES = 180
@@ -33,8 +34,8 @@ MAX_POSITION_BYTES = 260
 SCOPE_SCORE = {"exercise": 2, "article": 1}
 
 
-@dataclass(frozen=True)
-class PlanRequest:
+@dataclass(frozen=True, eq=False, repr=False)
+class PlanRequest(Value):
     """What the person asked for and what is remembered about them (never health data)."""
 
     minutes: float | None = None
@@ -45,8 +46,8 @@ class PlanRequest:
     exercise_levels: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, eq=False, repr=False)
+class Plan(Value):
     """A routine made for a request. ``fits`` is False when nothing fits the minutes and
     this is the shortest routine that can be made instead."""
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from skill.values import Value
+
 #: Speaking rate used to estimate how long speech takes. Alexa's default voice speaks at
 #: roughly 150-160 words a minute; estimating slower keeps turns safely under the limit.
 WORDS_PER_MINUTE = 140
@@ -26,8 +28,8 @@ PauseKind = Literal["hold", "work", "tempo", "rest", "setup"]
 SpeechRole = Literal["say", "count", "cue", "mark"]
 
 
-@dataclass(frozen=True)
-class Speech:
+@dataclass(frozen=True, eq=False, repr=False)
+class Speech(Value):
     """Words spoken aloud. ``role``: instructions (say), rep counts, mid-hold cues, and marks
     (releases, rests, sides and sets) that repeat by nature, so checks can tell them apart."""
 
@@ -35,8 +37,8 @@ class Speech:
     role: SpeechRole = "say"
 
 
-@dataclass(frozen=True)
-class Pause:
+@dataclass(frozen=True, eq=False, repr=False)
+class Pause(Value):
     """A silence the person spends holding, working, resting or getting into position."""
 
     seconds: float
@@ -46,8 +48,8 @@ class Pause:
 Segment = Speech | Pause
 
 
-@dataclass(frozen=True)
-class Turn:
+@dataclass(frozen=True, eq=False, repr=False)
+class Turn(Value):
     """One response: segments to speak, and the short prompt to say if nobody answers."""
 
     segments: tuple[Segment, ...]
@@ -81,8 +83,8 @@ def say(*texts: str) -> tuple[Speech, ...]:
     return tuple(Speech(t) for t in texts if t)
 
 
-@dataclass(frozen=True)
-class Stretch:
+@dataclass(frozen=True, eq=False, repr=False)
+class Stretch(Value):
     """What is said between two silences, and the (merged) silence after it.
 
     A turn is cut at every silence except the beats between counted reps ("1. [2 s] 2."):

@@ -44,12 +44,13 @@ from skill.console.understanding import (
 )
 from skill.packaging.icons import ICON_SIZES
 from skill.packaging.skill_package import LAMBDA_ARN, MANIFEST_NAME, MODELS_SUBDIR
+from skill.values import Value
 
 AMAZON_DOCS = "https://developer.amazon.com/en-US/docs/alexa"
 
 
-@dataclass(frozen=True)
-class Failure:
+@dataclass(frozen=True, eq=False, repr=False)
+class Failure(Value):
     """One certification rule broken: which rule, where (locale, intent, file), and how."""
 
     rule: str
@@ -63,8 +64,8 @@ class Failure:
 # -- reading a package ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Package:
+@dataclass(frozen=True, eq=False, repr=False)
+class Package(Value):
     """A built skill package: its manifest and one interaction model per locale."""
 
     root: Path

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from skill.interaction_model import MODELS_DIR
 from skill.packaging.icons import ICON_FILES, icon_uri
+from skill.values import Value
 
 PROJECT_DIR = MODELS_DIR.parent
 SKILL_PACKAGE_DIR = PROJECT_DIR / "deploy" / "skill-package"
@@ -81,8 +82,8 @@ def copy_interaction_models(
     return written
 
 
-@dataclass(frozen=True)
-class Deployment:
+@dataclass(frozen=True, eq=False, repr=False)
+class Deployment(Value):
     """What differs between deployments: where the policies live and where the skill runs."""
 
     base_url: str

@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 
 from cryptography import x509
 
+from skill.values import Value
 from skill.web.verification.errors import VerificationError
 
 #: Even a still-valid chain is re-downloaded after this long, so a revoked/rotated certificate
@@ -24,8 +25,8 @@ from skill.web.verification.errors import VerificationError
 DEFAULT_CACHE_MAX_AGE = timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class _CacheEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class _CacheEntry(Value):
     leaf: x509.Certificate
     #: ``leaf.not_valid_before_utc``, read once: the certificate makes a new datetime per read
     not_before: datetime

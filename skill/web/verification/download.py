@@ -29,6 +29,7 @@ from ask_sdk_webservice_support.verifier_constants import (
     CERT_CHAIN_URL_PORT,
 )
 
+from skill.values import Value
 from skill.web.verification.chain_url import CERT_CHAIN_ORIGIN, check_cert_chain_url
 
 #: The whole download, well inside Alexa's 8 s: connect, TLS, headers and body together.
@@ -50,8 +51,8 @@ def _amazon_tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-@dataclass(frozen=True)
-class ChainDownloader:
+@dataclass(frozen=True, eq=False, repr=False)
+class ChainDownloader(Value):
     """``downloader(url) -> PEM bytes`` for canonical chain URLs (see ``check_cert_chain_url``).
 
     ``connect`` is where the connection goes; by default HTTPS to s3.amazonaws.com:443 with
