@@ -644,3 +644,48 @@ def test_what_to_hold_on_to_mid_routine_answers_from_the_how_to(echo, asked):
     exercise = LIBRARY.routines["quick"].items[0].exercise
     reply = echo.hear(asked)
     assert reply.text.startswith(exercise.name.capitalize()), reply.text
+
+
+# -- this exercise again -------------------------------------------------------------------
+
+
+def _into_a_later_part(echo) -> dict:
+    """Start a routine whose first exercise has a part per side, and go on to the second."""
+    routine, _, _ = split_by_side()
+    echo.hear(f"start the {LIBRARY.routines[routine].name}")
+    echo.hear("next")
+    position = dict(echo.attributes["position"])
+    assert (position["item"], position["part"]) == (0, 1), position
+    return position
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "start this exercise again",
+        "start again from the beginning of this exercise",
+        "can we go back to the start of this one",
+    ],
+)
+def test_this_exercise_again_goes_to_its_first_part_not_the_routines(echo, said):
+    later = _into_a_later_part(echo)
+    reply = echo.hear(said)
+    position = echo.attributes["position"]
+    assert (position["item"], position["part"]) == (later["item"], 0), reply.text
+    assert reply.pauses_ms, reply.text
+    assert echo.hear("repeat").text == reply.text  # rebuilt from the move it recorded
+
+
+def test_start_over_still_starts_the_whole_routine(echo):
+    _into_a_later_part(echo)
+    echo.hear("next")  # on to the next exercise
+    assert echo.attributes["position"]["item"] == 1
+    echo.hear("start over")
+    assert (echo.attributes["position"]["item"], echo.attributes["position"]["part"]) == (0, 0)
+
+
+def test_this_exercise_again_outside_a_routine_says_so(echo):
+    echo.hear("open foot coach")
+    reply = echo.hear("start this exercise again")
+    assert reply.text.startswith("You're not in a routine"), reply.text
+    assert "position" not in echo.attributes

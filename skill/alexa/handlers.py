@@ -259,11 +259,13 @@ class NextHandler(ConversationHandler):
 
 
 class MoveHandler(ConversationHandler):
-    """Previous, start over, skip, pause, resume: an engine move on the current position."""
+    """Previous, start over, start this exercise again, skip, pause, resume: an engine move on
+    the current position."""
 
     moves: ClassVar[dict[str, str]] = {  # intent -> a move in said.MOVES
         "AMAZON.PreviousIntent": "previous",
         "AMAZON.StartOverIntent": "start_over",
+        "RestartExerciseIntent": "restart_exercise",
         "SkipIntent": "skip",
         "AMAZON.PauseIntent": "pause",
         "AMAZON.ResumeIntent": "resume",

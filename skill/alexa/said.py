@@ -165,6 +165,7 @@ MOVES: dict[str, Move] = {
     "repeat": Coach.repeat,
     "skip": Coach.skip,
     "start_over": Coach.start_over,
+    "restart_exercise": Coach.restart_exercise,
     "pause": Coach.pause,
     "resume": Coach.resume,
 }

@@ -353,6 +353,13 @@ class Coach:
     def start_over(self, position: Position) -> Step:
         return self.start(position.routine_id, position.coached)
 
+    def restart_exercise(self, position: Position) -> Step:
+        """The exercise under way again from its first part ("start this one again"), not
+        the whole routine."""
+        if position.finished:
+            return self._finished_turn(position)
+        return self._part_turn(replace(position, part=0))
+
     def pause(self, position: Position) -> Step:
         """Hold the place; whether the part was heard through (``ends_at``) is kept for resume,
         and so is ``position.pieces_left``: where in the part it stopped, if that is known."""
