@@ -118,10 +118,11 @@ def safety(exercise: Exercise, question: str | None, words: Words | None = None)
     therapist can), so it says so, then the exercise's own safety notes, then ``question``;
     without one, an offer to do it."""
     w = _w(words)
+    said = {"who": w.say("replies.safety_who"), "name": exercise.name}
     notes = " ".join(exercise.safety)
     if question is None:
-        return w.say("replies.safety_offer", name=exercise.name, notes=notes)
-    return w.say("replies.safety", name=exercise.name, notes=notes, question=question)
+        return w.say("replies.safety_offer", notes=notes, **said)
+    return w.say("replies.safety", notes=notes, question=question, **said)
 
 
 def which_exercise(names: Sequence[str], words: Words | None = None) -> str:

@@ -689,3 +689,4 @@ def test_this_exercise_again_outside_a_routine_says_so(echo):
     reply = echo.hear("start this exercise again")
     assert reply.text.startswith("You're not in a routine"), reply.text
     assert "position" not in echo.attributes
+

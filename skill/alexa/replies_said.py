@@ -16,6 +16,8 @@ from skill.alexa.said import NOT_UNDERSTOOD, Utterance, reply
 from skill.words import load_words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from skill.alexa.conversation import Conversation
     from skill.library import Timing
 
@@ -98,18 +100,30 @@ def how_to_here(conversation: Conversation, exercise: str) -> Utterance:
     )
 
 
+def of_an_exercise(
+    conversation: Conversation, exercise: str, text: Callable[..., str]
+) -> Utterance:
+    """A reply about one exercise, ``text(exercise, question, timing)``: of the exercise under
+    way, at the routine's dose and with the routine's own question; of another, with
+    ``question`` None (an offer to do it) and the how-to's reprompt."""
+    known = conversation.coach.library.exercises[exercise]
+    timing = timing_under_way(conversation, exercise)
+    if timing is not None:
+        question = conversation.next_step()
+        return Utterance(text(known, question, timing), question)
+    reprompt = conversation.coach.words.say("replies.how_to_reprompt", name=known.name)
+    return Utterance(text(known, None, None), reprompt)
+
+
 @reply("dose")
 def dose(conversation: Conversation, exercise: str) -> Utterance:
     """'How many do I do?': the dose of the exercise under way (at the routine's level) and
     the routine's own question; of another exercise, its own dose and an offer to do it."""
-    known = conversation.coach.library.exercises[exercise]
     words = conversation.coach.words
-    timing = timing_under_way(conversation, exercise)
-    if timing is not None:
-        question = conversation.next_step()
-        return Utterance(replies.dose(known, question, words, timing), question)
-    return Utterance(
-        replies.dose(known, None, words), words.say("replies.how_to_reprompt", name=known.name)
+    return of_an_exercise(
+        conversation,
+        exercise,
+        lambda known, question, timing: replies.dose(known, question, words, timing),
     )
 
 
@@ -117,13 +131,9 @@ def dose(conversation: Conversation, exercise: str) -> Utterance:
 def safety(conversation: Conversation, exercise: str) -> Utterance:
     """'Is this one safe?': no judgement (that is for a doctor), the exercise's safety notes,
     and the routine's own question; of another exercise, an offer to do it."""
-    known = conversation.coach.library.exercises[exercise]
     words = conversation.coach.words
-    if timing_under_way(conversation, exercise) is not None:
-        question = conversation.next_step()
-        return Utterance(replies.safety(known, question, words), question)
-    return Utterance(
-        replies.safety(known, None, words), words.say("replies.how_to_reprompt", name=known.name)
+    return of_an_exercise(
+        conversation, exercise, lambda known, question, _: replies.safety(known, question, words)
     )
 
 
