@@ -198,14 +198,17 @@ def how_long(
     offered: str | None = None,
 ) -> str:
     """How long is left of the routine under way; else of the one just offered (``offered``,
-    a routine id: "how long does that take?" to "Here's a routine ... Ready?"); else of the
-    default routine."""
+    a routine id: "how long does that take?" to "Here's a routine ... Ready?"); else, of a
+    routine just finished, that nothing is; else of the default routine."""
     w = _w(words)
     if (position is None or position.finished) and offered is not None:
         return w.say(
             "replies.how_long_offer", minutes=coach.duration(coach.total_seconds(offered))
         )
-    if position is None or position.finished:
+    if position is not None and position.finished:  # nothing is left of the one just done
+        finished = w.say("navigation.finished_routine", routine=coach.routine(position).name)
+        return f"{finished} {w.say('replies.what_now')}"
+    if position is None:
         routine = library.default_routine
         return w.say(
             "replies.how_long_routine",

@@ -690,3 +690,15 @@ def test_this_exercise_again_outside_a_routine_says_so(echo):
     assert reply.text.startswith("You're not in a routine"), reply.text
     assert "position" not in echo.attributes
 
+
+def test_how_long_after_the_routine_has_finished_says_nothing_is_left(echo):
+    echo.hear("start the quick routine")
+    for _ in range(40):
+        if echo.attributes["position"]["finished"]:
+            break
+        echo.hear("skip")
+    assert echo.attributes["position"]["finished"]
+    reply = echo.hear("how long have I got left")
+    name = LIBRARY.routines["quick"].name
+    assert reply.text.startswith(WORDS.say("navigation.finished_routine", routine=name)), reply.text
+    assert LIBRARY.default_routine.name not in reply.text or name == LIBRARY.default_routine.name
