@@ -191,7 +191,14 @@ def test_stop_words_end_mid_routine(echo, said):
 
 
 @pytest.mark.parametrize(
-    "said", ["I feel a bit wobbly", "I'm feeling unsteady", "I feel off balance", "I nearly fell"]
+    "said",
+    [
+        "I feel a bit wobbly",
+        "I'm feeling unsteady",
+        "I feel off balance",
+        "I nearly fell",
+        "I'm wobbling a bit",
+    ],
 )
 def test_feeling_unsteady_mid_routine_is_safety_first_not_a_plan(echo, said):
     """Feeling wobbly *now*, standing on one leg, is a reason to stop and hold on, not a
@@ -665,6 +672,7 @@ def _into_a_later_part(echo) -> dict:
         "start this exercise again",
         "start again from the beginning of this exercise",
         "can we go back to the start of this one",
+        "could you go back to the beginning of this one",
     ],
 )
 def test_this_exercise_again_goes_to_its_first_part_not_the_routines(echo, said):
@@ -702,3 +710,13 @@ def test_how_long_after_the_routine_has_finished_says_nothing_is_left(echo):
     name = LIBRARY.routines["quick"].name
     assert reply.text.startswith(WORDS.say("navigation.finished_routine", routine=name)), reply.text
     assert LIBRARY.default_routine.name not in reply.text or name == LIBRARY.default_routine.name
+
+
+def test_steady_again_after_wobbling_carries_on_and_offers_no_balance_plan(echo):
+    echo.hear("start the quick routine")
+    echo.hear("I'm wobbling a bit")
+    reply = echo.hear("okay I'm steady again")
+    assert reply.pauses_ms, reply.text
+    assert "offer" not in echo.attributes
+    assert echo.attributes["position"]["routine_id"] == "quick"
+    assert echo.attributes["position"]["paused"] is False
