@@ -6,23 +6,39 @@ crashing a turn. Settings are what a person told the skill about themselves that
 health data: equipment they have or lack, their level, and how they like it to talk.
 ``merge`` is what storage runs inside its write transaction, so two turns saving at once
 (two devices on one account) never lose a completed routine.
+
+The record stays small for good: every turn reads it and every saving turn writes it whole,
+so a history kept one completion at a time made a daily user's turns slower and their writes
+larger year on year (at 1,000 completions about 1.1 ms and a 96 KB write a turn). Recent
+completions are kept one by one, with the ids the merge needs; older ones are folded into
+``Earlier``, which keeps what the skill says about them: how many, and the streak.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from skill.people import by_person
+from skill.values import Value
 
-SCHEMA_VERSION = 3
-#: Enough history for streaks and counts while keeping a stored item small.
-MAX_COMPLETIONS = 1000
-MAX_SESSION_DATES = 400
+SCHEMA_VERSION = 4
+#: Completions kept one by one: all of the last RECENT_DAYS days (the newest one's included),
+#: and never fewer than RECENT_COMPLETIONS. Two turns that save at once finish their routines
+#: moments apart, so what one folds away is never what the other has just added (``merge``).
+RECENT_COMPLETIONS = 30
+RECENT_DAYS = 7
+#: Past this many (eight routines a day for a week: a forged record, or a load test), even this
+#: week's oldest are folded.
+MAX_COMPLETIONS = 60
+#: Days the skill was opened on, kept for a season; nothing the skill says looks further back.
+MAX_SESSION_DATES = 100
 #: More exercise ids than the library will hold for a long while; bounds a forged record.
 MAX_TAUGHT = 200
 #: Settings hold content ids only; a record edited by hand cannot grow them without bound.
@@ -39,6 +55,95 @@ class Completion:
 
     def to_json(self) -> dict[str, str]:
         return {"id": self.id, "routine_id": self.routine_id, "day": self.day}
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Order of completions: by day, then id (unique, and a later one sorts later)."""
+        return (self.day, self.id)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Earlier(Value):
+    """Completions folded out of the list: how many, and the days-in-a-row the streak needs.
+
+    ``day`` and ``id`` are the newest folded completion's: everything up to it, in ``key``
+    order, is folded, so a merge can tell a folded completion from a new one without keeping
+    its id. ``run`` is how many days in a row, ending on ``day``, had a completion.
+    """
+
+    count: int = 0
+    day: str = ""
+    id: str = ""
+    run: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.day, self.id)
+
+    def fold(self, completion: Completion) -> Earlier:
+        """This with ``completion`` folded in (the newest so far: called in ``key`` order)."""
+        if completion.day == self.day:
+            run = self.run
+        elif self.day and completion.day == _day_after(self.day):
+            run = self.run + 1
+        else:
+            run = 1
+        return Earlier(self.count + 1, completion.day, completion.id, run)
+
+    def run_dates(self) -> tuple[date, date] | None:
+        """First and last day of the run of days ending on ``day``, if any was folded."""
+        if not self.count:
+            return None
+        last = date.fromisoformat(self.day)
+        return date.fromordinal(max(1, last.toordinal() - self.run + 1)), last
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "day": self.day, "id": self.id, "run": self.run}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Earlier:
+        """Anything but a consistent summary reads as nothing folded (never fatal)."""
+        if not isinstance(data, dict):
+            return cls()
+        count, day, id_, run = (data.get(k) for k in ("count", "day", "id", "run"))
+        if (
+            type(count) is int
+            and type(run) is int
+            and 1 <= run <= count
+            and isinstance(id_, str)
+            and _is_day(day)
+        ):
+            return cls(count, day, id_, run)
+        return cls()
+
+
+def _day_after(day: str) -> str:
+    try:
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    except (ValueError, OverflowError):  # the calendar's last day: nothing follows it
+        return ""
+
+
+def _folded(completions: list[Completion], earlier: Earlier) -> tuple[list[Completion], Earlier]:
+    """The completions kept one by one and the rest folded into ``earlier``.
+
+    Kept: all of the last RECENT_DAYS days, at least RECENT_COMPLETIONS, at most
+    MAX_COMPLETIONS.
+    """
+    if len(completions) <= RECENT_COMPLETIONS:
+        return completions, earlier  # nearly everyone, every turn: nothing to sort or fold
+    days = [c.day for c in completions]
+    newest = date.fromisoformat(max(days))
+    horizon = date.fromordinal(max(1, newest.toordinal() - RECENT_DAYS)).isoformat()
+    if len(completions) <= MAX_COMPLETIONS and min(days) > horizon:
+        return completions, earlier  # a busy week: all of it kept
+    ordered = sorted(completions, key=lambda c: c.key)
+    foldable, too_many = len(ordered) - RECENT_COMPLETIONS, len(ordered) - MAX_COMPLETIONS
+    cut = 0
+    while cut < foldable and (ordered[cut].day <= horizon or cut < too_many):
+        earlier = earlier.fold(ordered[cut])
+        cut += 1
+    return ordered[cut:], earlier
 
 
 def _ids(value: Any) -> list[str]:
@@ -138,19 +243,30 @@ class Progress:
     #: Exercises this person has heard taught in full, on any device: from then on the
     #: coach gives the one-line cue instead of the whole "Here's how".
     taught: list[str] = field(default_factory=list)
+    #: Completions older than those in ``completions``, folded into a count and a run of days.
+    earlier: Earlier = field(default_factory=Earlier)
+
+    @property
+    def completed(self) -> int:
+        """Routines finished, ever (kept one by one or folded)."""
+        return self.earlier.count + len(self.completions)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        completions, earlier = _folded(self.completions, self.earlier)
+        record = {
             "schema_version": SCHEMA_VERSION,
             "disclaimer_heard": self.disclaimer_heard,
             "position": self.position,
             "last_routine": self.last_routine,
-            "completions": [c.to_json() for c in self.completions[-MAX_COMPLETIONS:]],
+            "completions": [c.to_json() for c in completions],
             "session_days": sorted(set(self.session_days))[-MAX_SESSION_DATES:],
             "settings": self.settings.to_json(),
             "hands_free": self.hands_free,
             "taught": list(dict.fromkeys(self.taught))[:MAX_TAUGHT],
         }
+        if earlier.count:  # absent for most people: nothing folded yet
+            record["earlier"] = earlier.to_json()
+        return record
 
     @classmethod
     def from_json(cls, data: Any) -> Progress:
@@ -163,7 +279,9 @@ class Progress:
             for c in data.get("completions", [])
             if isinstance(c, dict) and {"id", "routine_id", "day"} <= c.keys() and _is_day(c["day"])
         ]
-        days = [d for d in data.get("session_days", []) if _is_day(d)]
+        earlier = Earlier.from_json(data.get("earlier"))
+        completions, earlier = _folded(completions, earlier)
+        days = [d for d in data.get("session_days", []) if _is_day(d)][-MAX_SESSION_DATES:]
         position = data.get("position")
         last = data.get("last_routine")
         taught = data.get("taught")
@@ -175,6 +293,7 @@ class Progress:
             position=dict(position) if isinstance(position, dict) else None,
             last_routine=last if isinstance(last, str) else None,
             completions=completions,
+            earlier=earlier,
             session_days=days,
             settings=Settings.from_json(data.get("settings")),
             hands_free=data.get("hands_free") is not False,
@@ -188,18 +307,26 @@ class Progress:
         self.session_days = sorted({*self.session_days, today.isoformat()})
 
     def record_completion(self, routine_id: str, today: date) -> Completion:
-        completion = Completion(os.urandom(16).hex(), routine_id, today.isoformat())
-        self.completions.append(completion)
+        completion = Completion(_new_id(), routine_id, today.isoformat())
+        earlier = self.earlier
+        if earlier.count and completion.key <= earlier.key:  # dated before what was folded
+            self.earlier = Earlier(earlier.count + 1, earlier.day, earlier.id, earlier.run)
+        else:
+            self.completions.append(completion)
+            self.completions, self.earlier = _folded(self.completions, earlier)
         self.record_session(today)
         return completion
 
     def finished_on(self, day: date) -> bool:
         """Whether a routine was finished on ``day`` (so the streak includes it)."""
-        return any(c.day == day.isoformat() for c in self.completions)
+        return day in self._days_finished()
+
+    def _days_finished(self) -> _DaysFinished:
+        return _DaysFinished({date.fromisoformat(c.day) for c in self.completions}, self.earlier)
 
     def streak_days(self, today: date) -> int:
         """Days in a row, ending today or yesterday, on which a routine was finished."""
-        days = {date.fromisoformat(c.day) for c in self.completions}
+        days = self._days_finished()
         day = today if today in days or today == date.min else today - timedelta(days=1)
         streak = 0
         while day in days:
@@ -210,10 +337,37 @@ class Progress:
         return streak
 
 
+def _new_id() -> str:
+    """A completion's id: unique (random), and made later sorts later.
+
+    A merge counts a completion at or before the folded ones' newest as folded. Folding a
+    day's oldest (past MAX_COMPLETIONS) could otherwise take in, by a random id's chance,
+    the completion another device made a moment ago.
+    """
+    return f"{time.time_ns():016x}{os.urandom(8).hex()}"
+
+
+class _DaysFinished:
+    """``day in days``: a day of a completion kept, or within the run of days folded."""
+
+    def __init__(self, days: set[date], earlier: Earlier) -> None:
+        self.days, self.run = days, earlier.run_dates()
+
+    def __contains__(self, day: date) -> bool:
+        return day in self.days or (self.run is not None and self.run[0] <= day <= self.run[1])
+
+
 def _is_day(value: Any) -> bool:
+    """Whether ``value`` (any JSON) is an ISO date."""
+    return type(value) is str and _is_day_text(value)
+
+
+@lru_cache(maxsize=1024)
+def _is_day_text(value: str) -> bool:
+    """Remembered: a record holds the same few days many times, and every turn reads it."""
     try:
         date.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return False
     return True
 
@@ -225,6 +379,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     ``dates`` as session days; they become dated completions and session_days. Version 1
     had no settings: they start empty (every default). Version 2 did not know which
     exercises a person had been taught: nobody has, so each is heard in full once more.
+    Version 3 kept every completion one by one: ``Progress.from_json`` folds the older ones.
     """
     version = data.get("schema_version", 0)
     if version == 0:
@@ -243,7 +398,10 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         data = {**data, "settings": Settings().to_json(), "schema_version": 2}
         version = 2
     if version == 2:
-        data = {**data, "taught": [], "schema_version": SCHEMA_VERSION}
+        data = {**data, "taught": [], "schema_version": 3}
+        version = 3
+    if version == 3:
+        data = {**data, "schema_version": SCHEMA_VERSION}
     return data
 
 
@@ -252,11 +410,16 @@ def merge_record(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
     Position, last routine and settings come from the newer turn; completions and session
     days are unioned by id, so a completion saved by a concurrent turn survives this save.
+    Of the two folded summaries the one that folded further is kept (both records grew from
+    the same history, so it counts everything the other folded), and a completion it covers
+    is not counted twice; the concurrent turn's completion is days newer than anything folded.
     """
     old, fresh = Progress.from_json(stored), Progress.from_json(new)
     by_id = {c.id: c for c in old.completions}
     by_id.update({c.id: c for c in fresh.completions})
-    fresh.completions = sorted(by_id.values(), key=lambda c: (c.day, c.id))
+    earlier = max(old.earlier, fresh.earlier, key=lambda e: (e.key, e.count))
+    completions = sorted((c for c in by_id.values() if c.key > earlier.key), key=lambda c: c.key)
+    fresh.completions, fresh.earlier = _folded(completions, earlier)
     fresh.session_days = sorted({*old.session_days, *fresh.session_days})
     fresh.disclaimer_heard = old.disclaimer_heard or fresh.disclaimer_heard
     fresh.record_taught(old.taught)

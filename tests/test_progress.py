@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from skill.progress import SCHEMA_VERSION, Progress, merge
+from skill.progress import RECENT_COMPLETIONS, RECENT_DAYS, SCHEMA_VERSION, Progress, merge
 
 TODAY = date(2026, 11, 22)
 
@@ -58,7 +60,17 @@ def test_merge_takes_the_position_from_the_newer_turn_and_never_forgets_the_disc
 
 
 @pytest.mark.parametrize(
-    "junk", [None, [], "x", {"completions": "no"}, {"session_days": [1, "bad"]}]
+    "junk",
+    [
+        None,
+        [],
+        "x",
+        {"completions": "no"},
+        {"session_days": [1, "bad"]},
+        {"session_days": [["2026-01-01"], {"day": "2026-01-01"}]},
+        {"completions": [{"id": "a", "routine_id": "quick", "day": ["2026-01-01"]}]},
+        {"completions": [{"id": "a", "routine_id": "quick", "day": "2026-02-30"}]},
+    ],
 )
 def test_unreadable_records_read_as_blank_rather_than_crash(junk):
     progress = Progress.from_json(junk)
@@ -86,3 +98,113 @@ def test_a_forged_taught_list_is_cleaned():
     record = Progress.from_json(forged)
     assert set(record.taught) == {"toe_press"}
     assert record.to_json()["taught"] == ["toe_press"]
+
+
+# -- a long history is folded, and says the same ----------------------------------------------
+
+START = date(2024, 3, 1)
+#: Gaps between one completion and the next, in days: same day, next day, or a break.
+GAPS = st.lists(st.sampled_from([0, 1, 1, 1, 2, 5]), max_size=120)
+
+
+def days_of(gaps: list[int]) -> list[date]:
+    day, days = START, []
+    for gap in gaps:
+        day += timedelta(days=gap)
+        days.append(day)
+    return days
+
+
+def streak_of(days: list[date], today: date) -> int:
+    """The streak worked out from every day, one by one (no folding)."""
+    finished = set(days)
+    day = today if today in finished else today - timedelta(days=1)
+    streak = 0
+    while day in finished:
+        streak, day = streak + 1, day - timedelta(days=1)
+    return streak
+
+
+def history(days: list[date]) -> Progress:
+    progress = Progress()
+    for day in days:
+        progress.record_completion("quick", day)
+    return progress
+
+
+@settings(max_examples=60, deadline=None)
+@given(GAPS)
+def test_a_folded_history_counts_and_streaks_as_the_whole_one(gaps):
+    days = days_of(gaps)
+    stored = Progress.from_json(history(days).to_json())
+    assert stored.completed == len(days)
+    last = days[-1] if days else START
+    for today in (last, last + timedelta(days=1), last + timedelta(days=2)):
+        assert stored.streak_days(today) == streak_of(days, today)
+        assert stored.finished_on(today) == (today in days)
+    recent = [d for d in days if d > last - timedelta(days=RECENT_DAYS)]  # the newest included
+    assert len(stored.completions) == max(len(recent), min(len(days), RECENT_COMPLETIONS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(GAPS, st.integers(0, 3), st.integers(0, 3), st.sampled_from([0, 1, 9]), st.booleans())
+@example([1] * 40, 1, 0, 9, False)  # one device folds further than the record it merges into
+@example([1] * 40, 2, 1, 9, True)
+@example([0] * 70, 3, 2, 0, False)  # past MAX_COMPLETIONS on one day
+def test_two_devices_saving_at_once_lose_no_completion_of_a_long_history(
+    gaps, mine, theirs, later, theirs_first
+):
+    days = days_of(gaps)
+    stored = history(days).to_json()
+    today = (days[-1] if days else START) + timedelta(days=later)
+    phone, echo = Progress.from_json(stored), Progress.from_json(stored)
+    for _ in range(mine):
+        phone.record_completion("classic", today)
+    for _ in range(theirs):
+        echo.record_completion("gentle", today)
+    first, second = (echo, phone) if theirs_first else (phone, echo)
+
+    both = Progress.from_json(merge(merge(stored, first.to_json()), second.to_json()))
+
+    assert both.completed == len(days) + mine + theirs
+    everyone = days + [today] * (mine + theirs)
+    assert both.streak_days(today) == streak_of(everyone, today)
+
+
+def test_a_busy_week_is_kept_one_by_one():
+    """All of the last RECENT_DAYS days stay unfolded, however many: a merge needs their ids."""
+    busy = [1] * 50 + [0] * 20 + [1] + [0] * 20  # 50 days, then 21 and 21 on the last two
+    progress = Progress.from_json(history(days_of(busy)).to_json())
+    last = days_of(busy)[-1]
+    week = {(last - timedelta(days=n)).isoformat() for n in range(RECENT_DAYS)}
+    assert {c.day for c in progress.completions} == week
+    assert len(progress.completions) == 21 + 21 + (RECENT_DAYS - 2) > RECENT_COMPLETIONS
+    assert progress.completed == len(busy)
+
+
+def test_a_completion_dated_before_the_folded_ones_is_still_counted():
+    """A clock set back more than a week must not lose a finished routine."""
+    progress = history(days_of([1] * (RECENT_COMPLETIONS + 20)))
+    assert progress.earlier.count
+    progress.record_completion("quick", START - timedelta(days=30))
+    assert Progress.from_json(progress.to_json()).completed == RECENT_COMPLETIONS + 21
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "x",
+        {"count": "5", "day": "2026-01-01", "id": "a", "run": 1},
+        {"count": 5, "day": "not a day", "id": "a", "run": 1},
+        {"count": 5, "day": "2026-01-01", "id": 7, "run": 1},
+        {"count": 5, "day": ["2026-01-01"], "id": "a", "run": 1},
+        {"count": 5, "day": "2026-01-01", "id": "a", "run": 6},
+        {"count": 5, "day": "2026-01-01", "id": "a", "run": 0},
+        {"count": True, "day": "2026-01-01", "id": "a", "run": True},
+    ],
+)
+def test_an_unreadable_folded_summary_reads_as_nothing_folded(junk):
+    record = {"schema_version": SCHEMA_VERSION, "earlier": junk, "completions": []}
+    progress = Progress.from_json(record)
+    assert progress.completed == 0
+    assert "earlier" not in progress.to_json()

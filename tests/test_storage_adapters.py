@@ -36,7 +36,7 @@ from storage_backends import (
 from skill import progress
 from skill.alexa.interceptors import NOT_LOADED, NOT_SAVED
 from skill.alexa.skill_builder import build_skill
-from skill.progress import MAX_COMPLETIONS, Progress
+from skill.progress import MAX_COMPLETIONS, RECENT_COMPLETIONS, Progress
 from skill.replies import DISCLAIMER
 
 DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024
@@ -185,33 +185,68 @@ def large_progress(completions: int, start: date = date(2023, 1, 1)) -> Progress
     return record
 
 
-def test_a_large_progress_record_round_trips(backend: Backend) -> None:
-    """The biggest record the skill keeps (1000 completions) is well inside DynamoDB's limit.
+def test_years_of_daily_use_make_a_small_record_that_round_trips(backend: Backend) -> None:
+    """Every turn reads the record and every saving turn writes it whole: it must not grow.
 
-    DynamoDB refuses items over 400 KB. ``skill.progress`` keeps at most MAX_COMPLETIONS
-    completions (and MAX_SESSION_DATES session days), so a record of years of daily use is
-    capped before it is saved; this one is about 90 KB.
+    Years of daily use keep RECENT_COMPLETIONS completions one by one and fold the rest into
+    a count and the streak's run, so the record a turn writes is a few KB (it was 96 KB at
+    1,000 completions), and what the skill says about them is unchanged.
     """
     adapter = backend.open()
-    record = large_progress(MAX_COMPLETIONS + 200).to_json()
-    assert len(record["completions"]) == MAX_COMPLETIONS  # capped by Progress itself
-    assert len(json.dumps(record).encode()) < DYNAMODB_ITEM_LIMIT_BYTES / 3
+    years = large_progress(1200)
+    record = years.to_json()
+    assert len(record["completions"]) == RECENT_COMPLETIONS
+    assert len(json.dumps(record).encode()) < 8 * 1024
+    last_day = date(2023, 1, 1) + timedelta(days=1199)
 
     adapter.save_attributes(envelope(), record)
 
-    assert adapter.get_attributes(envelope()) == record
+    stored = adapter.get_attributes(envelope())
+    assert stored == record
+    again = Progress.from_json(stored)
+    assert again.completed == 1200
+    assert again.streak_days(last_day) == 1200  # every day for 1200 days, folded or not
 
 
-def test_merging_two_full_records_stays_capped(backend: Backend) -> None:
+def test_a_version_3_record_of_years_is_folded_when_next_saved(backend: Backend) -> None:
+    """A record stored one completion at a time (schema 3) reads whole and is saved small."""
     adapter = backend.open()
-    adapter.save_attributes(envelope(), large_progress(MAX_COMPLETIONS).to_json())
-    newer = large_progress(MAX_COMPLETIONS, start=date(2026, 1, 1)).to_json()
+    days = [date(2023, 1, 1) + timedelta(days=n) for n in range(1000)]
+    old = {
+        "schema_version": 3,
+        "disclaimer_heard": True,
+        "completions": [
+            {"id": f"{n:032x}", "routine_id": "quick", "day": day.isoformat()}
+            for n, day in enumerate(days)
+        ],
+        "session_days": [day.isoformat() for day in days[-400:]],
+    }
+    adapter.save_attributes(envelope(), old)
 
-    adapter.save_attributes(envelope(), newer)
+    loaded = Progress.from_json(adapter.get_attributes(envelope()))
+    loaded.record_completion("quick", days[-1] + timedelta(days=1))
+    adapter.save_attributes(envelope(), loaded.to_json())
 
     stored = adapter.get_attributes(envelope())
-    assert len(stored["completions"]) == MAX_COMPLETIONS
-    assert stored["completions"][-1] == newer["completions"][-1]  # the newest are kept
+    assert len(json.dumps(stored)) < len(json.dumps(old)) / 10
+    after = Progress.from_json(stored)
+    assert after.completed == 1001
+    assert after.streak_days(days[-1] + timedelta(days=1)) == 1001
+
+
+def test_a_forged_record_of_completions_in_one_week_stays_bounded(backend: Backend) -> None:
+    """However many completions one week holds, a record keeps MAX_COMPLETIONS one by one."""
+    adapter = backend.open()
+    record = Progress()
+    for n in range(MAX_COMPLETIONS * 5):
+        record.record_completion("quick", date(2026, 11, 20) + timedelta(days=n % 3))
+    saved = record.to_json()
+    assert len(saved["completions"]) == MAX_COMPLETIONS
+    assert len(json.dumps(saved).encode()) < DYNAMODB_ITEM_LIMIT_BYTES / 10
+
+    adapter.save_attributes(envelope(), saved)
+
+    assert Progress.from_json(adapter.get_attributes(envelope())).completed == MAX_COMPLETIONS * 5
 
 
 # -- merge -----------------------------------------------------------------------------

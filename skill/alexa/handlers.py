@@ -135,7 +135,7 @@ class LaunchHandler(ConversationHandler):
             return conversation.say("offer_resume")
         progress, today = conversation.progress, conversation.today
         last = progress.last_routine
-        if progress.completions and last in self.coach.library.routines:
+        if progress.completed and last in self.coach.library.routines:
             conversation.make_offer("routine", last)
             return conversation.say(
                 "welcome_back_suggest",
@@ -321,7 +321,7 @@ class QuestionHandler(ConversationHandler):
             progress = conversation.progress
             return conversation.say(
                 "progress",
-                completed=len(progress.completions),
+                completed=progress.completed,
                 streak=progress.streak_days(conversation.today),
                 done_today=progress.finished_on(conversation.today),
             )
