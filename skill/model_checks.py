@@ -9,9 +9,10 @@ everything to fix at once):
    word; slots written ``{name}``, declared by the intent, each at most once a sample. Limits,
    kept well inside: Alexa rejects a slot value over 140 characters (we allow 60); Amazon's
    NLU services cap a sample at 200 characters and an intent at 1,500 samples (we allow 100
-   and 1,200; Alexa's own guidance is "when in doubt, include more rather than fewer"), and a
-   model far past a few hundred kilobytes gets slow to build (we keep each locale's file
-   under 400 KB).
+   and 1,200; Alexa's own guidance is "when in doubt, include more rather than fewer"), and
+   the model management API refuses a model definition over 1,000,000 characters (its
+   ``modelDefinition`` length constraint, alexa/ask-cli#9), and a model far past a few hundred
+   kilobytes gets slow to build: we keep each locale's file, as written, under 450 KB.
 2. **No sample belongs to two intents.** Every sample with every slot value and synonym put in
    (built-in slot types with typical values) is one intent's only: otherwise Alexa cannot know
    which was meant. The check is exact without listing every combination: it walks all samples
@@ -35,7 +36,7 @@ MAX_SAMPLE_CHARACTERS = 100
 MAX_SAMPLES_PER_INTENT = 1200
 MAX_SLOT_VALUE_CHARACTERS = 60
 MAX_SYNONYMS_PER_VALUE = 100
-MAX_MODEL_BYTES = 400_000
+MAX_MODEL_BYTES = 450_000
 
 _SAMPLE_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*'?|[a-z]\.|\{[A-Za-z_]+\}")
 _VALUE = re.compile(r"[a-z0-9]+(?:['.-]?[a-z0-9]+)*(?: [a-z0-9]+(?:['.-]?[a-z0-9]+)*)*\.?")

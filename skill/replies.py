@@ -196,15 +196,15 @@ def how_long(
     library: Library,
     words: Words | None = None,
     offered: str | None = None,
+    question: str | None = None,
 ) -> str:
-    """How long is left of the routine under way; else of the one just offered (``offered``,
-    a routine id: "how long does that take?" to "Here's a routine ... Ready?"); else, of a
-    routine just finished, that nothing is; else of the default routine."""
+    """How long is left of the routine under way, then ``question`` (the routine's own: "say
+    resume" when paused); else of the one just offered (``offered``, a routine id: "how long
+    does that take?" to "Here's a routine ... Ready?"); else, of a routine just finished,
+    that nothing is; else of the default routine."""
     w = _w(words)
     if (position is None or position.finished) and offered is not None:
-        return w.say(
-            "replies.how_long_offer", minutes=coach.duration(coach.total_seconds(offered))
-        )
+        return w.say("replies.how_long_offer", minutes=coach.duration(coach.total_seconds(offered)))
     if position is not None and position.finished:  # nothing is left of the one just done
         finished = w.say("navigation.finished_routine", routine=coach.routine(position).name)
         return f"{finished} {w.say('replies.what_now')}"
@@ -221,6 +221,7 @@ def how_long(
         "replies.how_long_left",
         minutes=coach.duration(seconds_left),
         routine=coach.routine(position).name,
+        question=question or w.say("coaching.ready"),
     )
     this = coach.exercise_seconds_left(position)
     # heard through with nothing of it to come, or the last exercise: the routine says it all
@@ -235,7 +236,13 @@ def how_long(
     return f"{said} {left}"
 
 
-def exercises_left(coach: Coach, position: Position | None, words: Words | None = None) -> str:
+def exercises_left(
+    coach: Coach,
+    position: Position | None,
+    words: Words | None = None,
+    question: str | None = None,
+) -> str:
+    """How many exercises are left and which ("what's left"), then ``question``."""
     w = _w(words)
     what_now = w.say("replies.what_now")
     if position is None:
@@ -243,7 +250,35 @@ def exercises_left(coach: Coach, position: Position | None, words: Words | None 
     left = coach.exercises_left(position)
     if left == 0:
         return w.say("replies.none_left", routine=coach.routine(position).name, what_now=what_now)
-    return w.say("replies.exercises_to_go", exercises=w.count("units.exercise", left))
+    items = coach.routine(position).items
+    return w.say(
+        "replies.exercises_to_go",
+        exercises=w.count("units.exercise", left),
+        names=w.join([item.exercise.name for item in items[len(items) - left :]]),
+        question=question or w.say("coaching.ready"),
+    )
+
+
+def routine_exercises(
+    coach: Coach, position: Position, words: Words | None = None, question: str | None = None
+) -> str:
+    """'What exercises are in this one', mid-routine: the routine's own, in order, and which
+    one this is (not every exercise the skill knows), then ``question``."""
+    w = _w(words)
+    routine = coach.routine(position)
+    current = routine.items[position.item].exercise.name
+    question = question or w.say("coaching.ready")
+    if len(routine.items) == 1:  # one exercise on its own is its own routine
+        return w.say("replies.routine_exercises_one", exercise=current, question=question)
+    return w.say(
+        "replies.routine_exercises",
+        routine=routine.name,
+        exercises=w.count("units.exercise", len(routine.items)),
+        names=w.join([item.exercise.name for item in routine.items]),
+        number=position.item + 1,
+        exercise=current,
+        question=question,
+    )
 
 
 def streak_phrase(streak: int, done_today: bool, words: Words | None = None) -> str:

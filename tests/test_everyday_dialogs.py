@@ -588,11 +588,16 @@ def test_how_long_on_the_last_exercise_says_the_time_once(echo):
 
 @pytest.mark.parametrize(
     "asked",
-    ["is this one safe", "is this safe for my back", "could this make my knees worse"],
+    [
+        "is this one safe",
+        "is this safe for my back",
+        "could this make my knees worse",
+        "should I be doing this with a bad knee",
+        "can I do this with my hips",
+        "is it okay with a sore back",
+    ],
 )
-def test_is_this_safe_mid_routine_judges_nothing_and_gives_the_exercises_safety_notes(
-    echo, asked
-):
+def test_is_this_safe_mid_routine_judges_nothing_and_gives_the_exercises_safety_notes(echo, asked):
     echo.hear("start the quick routine")
     before = dict(echo.attributes["position"])
     exercise = LIBRARY.plan(before["routine_id"]).items[before["item"]].exercise
@@ -643,9 +648,7 @@ def test_pain_easing_off_carries_on_at_the_same_level(echo, said):
     assert echo.attributes["position"]["paused"] is False
 
 
-@pytest.mark.parametrize(
-    "asked", ["do I need to hold on to something", "what do I hold on to"]
-)
+@pytest.mark.parametrize("asked", ["do I need to hold on to something", "what do I hold on to"])
 def test_what_to_hold_on_to_mid_routine_answers_from_the_how_to(echo, asked):
     echo.hear("start the quick routine")
     exercise = LIBRARY.routines["quick"].items[0].exercise
@@ -673,6 +676,10 @@ def _into_a_later_part(echo) -> dict:
         "start again from the beginning of this exercise",
         "can we go back to the start of this one",
         "could you go back to the beginning of this one",
+        "can we do this one over",
+        "start this one from the beginning",
+        "let's do that one again",
+        "redo this exercise",
     ],
 )
 def test_this_exercise_again_goes_to_its_first_part_not_the_routines(echo, said):
@@ -720,3 +727,66 @@ def test_steady_again_after_wobbling_carries_on_and_offers_no_balance_plan(echo)
     assert "offer" not in echo.attributes
     assert echo.attributes["position"]["routine_id"] == "quick"
     assert echo.attributes["position"]["paused"] is False
+
+
+# -- what is in this routine, what is left -----------------------------------------------
+
+
+def _on_the_second_exercise(echo: Echo) -> list[str]:
+    """The quick routine, on to its second exercise: the names of its exercises, in order."""
+    echo.hear("start the quick routine")
+    while echo.attributes["position"]["item"] == 0:
+        echo.hear("next")
+    return [item.exercise.name for item in LIBRARY.routines["quick"].items]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "what exercises are in this one",
+        "which exercises are we doing today",
+        "what's in this routine",
+    ],
+)
+def test_what_exercises_mid_routine_names_this_routines_in_order_and_which_is_now(echo, asked):
+    names = _on_the_second_exercise(echo)
+    before = dict(echo.attributes["position"])
+    reply = echo.hear(asked)
+    places = [reply.text.find(name) for name in names]
+    assert -1 not in places and places == sorted(places), reply.text
+    others = [e.name for e in LIBRARY.exercises.values() if e.name not in names]
+    assert not any(name in reply.text for name in others), reply.text  # not every exercise
+    assert f"number 2, {names[1]}" in reply.text
+    assert reply.text.endswith(WORDS.say("coaching.ready")) and not reply.pauses_ms
+    assert echo.attributes["position"] == before
+
+
+def test_what_exercises_with_nothing_under_way_names_every_exercise(echo):
+    echo.hear("open foot coach")
+    reply = echo.hear("what exercises are there")
+    assert all(e.name in reply.text for e in LIBRARY.exercises.values()), reply.text
+
+
+@pytest.mark.parametrize("asked", ["what's left", "how many are left", "which ones are left"])
+def test_whats_left_names_the_exercises_still_to_come(echo, asked):
+    names = _on_the_second_exercise(echo)
+    reply = echo.hear(asked)
+    said = [name for name in names if name in reply.text]
+    assert said and said == names[-len(said) :] and names[0] not in said, reply.text
+    assert reply.text.startswith(WORDS.count("units.exercise", len(said))), reply.text
+    assert reply.text.endswith(WORDS.say("coaching.ready")), reply.text
+
+
+@pytest.mark.parametrize("asked", ["how many are left", "how long is left"])
+def test_a_question_while_paused_ends_with_say_resume_not_say_next(echo, asked):
+    _on_the_second_exercise(echo)
+    echo.hear("pause")
+    reply = echo.hear(asked)
+    assert reply.text.endswith(WORDS.say("navigation.say_resume")), reply.text
+    assert WORDS.say("coaching.ready") not in reply.text
+
+
+def test_carry_on_to_the_next_bit_moves_on(echo):
+    _on_the_second_exercise(echo)
+    echo.hear("carry on to the next bit")
+    assert echo.attributes["position"]["item"] == 2

@@ -209,13 +209,24 @@ def how_long(conversation: Conversation) -> Utterance:
         except KeyError:  # an offer of something else than a routine (an exercise's how-to)
             offered = None
     return Utterance(
-        replies.how_long(coach, conversation.position, coach.library, None, offered or None)
+        replies.how_long(
+            coach,
+            conversation.position,
+            coach.library,
+            None,
+            offered or None,
+            question=conversation.next_step(),
+        )
     )
 
 
 @reply("exercises_left")
 def exercises_left(conversation: Conversation) -> Utterance:
-    return Utterance(replies.exercises_left(conversation.coach, conversation.position))
+    return Utterance(
+        replies.exercises_left(
+            conversation.coach, conversation.position, question=conversation.next_step()
+        )
+    )
 
 
 @reply("progress")
@@ -236,6 +247,13 @@ def list_routines(conversation: Conversation) -> Utterance:
 
 @reply("list_exercises")
 def list_exercises(conversation: Conversation) -> Utterance:
+    position = conversation.unfinished
+    if position is not None:  # "what exercises are in this one": this routine's
+        return Utterance(
+            replies.routine_exercises(
+                conversation.coach, position, question=conversation.next_step()
+            )
+        )
     return Utterance(replies.list_exercises(conversation.coach.library))
 
 
