@@ -248,9 +248,15 @@ def exercises_left(
     if position is None:
         return w.say("replies.not_in_routine", what_now=what_now)
     left = coach.exercises_left(position)
+    items = coach.routine(position).items
+    if left == 0 and not position.finished:  # the last one heard through: "next" finishes
+        return w.say(
+            "replies.none_after_this",
+            exercise=items[position.item].exercise.name,
+            question=question or w.say("coaching.ready"),
+        )
     if left == 0:
         return w.say("replies.none_left", routine=coach.routine(position).name, what_now=what_now)
-    items = coach.routine(position).items
     return w.say(
         "replies.exercises_to_go",
         exercises=w.count("units.exercise", left),

@@ -28,13 +28,17 @@ from skill.console.builtin_slots import duration_value, number_value
         ("ninety seconds", "PT90S"),
         ("90 minutes", "PT90M"),  # Alexa keeps the unit said; it does not make it PT1H30M
         ("15 mins", "PT15M"),
+        ("a couple of minutes", "PT2M"),
+        ("couple of minutes", "PT2M"),
     ],
 )
 def test_durations_are_iso_8601_in_the_units_said(said, value):
     assert duration_value(said.split()) == value
 
 
-@pytest.mark.parametrize("said", ["ten", "minutes", "a towel", "banana", "ten bananas", ""])
+@pytest.mark.parametrize(
+    "said", ["ten", "minutes", "a towel", "banana", "ten bananas", "", "a couple", "couple"]
+)
 def test_words_that_are_no_duration_are_none(said):
     assert duration_value(said.split()) is None
 

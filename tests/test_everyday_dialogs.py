@@ -790,3 +790,62 @@ def test_carry_on_to_the_next_bit_moves_on(echo):
     _on_the_second_exercise(echo)
     echo.hear("carry on to the next bit")
     assert echo.attributes["position"]["item"] == 2
+
+
+def test_whats_left_on_the_last_exercise_heard_through_says_next_finishes_not_finished(echo):
+    echo.hear("start the quick routine")
+    last = LIBRARY.routines["quick"].items[-1].exercise.name
+    while echo.attributes["position"]["item"] < len(LIBRARY.routines["quick"].items) - 1:
+        echo.hear("next")
+    while echo.hear("what's left").text.startswith(WORDS.count("units.exercise", 1)):
+        echo.hear("next")  # its parts: until the last one has been heard
+    reply = echo.hear("what's left")
+    assert last in reply.text and "finished" not in reply.text, reply.text
+    assert not echo.attributes["position"]["finished"]
+    assert reply.text.endswith(WORDS.say("coaching.ready"))
+
+
+@pytest.mark.parametrize("said", ["skip the rest", "can we skip the rest of it"])
+def test_skip_the_rest_moves_on_to_the_next_exercise(echo, said):
+    echo.hear("start the quick routine")
+    echo.hear(said)
+    assert echo.attributes["position"]["item"] == 1
+
+
+# -- time, said mid-routine ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["I've only got two minutes", "I only have a couple of minutes"])
+def test_too_little_time_mid_routine_says_whats_left_and_how_to_shorten_it(echo, said):
+    echo.hear("start the back pain routine")
+    before = dict(echo.attributes["position"])
+    reply = echo.hear(said)
+    name = LIBRARY.routines["classic"].name
+    assert f"left in {name}" in reply.text and "skip" in reply.text, reply.text
+    assert reply.text.endswith(WORDS.say("coaching.ready")) and not reply.pauses_ms
+    assert echo.attributes["position"] == before and "offer" not in echo.attributes
+
+
+def test_time_enough_mid_routine_says_so_and_carries_on(echo):
+    echo.hear("start the quick routine")
+    reply = echo.hear("I've got an hour")
+    enough = WORDS.say("plans.time_enough", left="{left}", routine="{routine}").split("{left}")[0]
+    assert reply.text.startswith(enough), reply.text
+    assert "skip" not in reply.text and "offer" not in echo.attributes
+    assert echo.hear("next").pauses_ms
+
+
+# -- easier, said mid-exercise -------------------------------------------------------------
+
+
+def test_easier_by_support_alone_says_the_support_and_that_the_dose_stays(echo):
+    echo.hear("start the quick routine")
+    exercise = LIBRARY.routines["quick"].items[0].exercise
+    gentle = exercise.levels["gentle"]
+    assert gentle.supported and not gentle.timing, "the case needs an exercise easier by support"
+    dose = echo.hear("how many do I do").text
+    numbers = re.findall(r"\d+", dose.split(".")[0])
+    reply = echo.hear("this is too hard")
+    assert gentle.supported in reply.text, reply.text
+    assert re.findall(r"\d+", reply.text.split(gentle.supported)[1]) == numbers, reply.text
+    assert "gentler:" not in reply.text  # no new dose announced when it stays the same

@@ -133,12 +133,16 @@ class PlanRoutineHandler(PlanningHandler):
     intents = ("PlanRoutineIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        remember_equipment(conversation)
+        have, lack = remember_equipment(conversation)
         level = slot_id(conversation, "level", LEVELS)
         if level:
             conversation.settings.level = level
         area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
-        request = plan_request(conversation, minutes_asked(conversation), area)
+        minutes = minutes_asked(conversation)
+        if minutes is not None and conversation.in_routine and not (area or level or have or lack):
+            # "I've only got two minutes" mid-routine: what is left of this one, not a new one
+            return conversation.say("time_in_routine", minutes=minutes)
+        request = plan_request(conversation, minutes, area)
         return offer_plan(conversation, self.planner, request)
 
 

@@ -98,6 +98,23 @@ def conversation_phrase(conversation: Conversation, key: str) -> Utterance:
     return Utterance(f"{words.say(f'conversation.{key}')} {conversation.next_step()}")
 
 
+@reply("time_in_routine")
+def time_in_routine(conversation: Conversation, minutes: float) -> Utterance:
+    """'I've only got two minutes' mid-routine: how long this routine has left, and how to
+    make it shorter if that is more than the person has; then the routine's own question."""
+    position = conversation.in_routine
+    if position is None:
+        raise ValueError("not in a routine")
+    coach = conversation.coach
+    left = coach.seconds_left(position)
+    text = coach.words.say(
+        "plans.time_enough" if left <= minutes * 60 else "plans.time_short",
+        left=coach.duration(left),
+        routine=coach.routine(position).name,
+    )
+    return Utterance(f"{text} {conversation.next_step()}")
+
+
 @reply("level_exercise")
 def level_exercise(conversation: Conversation, level: str, changed: bool) -> Utterance:
     """The current exercise at its new level (or why not), then the next step."""
@@ -112,9 +129,17 @@ def level_exercise(conversation: Conversation, level: str, changed: bool) -> Utt
         return Utterance(f"{said} {conversation.next_step()}")
     summary = dose_summary(item.timing, item.exercise, words)
     dose = summary[:1].lower() + summary[1:]  # it follows a colon
-    text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
     dose_at_level = item.exercise.levels.get(level)
     supported = dose_at_level.supported if dose_at_level and dose_at_level.supported else ""
+    if supported and not dose_at_level.timing:  # easier by support alone: the dose stays
+        text = words.say(
+            f"conversation.level_exercise_{level}_supported",
+            exercise=name,
+            supported=supported,
+            dose=dose,
+        )
+        return Utterance(f"{text} {conversation.next_step()}")
+    text = words.say(f"conversation.level_exercise_{level}", exercise=name, dose=dose)
     return Utterance(" ".join(p for p in (text, supported, conversation.next_step()) if p))
 
 

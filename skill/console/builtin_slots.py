@@ -6,7 +6,8 @@ a normalised ``value`` instead, whatever words were said:
 - ``AMAZON.NUMBER``: "five", "twenty five", "5" -> ``"5"``, ``"25"``, ``"5"``;
 - ``AMAZON.DURATION``: an ISO 8601 duration in the units the person used: "ten minutes" ->
   ``PT10M``, "5 minutes" -> ``PT5M``, "half an hour" -> ``PT30M``, "a quarter of an hour" ->
-  ``PT15M``, "an hour and a half" -> ``PT1H30M``, "ninety seconds" -> ``PT90S``.
+  ``PT15M``, "an hour and a half" -> ``PT1H30M``, "ninety seconds" -> ``PT90S``, "a couple of
+  minutes" -> ``PT2M``.
 
 Words that are not a value of the type give None: the sample did not match (a device would
 not fill the slot with them). Number words are read by ``text2num``.
@@ -26,6 +27,8 @@ _UNITS = {
 }  # fmt: skip
 _SMALLER = {"H": ("M", 60), "M": ("S", 60), "S": None}
 _ONE = {"a", "an", "one"}
+#: "A couple of minutes" is two, as Alexa resolves it.
+_COUPLE = {("a", "couple", "of"), ("couple", "of"), ("a", "couple")}
 #: Leading fractions of a unit: "half an hour", "a quarter of an hour", "three quarters of an hour".
 _FRACTIONS = (
     (("three", "quarters", "of", "an"), Fraction(3, 4)),
@@ -71,6 +74,8 @@ def _amount(words: list[str]) -> Fraction | None:
         return None if whole is None else whole + Fraction(1, 2)
     if len(words) == 1 and words[0] in _ONE:
         return Fraction(1)
+    if tuple(words) in _COUPLE:
+        return Fraction(2)
     number = parse_number(words)
     return None if number is None else Fraction(number)
 
