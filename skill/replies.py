@@ -170,7 +170,7 @@ def routine_line(routine: Routine, coach: Coach, words: Words | None = None) -> 
 
 def list_routines(library: Library, coach: Coach, words: Words | None = None) -> str:
     """Each routine with what it is for, how long and what it needs: short ones first."""
-    w = _w(words)
+    w = words or coach.words
     routines = sorted(library.routines.values(), key=lambda r: coach.total_seconds(r.id))
     short = [r for r in routines if coach.total_seconds(r.id) <= SHORT_ROUTINE_SECONDS]
     longer = [r for r in routines if r not in short]
@@ -202,7 +202,7 @@ def how_long(
     resume" when paused); else of the one just offered (``offered``, a routine id: "how long
     does that take?" to "Here's a routine ... Ready?"); else, of a routine just finished,
     that nothing is; else of the default routine."""
-    w = _w(words)
+    w = words or coach.words
     if (position is None or position.finished) and offered is not None:
         return w.say("replies.how_long_offer", minutes=coach.duration(coach.total_seconds(offered)))
     if position is not None and position.finished:  # nothing is left of the one just done
@@ -243,7 +243,7 @@ def exercises_left(
     question: str | None = None,
 ) -> str:
     """How many exercises are left and which ("what's left"), then ``question``."""
-    w = _w(words)
+    w = words or coach.words
     what_now = w.say("replies.what_now")
     if position is None:
         return w.say("replies.not_in_routine", what_now=what_now)
@@ -270,7 +270,7 @@ def routine_exercises(
 ) -> str:
     """'What exercises are in this one', mid-routine: the routine's own, in order, and which
     one this is (not every exercise the skill knows), then ``question``."""
-    w = _w(words)
+    w = words or coach.words
     routine = coach.routine(position)
     current = routine.items[position.item].exercise.name
     question = question or w.say("coaching.ready")

@@ -179,9 +179,10 @@ class Echo:
 
     def hear(self, utterance: str) -> Reply:
         """The person says ``utterance`` inside the session; it is understood as ``footcoach
-        chat`` understands it (the committed en-US model) and sent as Alexa would send it."""
-        understood = load_model("en-US").intent_for(words(utterance))
-        device = Device(self.user_id, SKILL_ID, "en-US")
+        chat`` understands it (the committed model of the device's locale) and sent as Alexa
+        would send it."""
+        understood = load_model(self.locale).intent_for(words(utterance))
+        device = Device(self.user_id, SKILL_ID, self.locale)
         request = intent_request(understood, device, self.now)
         request["dialogState"] = "COMPLETED"
         return self.post(self.envelope(request))

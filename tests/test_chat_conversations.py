@@ -23,9 +23,9 @@ import requests
 from click.testing import CliRunner, Result
 
 from skill import replies
-from skill.alexa.replies_said import NOT_IN_ROUTINE
 from skill.cli import main
 from skill.engine.navigation import Coach
+from skill.words import load_words
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -155,7 +155,9 @@ def test_another_user_has_no_place_to_resume(tmp_path):
     assert other.exit_code == 0, other.output
     launch, resume, _ = turns(other.output)
     assert launch.heard == turns(first.output)[0].heard  # welcomed as a first-timer
-    assert NOT_IN_ROUTINE in resume.heard
+    words = load_words()
+    not_in_routine = words.say("replies.not_in_routine", what_now=words.say("replies.what_now"))
+    assert not_in_routine in resume.heard
 
 
 def test_typing_keeps_the_session_and_ctrl_d_ends_it(tmp_path):

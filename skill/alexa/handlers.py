@@ -21,7 +21,6 @@ from ask_sdk_model.canfulfill import (
     CanUnderstandSlotValues,
 )
 
-from skill import replies
 from skill.alexa import replies_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
 from skill.alexa.interceptors import user_hash
@@ -32,6 +31,7 @@ from skill.engine.navigation import Coach, Position
 from skill.engine.ssml import plain_ssml
 from skill.lazy_log import logger
 from skill.library import base_routine_id
+from skill.words import words_for
 
 log = logger(__name__)
 
@@ -485,9 +485,9 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.exception("error handling a request", exc_info=exception)
-        speech = replies.ERROR
-        builder = handler_input.response_builder.speak(plain_ssml(speech))
-        return builder.ask(plain_ssml(replies.WHAT_NOW)).response
+        words = words_for(getattr(handler_input.request_envelope.request, "locale", None))
+        builder = handler_input.response_builder.speak(plain_ssml(words.say("replies.error")))
+        return builder.ask(plain_ssml(words.say("replies.what_now"))).response
 
 
 def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:

@@ -20,7 +20,7 @@ from skill.engine.navigation import Coach
 from skill.engine.ssml import escape_text
 from skill.lazy_log import logger
 from skill.progress import Progress
-from skill.words import load_words
+from skill.words import load_words, words_for
 
 log = logger(__name__)
 
@@ -31,9 +31,15 @@ log = logger(__name__)
 #: nothing.
 LOADED = "progress_loaded"
 _NOTHING_STORED = Progress().to_json()  # compared with, never changed
-#: Put inside SSML as they are, so escaped once here.
+#: The apologies in the default locale's words (each request hears its own locale's).
 NOT_LOADED = escape_text(load_words().say("replies.storage_not_loaded")) + " "
 NOT_SAVED = escape_text(load_words().say("replies.storage_not_saved")) + " "
+
+
+def _apology(handler_input: HandlerInput, key: str) -> str:
+    """An apology in the request's locale, escaped to go inside SSML as it is."""
+    words = words_for(getattr(handler_input.request_envelope.request, "locale", None))
+    return escape_text(words.say(key)) + " "
 
 
 def user_hash(handler_input: HandlerInput) -> str:
@@ -94,7 +100,7 @@ class SaveProgress(AbstractResponseInterceptor):
         if request_attributes.get("deleted") or not _has_storage(handler_input):
             return
         if not request_attributes.get(STORAGE_OK):
-            self._apologise(response, NOT_LOADED)
+            self._apologise(response, _apology(handler_input, "replies.storage_not_loaded"))
             return
         progress: Progress = request_attributes.get(PROGRESS) or Progress()
         record = progress.to_json()
@@ -105,7 +111,7 @@ class SaveProgress(AbstractResponseInterceptor):
             attributes.save_persistent_attributes()
         except Exception:
             log.exception("could not save progress for user %s", user_hash(handler_input))
-            self._apologise(response, NOT_SAVED)
+            self._apologise(response, _apology(handler_input, "replies.storage_not_saved"))
 
     @staticmethod
     def _apologise(response: Response | None, apology: str) -> None:

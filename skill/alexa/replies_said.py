@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from skill import replies
 from skill.alexa.said import NOT_UNDERSTOOD, Utterance, reply
-from skill.words import load_words
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,8 +20,14 @@ if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
     from skill.library import Timing
 
-NOT_IN_ROUTINE = f"You're not in a routine right now. {replies.WHAT_NOW}"
-NEXT_WHEN_READY = load_words().say("replies.next_when_ready")
+
+def _what_now(conversation: Conversation) -> str:
+    return conversation.coach.words.say("replies.what_now")
+
+
+def _not_in_routine(conversation: Conversation) -> Utterance:
+    words = conversation.coach.words
+    return Utterance(words.say("replies.not_in_routine", what_now=_what_now(conversation)))
 
 
 @reply("welcome_first_time")
@@ -32,7 +37,7 @@ def welcome_first_time(conversation: Conversation) -> Utterance:
 
 @reply("welcome_back")
 def welcome_back(conversation: Conversation) -> Utterance:
-    return Utterance(replies.welcome_back())
+    return Utterance(replies.welcome_back(conversation.coach.words))
 
 
 @reply("welcome_back_suggest")
@@ -54,19 +59,19 @@ def offer_resume(conversation: Conversation) -> Utterance:
     if position is None:
         raise ValueError("no unfinished routine to offer")
     return Utterance(
-        replies.offer_resume(conversation.coach, position),
+        replies.offer_resume(conversation.coach, position, conversation.coach.words),
         conversation.coach.words.say("replies.offer_resume_reprompt"),
     )
 
 
 @reply("unknown_routine")
 def unknown_routine(conversation: Conversation) -> Utterance:
-    return Utterance(replies.unknown_routine(conversation.coach.library))
+    return Utterance(replies.unknown_routine(conversation.coach.library, conversation.coach.words))
 
 
 @reply("unknown_exercise")
 def unknown_exercise(conversation: Conversation) -> Utterance:
-    return Utterance(replies.unknown_exercise(conversation.coach.library))
+    return Utterance(replies.unknown_exercise(conversation.coach.library, conversation.coach.words))
 
 
 @reply("how_to")
@@ -160,32 +165,34 @@ def which_exercise(conversation: Conversation, ids: dict[str, str]) -> Utterance
 
 @reply("what_now")
 def what_now(conversation: Conversation) -> Utterance:
-    return Utterance(replies.WHAT_NOW)
+    return Utterance(_what_now(conversation))
 
 
 @reply("no_thanks")
 def no_thanks(conversation: Conversation) -> Utterance:
-    return Utterance(f"OK. {conversation.next_step()}")
+    words = conversation.coach.words
+    return Utterance(words.say("replies.no_thanks", question=conversation.next_step()))
 
 
 @reply("not_in_routine")
 def not_in_routine(conversation: Conversation) -> Utterance:
-    return Utterance(NOT_IN_ROUTINE)
+    return _not_in_routine(conversation)
 
 
 @reply("nothing_to_repeat")
 def nothing_to_repeat(conversation: Conversation) -> Utterance:
-    return Utterance(f"There's nothing to repeat yet. {replies.WHAT_NOW}")
+    words = conversation.coach.words
+    return Utterance(words.say("replies.nothing_to_repeat", what_now=_what_now(conversation)))
 
 
 @reply("whats_next")
 def whats_next(conversation: Conversation) -> Utterance:
     position = conversation.position
     if position is None:
-        return Utterance(NOT_IN_ROUTINE)
+        return _not_in_routine(conversation)
     said = conversation.coach.whats_next(position)
     if position.finished:  # nothing comes next: the open microphone needs a question
-        said = f"{said} {replies.WHAT_NOW}"
+        said = f"{said} {_what_now(conversation)}"
     return Utterance(said)
 
 
@@ -194,7 +201,7 @@ def which_side(conversation: Conversation) -> Utterance:
     """'Which foot now?': the side of the part under way, from the engine's position."""
     position = conversation.unfinished
     if position is None:
-        return Utterance(NOT_IN_ROUTINE)
+        return _not_in_routine(conversation)
     return Utterance(conversation.coach.which_side(position))
 
 
@@ -236,7 +243,9 @@ def progress(
     # mid-routine, the routine's own question: "how am I doing" does not leave the routine
     question = conversation.next_step()
     return Utterance(
-        replies.progress_report(completed, streak, done_today=done_today, question=question)
+        replies.progress_report(
+            completed, streak, conversation.coach.words, done_today=done_today, question=question
+        )
     )
 
 
@@ -254,7 +263,7 @@ def list_exercises(conversation: Conversation) -> Utterance:
                 conversation.coach, position, question=conversation.next_step()
             )
         )
-    return Utterance(replies.list_exercises(conversation.coach.library))
+    return Utterance(replies.list_exercises(conversation.coach.library, conversation.coach.words))
 
 
 @reply("help")
@@ -266,12 +275,13 @@ def help_here(conversation: Conversation) -> Utterance:
     exercise = routine.items[position.item].exercise
     # One exercise on its own is its own routine: "toe press in toe press" says it twice.
     key = "replies.help_in_routine" if len(routine.items) > 1 else "replies.help_in_exercise"
+    words = conversation.coach.words
     return Utterance(
-        conversation.coach.words.say(
+        words.say(
             key,
             exercise=exercise.name,
             routine=routine.name,
-            in_routine_help=replies.IN_ROUTINE_HELP,
+            in_routine_help=words.say("replies.in_routine_help"),
         )
     )
 
@@ -281,21 +291,25 @@ def not_understood(conversation: Conversation) -> Utterance:
     words = conversation.coach.words
     if conversation.unfinished:
         return Utterance(
-            words.say("replies.not_understood_in_routine", in_routine_help=replies.IN_ROUTINE_HELP)
+            words.say(
+                "replies.not_understood_in_routine",
+                in_routine_help=words.say("replies.in_routine_help"),
+            )
         )
     return Utterance(words.say("replies.not_understood"))
 
 
 @reply("carry_on")
 def carry_on(conversation: Conversation) -> Utterance:
+    words = conversation.coach.words
     if conversation.unfinished:
         return Utterance(
-            conversation.coach.words.say("replies.carry_on", next_when_ready=NEXT_WHEN_READY)
+            words.say("replies.carry_on", next_when_ready=words.say("replies.next_when_ready"))
         )
-    return Utterance(replies.WHAT_NOW)
+    return Utterance(_what_now(conversation))
 
 
 @reply("finished_praise")
 def finished_praise(conversation: Conversation, streak: int) -> Utterance:
     """A remark after the last exercise (said inside the step, before its question)."""
-    return Utterance(replies.finished_praise(streak))
+    return Utterance(replies.finished_praise(streak, conversation.coach.words))
