@@ -849,3 +849,18 @@ def test_easier_by_support_alone_says_the_support_and_that_the_dose_stays(echo):
     assert gentle.supported in reply.text, reply.text
     assert re.findall(r"\d+", reply.text.split(gentle.supported)[1]) == numbers, reply.text
     assert "gentler:" not in reply.text  # no new dose announced when it stays the same
+
+
+def test_whats_in_it_to_an_offered_routine_names_its_exercises_and_yes_still_starts_it(echo):
+    echo.hear("open foot coach")
+    echo.hear("something for my feet")
+    offered = echo.attributes["offer"]["id"]
+    names = [item.exercise.name for item in LIBRARY.plan(offered).items]
+    reply = echo.hear("what's in this one")
+    places = [reply.text.find(name) for name in names]
+    assert -1 not in places and places == sorted(places), reply.text
+    assert len(names) < len(LIBRARY.exercises) and not all(
+        e.name in reply.text for e in LIBRARY.exercises.values()
+    )
+    echo.hear("go on then")
+    assert echo.attributes["position"]["routine_id"] == offered

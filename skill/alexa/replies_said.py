@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from skill.alexa.conversation import Conversation
-    from skill.library import Timing
+    from skill.library import Routine, Timing
 
 
 def _what_now(conversation: Conversation) -> str:
@@ -256,6 +256,16 @@ def list_routines(conversation: Conversation) -> Utterance:
 
 @reply("list_exercises")
 def list_exercises(conversation: Conversation) -> Utterance:
+    offered = _offered_routine(conversation)
+    if offered is not None:  # "what's in this one" to "Here's a routine ... Ready?"
+        words = conversation.coach.words
+        return Utterance(
+            words.say(
+                "replies.offered_exercises",
+                exercises=words.count("units.exercise", len(offered.items)),
+                names=words.join([item.exercise.name for item in offered.items]),
+            )
+        )
     position = conversation.unfinished
     if position is not None:  # "what exercises are in this one": this routine's
         return Utterance(
@@ -264,6 +274,17 @@ def list_exercises(conversation: Conversation) -> Utterance:
             )
         )
     return Utterance(replies.list_exercises(conversation.coach.library, conversation.coach.words))
+
+
+def _offered_routine(conversation: Conversation) -> Routine | None:
+    """The routine just offered, when no routine is under way in this session."""
+    offer = conversation.offer
+    if offer is None or conversation.in_routine is not None or not offer.get("id"):
+        return None
+    try:
+        return conversation.coach.library.plan(offer["id"])
+    except KeyError:  # an offer of something else than a routine
+        return None
 
 
 @reply("help")
