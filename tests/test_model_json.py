@@ -301,3 +301,20 @@ def test_a_handlers_change_to_session_attributes_never_reaches_the_envelope() ->
     assert same_models(
         dict(envelope.session.attributes), read_model(SDK, data, RequestEnvelope).session.attributes
     )
+
+
+@given(st.dictionaries(st.text(), JSON, max_size=6))
+def test_session_attributes_write_as_the_sdk_writes_them(attributes: dict[str, Any]) -> None:
+    """Plain JSON in a dict, a JsonTree (what handlers hold) and a dict holding models, dates
+    and tuples: the same values, types and key order as the SDK's serializer."""
+    written_both_ways(attributes)
+    written_both_ways(JsonTree(attributes))
+    written_both_ways(
+        {
+            **attributes,
+            "speech": SsmlOutputSpeech(ssml="<speak>hi</speak>"),
+            "when": date(2026, 1, 2),
+            "pair": (1, {"a": Decimal("2.5")}),
+            "kind": TriggerType.SCHEDULED_ABSOLUTE,
+        }
+    )

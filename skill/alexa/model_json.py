@@ -259,6 +259,13 @@ class PlannedSerializer(DefaultSerializer):
             return _same
         if issubclass(kind, list):
             return lambda obj: [self.serialize(item) for item in obj]
+        if issubclass(kind, dict) and not issubclass(kind, _SDK_BEFORE_DICT):
+            # session attributes: the SDK's dict branch, without its chain of isinstance
+            # checks per value (most values are str, int, float or bool, written as they are)
+            return lambda obj: {
+                key: value if type(value) in _AS_IS else self.serialize(value)
+                for key, value in obj.items()
+            }
         if issubclass(kind, (tuple, datetime, date, Enum, Decimal, dict)):
             return sdk
         if not _planned(kind):
@@ -287,6 +294,9 @@ class PlannedSerializer(DefaultSerializer):
 
 #: Exact types the SDK's serializer returns unchanged.
 _AS_IS = frozenset({str, int, float, bool})
+#: Types the SDK's ``serialize`` tests before ``dict``: a dict that is also one of them is
+#: written the SDK's way.
+_SDK_BEFORE_DICT = (str, int, float, bool, bytes, list, tuple, datetime, date, Enum, Decimal)
 _IMMUTABLE = (type(None), str, int, float, bool, Enum)
 
 
