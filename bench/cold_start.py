@@ -71,7 +71,7 @@ def _environment(system: str, db: Path, base: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def measure(workdir: Path, runs: int = 12, unpacked: Path | None = None) -> dict[str, list[Stats]]:
+def measure(workdir: Path, runs: int = 20, unpacked: Path | None = None) -> dict[str, list[Stats]]:
     """Per system, one single-sample Stats per run (run 0 warms the file cache, dropped)."""
     if unpacked is None:
         for package in ("skill", "bench"):  # Foot Coach's and the references' own modules

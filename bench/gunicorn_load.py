@@ -295,7 +295,7 @@ async def _paced(port: int, clients: list[list[bytes]], seconds: float, rate: fl
 
 
 #: Flat out runs this many times the paced modes' slices (and seconds).
-FLAT_OUT_ROUNDS = 2
+FLAT_OUT_ROUNDS = 3
 
 
 def measure_http(
@@ -328,7 +328,7 @@ def measure_http(
             }
             ports[system] = servers.enter_context(gunicorn(system, server_env))
             wrk_flat_out(ports[system], sent[system][0], connections, 1)  # warm every worker
-        # flat out is CPU per request on a shared machine: twice the slices, so that a burst
+        # flat out is CPU per request on a shared machine: three times the slices, so that a burst
         # of someone else's work lands on every system alike
         for number in range(FLAT_OUT_ROUNDS * slices):
             order = SYSTEMS if number % 2 == 0 else tuple(reversed(SYSTEMS))
