@@ -317,6 +317,11 @@ class Progress:
         self.record_session(today)
         return completion
 
+    @property
+    def last_finished(self) -> Completion | None:
+        """The newest completion (folding keeps at least the last week's, so it is listed)."""
+        return max(self.completions, key=lambda completion: completion.key, default=None)
+
     def finished_on(self, day: date) -> bool:
         """Whether a routine was finished on ``day`` (so the streak includes it)."""
         return day in self._days_finished()

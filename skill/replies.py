@@ -308,21 +308,44 @@ def progress_report(
     words: Words | None = None,
     done_today: bool = True,
     question: str | None = None,
+    last: str = "",
+    in_routine: bool = False,
 ) -> str:
-    """How many routines and the streak, then ``question`` (default: what would you like?)."""
+    """How many routines, the last one (``last``: its sentence, see ``last_finished``) and
+    the streak, then ``question`` (default: what would you like?). With none finished yet,
+    ``in_routine`` says the one under way will be the first (not "today's a good day to
+    start" to someone who has)."""
     w = _w(words)
     what_now = question or w.say("replies.what_now")
     if completed == 0:
-        return w.say("replies.no_routine_yet", what_now=what_now)
+        key = "replies.no_routine_yet_in_routine" if in_routine else "replies.no_routine_yet"
+        return w.say(key, what_now=what_now)
     routines = w.count("units.routine", completed)
     if streak <= 0:
-        return w.say("replies.finished_count_no_streak", routines=routines, what_now=what_now)
-    return w.say(
-        "replies.finished_count",
-        routines=routines,
-        streak=streak_phrase(streak, done_today, w),
-        what_now=what_now,
-    )
+        text = w.say(
+            "replies.finished_count_no_streak", routines=routines, last=last, what_now=what_now
+        )
+    else:
+        text = w.say(
+            "replies.finished_count",
+            routines=routines,
+            last=last,
+            streak=streak_phrase(streak, done_today, w),
+            what_now=what_now,
+        )
+    return " ".join(text.split())
+
+
+def last_finished(routine: Routine, days_ago: int, words: Words | None = None) -> str:
+    """'The last one was the quick routine, yesterday.': what 'what did I do last time' asks."""
+    w = _w(words)
+    if days_ago <= 0:
+        when = w.say("replies.when_today")
+    elif days_ago == 1:
+        when = w.say("replies.when_yesterday")
+    else:
+        when = w.say("replies.when_days_ago", days=w.count("units.day", days_ago))
+    return w.say("replies.last_finished", routine=routine.name, when=when)
 
 
 def finished_praise(streak: int, words: Words | None = None) -> str:

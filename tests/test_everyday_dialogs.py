@@ -864,3 +864,103 @@ def test_whats_in_it_to_an_offered_routine_names_its_exercises_and_yes_still_sta
     )
     echo.hear("go on then")
     assert echo.attributes["position"]["routine_id"] == offered
+
+
+# -- the end of a routine, and what was done last time --------------------------------------
+
+
+def skip_to_the_end(echo: Echo, routine: str) -> None:
+    echo.hear(f"start the {routine} routine")
+    for _ in LIBRARY.routines[routine].items:
+        echo.hear("skip this one")
+    assert echo.attributes["position"]["finished"]
+
+
+def test_skipping_the_last_exercise_finishes_and_counts_the_routine(echo):
+    echo.hear("start the quick routine")
+    while echo.attributes["position"]["item"] < len(LIBRARY.routines["quick"].items) - 1:
+        echo.hear("next")
+    echo.hear("skip this one")
+    assert echo.attributes["position"]["finished"]
+    report = echo.hear("how am I doing").text
+    assert WORDS.say("units.routine_one", count=1) in report, report
+    assert LIBRARY.routines["quick"].name in report, report
+
+
+def test_what_did_i_do_last_time_names_the_routine_and_the_day(echo):
+    skip_to_the_end(echo, "quick")
+    echo.end_session()
+    echo.next_day()
+    echo.launch()
+    report = echo.hear("what did I do last time").text
+    routine = LIBRARY.routines["quick"].name
+    when = WORDS.say("replies.when_yesterday")
+    assert WORDS.say("replies.last_finished", routine=routine, when=when) in report, report
+    echo.next_day(2)
+    report = echo.hear("what did I do last time").text
+    when = WORDS.say("replies.when_days_ago", days=WORDS.count("units.day", 3))
+    assert WORDS.say("replies.last_finished", routine=routine, when=when) in report, report
+    assert echo.hear("repeat").text == report
+
+
+def test_how_am_i_doing_before_any_routine_is_finished_mid_routine_says_this_is_the_first(echo):
+    assert echo.hear("how am I doing").text.startswith(
+        WORDS.say("replies.no_routine_yet", what_now="{}").split("{}")[0]
+    )
+    echo.hear("start the quick routine")
+    reply = echo.hear("how am I doing")
+    first = WORDS.say("replies.no_routine_yet_in_routine", what_now="{}").split("{}")[0]
+    assert reply.text.startswith(first), reply.text
+    assert echo.attributes["position"]["item"] == 0 and echo.hear("next").pauses_ms
+
+
+def test_resume_next_session_after_finishing_says_it_was_finished_and_start_over_starts(echo):
+    skip_to_the_end(echo, "quick")
+    echo.end_session()
+    echo.next_day()
+    echo.launch()
+    reply = echo.hear("pick up where I left off")
+    routine = LIBRARY.routines["quick"].name
+    assert reply.text == WORDS.say("replies.finished_before", routine=routine), reply.text
+    assert "Great work" not in reply.text
+    started = echo.hear("start over")
+    assert echo.attributes["position"]["routine_id"] == "quick"
+    assert not echo.attributes["position"]["finished"] and started.pauses_ms
+
+
+def test_is_that_the_last_one_after_the_end_says_there_are_none_left(echo):
+    skip_to_the_end(echo, "quick")
+    reply = echo.hear("is that the last one").text
+    routine = LIBRARY.routines["quick"].name
+    assert reply.startswith(
+        WORDS.say("replies.none_left", routine=routine, what_now="{}").split("{}")[0]
+    ), reply
+    assert not reply.startswith("None")
+
+
+def test_a_part_of_the_body_no_routine_is_for_gets_no_routine_offered_as_if_it_were(echo):
+    for said in ("something for my neck", "my hamstrings are tight"):
+        reply = echo.hear(said)
+        assert "offer" not in echo.attributes, (said, reply.text)
+        assert reply.text.startswith(WORDS.say("plans.unknown_area", areas="{}").split("{}")[0])
+        for area in LIBRARY.catalogue.areas:
+            if area != "all":
+                assert WORDS.say(f"plans.area_name_{area}") in reply.text, reply.text
+    echo.hear("start the quick routine")
+    reply = echo.hear("my neck is stiff")
+    assert "offer" not in echo.attributes and echo.attributes["position"]["routine_id"] == "quick"
+    assert reply.reprompt == echo.hear("repeat").reprompt
+    assert echo.hear("next").pauses_ms
+    offered = echo.hear("something for my knees")
+    assert echo.attributes["offer"]["id"].startswith("plan:knees"), offered.text
+
+
+def test_im_ready_to_the_first_welcome_offers_the_usual_routine_and_yes_starts_it(echo):
+    reply = echo.hear("I'm ready")
+    routine = LIBRARY.default_routine
+    assert reply.text == WORDS.say("replies.not_in_routine_offer", routine=routine.name)
+    assert "position" not in echo.attributes and not reply.pauses_ms
+    assert echo.hear("repeat").text == reply.text
+    started = echo.hear("yes please")
+    position = echo.attributes["position"]
+    assert position["routine_id"] == routine.id and position["item"] == 0 and started.pauses_ms

@@ -82,6 +82,7 @@ def test_every_area_and_equipment_has_words():
     words = load_words("en-US")
     for area in LIBRARY.catalogue.areas:
         assert words.has(f"plans.routine_name_{area}") and words.has(f"plans.for_area_{area}")
+        assert area == "all" or words.has(f"plans.area_name_{area}")
     for equipment in LIBRARY.catalogue.equipment:
         assert words.has(f"plans.equipment_{equipment.id}")
 

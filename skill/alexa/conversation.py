@@ -133,6 +133,11 @@ class Conversation:
         return self._as_of_now(current)
 
     @property
+    def in_session(self) -> Position | None:
+        """The position this session has been at, finished or not (None: only a saved one)."""
+        return self._valid(self.session.get(POSITION))
+
+    @property
     def in_routine(self) -> Position | None:
         """A routine under way in this session (not one saved from an earlier session)."""
         current = self._valid(self.session.get(POSITION))

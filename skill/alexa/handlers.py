@@ -7,6 +7,7 @@ the work. No path ends in silence: everything not understood gets a sentence and
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
@@ -39,9 +40,10 @@ log = logger(__name__)
 CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent", "DoseIntent"}
 
 
-def go_next(conversation: Conversation, position: Position) -> Response:
-    """The following part; past the last one, the routine is finished, counted and praised."""
-    step = conversation.move("next", position)
+def go_next(conversation: Conversation, position: Position, move: str = "next") -> Response:
+    """The following part (``move`` "skip": the next exercise); past the last one, the routine
+    is finished, counted and praised, however the person left its last exercise."""
+    step = conversation.move(move, position)
     if step.position.finished and not position.finished:
         progress = conversation.progress
         if not position.routine_id.startswith("exercise:"):
@@ -58,6 +60,19 @@ def carry_on(conversation: Conversation, position: Position) -> Response:
     if position.heard_through:
         return go_next(conversation, position)
     return conversation.speak_step(conversation.move("resume", position))
+
+
+def usual_routine(conversation: Conversation) -> str:
+    """The routine "start" means: the one done last time, else the library's default."""
+    library = conversation.coach.library
+    last = conversation.progress.last_routine
+    return last if last in library.routines else library.default_routine.id
+
+
+def start_routine(conversation: Conversation, routine_id: str | None = None) -> Response:
+    """Start ``routine_id``, else the usual routine, at the person's remembered levels."""
+    routine_id = routine_id or usual_routine(conversation)
+    return conversation.speak_step(conversation.start(conversation.levelled(routine_id)))
 
 
 def known_exercises(conversation: Conversation) -> tuple[str, ...]:
@@ -158,14 +173,7 @@ class StartRoutineHandler(ConversationHandler):
         position = conversation.in_routine
         if not spoken and position is not None:  # "let's go" mid-routine: on, not over
             return carry_on(conversation, position)
-        if routine_id is None:
-            last = conversation.progress.last_routine
-            routine_id = (
-                last
-                if last in self.coach.library.routines
-                else self.coach.library.default_routine.id
-            )
-        return conversation.speak_step(conversation.start(conversation.levelled(routine_id)))
+        return start_routine(conversation, routine_id)
 
 
 class DoExerciseHandler(ConversationHandler):
@@ -245,14 +253,17 @@ class NoHandler(ConversationHandler):
 
 class NextHandler(ConversationHandler):
     """'Next': the following part; past the last one, the routine is finished and counted.
-    Paused, it carries on as resume does: "carry on" and "okay next" both mean go on."""
+    Paused, it carries on as resume does: "carry on" and "okay next" both mean go on. With
+    nothing ever started, "I'm ready" gets the usual routine offered ("yes" starts it)."""
 
     intents = ("AMAZON.NextIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
         position = conversation.position
-        if position is None:
-            return conversation.say("not_in_routine")
+        if position is None:  # "I'm ready" to the menu, never having started one: offer one
+            routine_id = usual_routine(conversation)
+            conversation.make_offer("routine", routine_id)
+            return conversation.say("not_in_routine_offer", routine=routine_id)
         if position.paused:  # "carry on" after "hang on": the part cut short, then on
             return carry_on(conversation, position)
         return go_next(conversation, position)
@@ -278,7 +289,11 @@ class MoveHandler(ConversationHandler):
             return conversation.say("not_in_routine")
         intent = conversation.input.request_envelope.request.intent.name
         if self.moves[intent] == "resume":
+            if position.finished and conversation.in_session is None:  # done last time
+                return conversation.say("finished_before")
             return carry_on(conversation, position)
+        if self.moves[intent] == "skip":
+            return go_next(conversation, position, "skip")
         if self.moves[intent] == "pause" and not position.paused:
             position = where_stopped(conversation, position)
         return conversation.speak_step(conversation.move(self.moves[intent], position))
@@ -319,11 +334,14 @@ class QuestionHandler(ConversationHandler):
         intent = conversation.input.request_envelope.request.intent.name
         if intent == "ProgressIntent":
             progress = conversation.progress
+            last = progress.last_finished
             return conversation.say(
                 "progress",
                 completed=progress.completed,
                 streak=progress.streak_days(conversation.today),
                 done_today=progress.finished_on(conversation.today),
+                last_routine=last.routine_id if last else "",
+                days_ago=(conversation.today - date.fromisoformat(last.day)).days if last else 0,
             )
         return conversation.say(self.kinds[intent])
 

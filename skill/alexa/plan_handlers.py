@@ -138,6 +138,8 @@ class PlanRoutineHandler(PlanningHandler):
         if level:
             conversation.settings.level = level
         area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
+        if area is None and conversation.slot("area")[1]:  # "my neck": no routine is for it
+            return conversation.say("unknown_area")
         minutes = minutes_asked(conversation)
         if minutes is not None and conversation.in_routine and not (area or level or have or lack):
             # "I've only got two minutes" mid-routine: what is left of this one, not a new one

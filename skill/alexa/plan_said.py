@@ -14,7 +14,7 @@ from skill import plan_replies
 from skill.alexa.said import Utterance, reply
 from skill.engine.coaching import capitalize, dose_summary
 from skill.engine.planning import Plan, PlanRequest
-from skill.library import PLAN_PREFIX
+from skill.library import ANY_AREA, PLAN_PREFIX
 
 if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
@@ -83,6 +83,21 @@ def plan_impossible(conversation: Conversation, lack: str, lead: str = "") -> Ut
     request = PlanRequest(lack=frozenset(_ids(lack)))
     sorry = plan_replies.nothing_possible(request, conversation.coach.words)
     return Utterance(" ".join(p for p in (lead_words(conversation, lead), sorry) if p))
+
+
+@reply("unknown_area")
+def unknown_area(conversation: Conversation) -> Utterance:
+    """'My neck is stiff': no routine is for it, so none is offered as if it were; the areas
+    there are, then the routine's question (mid-routine) or the menu's."""
+    words = conversation.coach.words
+    areas = [
+        words.say(f"plans.area_name_{area}")
+        for area in conversation.coach.library.catalogue.areas
+        if area != ANY_AREA
+    ]
+    return Utterance(
+        f"{words.say('plans.unknown_area', areas=words.join(areas))} {conversation.next_step()}"
+    )
 
 
 @reply("settings_noted")

@@ -179,6 +179,17 @@ def not_in_routine(conversation: Conversation) -> Utterance:
     return _not_in_routine(conversation)
 
 
+@reply("not_in_routine_offer")
+def not_in_routine_offer(conversation: Conversation, routine: str) -> Utterance:
+    """'Next' with nothing ever started: not in a routine, and the usual one offered."""
+    words = conversation.coach.words
+    name = conversation.coach.library.routines[routine].name
+    return Utterance(
+        words.say("replies.not_in_routine_offer", routine=name),
+        words.say("replies.not_in_routine_offer_reprompt", routine=name),
+    )
+
+
 @reply("nothing_to_repeat")
 def nothing_to_repeat(conversation: Conversation) -> Utterance:
     words = conversation.coach.words
@@ -238,13 +249,29 @@ def exercises_left(conversation: Conversation) -> Utterance:
 
 @reply("progress")
 def progress(
-    conversation: Conversation, completed: int, streak: int, done_today: bool = True
+    conversation: Conversation,
+    completed: int,
+    streak: int,
+    done_today: bool = True,
+    last_routine: str = "",
+    days_ago: int = 0,
 ) -> Utterance:
     # mid-routine, the routine's own question: "how am I doing" does not leave the routine
     question = conversation.next_step()
+    words = conversation.coach.words
+    try:
+        last = replies.last_finished(conversation.coach.library.plan(last_routine), days_ago, words)
+    except KeyError:  # none, or a routine the content no longer has
+        last = ""
     return Utterance(
         replies.progress_report(
-            completed, streak, conversation.coach.words, done_today=done_today, question=question
+            completed,
+            streak,
+            words,
+            done_today=done_today,
+            question=question,
+            last=last,
+            in_routine=conversation.unfinished is not None and conversation.in_routine is not None,
         )
     )
 
@@ -328,6 +355,21 @@ def carry_on(conversation: Conversation) -> Utterance:
             words.say("replies.carry_on", next_when_ready=words.say("replies.next_when_ready"))
         )
     return Utterance(_what_now(conversation))
+
+
+@reply("finished_before")
+def finished_before(conversation: Conversation) -> Utterance:
+    """'Resume' in a new session when the routine saved last time was finished: say so, not
+    the end of the routine again as if it had just been done."""
+    position = conversation.position
+    words = conversation.coach.words
+    if position is None or not position.finished:
+        return Utterance(_what_now(conversation))
+    routine = conversation.coach.routine(position)
+    return Utterance(
+        words.say("replies.finished_before", routine=routine.name),
+        words.say("replies.finished_before_reprompt"),
+    )
 
 
 @reply("finished_praise")
