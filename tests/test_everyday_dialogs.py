@@ -938,16 +938,22 @@ def test_is_that_the_last_one_after_the_end_says_there_are_none_left(echo):
     assert not reply.startswith("None")
 
 
-def test_a_part_of_the_body_no_routine_is_for_gets_no_routine_offered_as_if_it_were(echo):
+def test_a_part_of_the_body_no_routine_is_for_is_said_so_not_offered_as_if_it_were(echo):
     for said in ("something for my neck", "my hamstrings are tight"):
         reply = echo.hear(said)
-        assert "offer" not in echo.attributes, (said, reply.text)
-        assert reply.text.startswith(WORDS.say("plans.unknown_area", areas="{}").split("{}")[0])
-        for area in LIBRARY.catalogue.areas:
-            if area != "all":
-                assert WORDS.say(f"plans.area_name_{area}") in reply.text, reply.text
+        assert reply.text.startswith(WORDS.say("plans.unknown_area_lead")), (said, reply.text)
+        assert echo.attributes["offer"]["id"].startswith("plan:all:"), said  # for everything
+        assert not any(
+            WORDS.say(f"plans.for_area_{area}") in reply.text
+            for area in LIBRARY.catalogue.areas
+            if area != "all"
+        ), reply.text
     echo.hear("start the quick routine")
     reply = echo.hear("my neck is stiff")
+    assert reply.text.startswith(WORDS.say("plans.unknown_area", areas="{}").split("{}")[0])
+    for area in LIBRARY.catalogue.areas:
+        if area != "all":
+            assert WORDS.say(f"plans.area_name_{area}") in reply.text, reply.text
     assert "offer" not in echo.attributes and echo.attributes["position"]["routine_id"] == "quick"
     assert reply.reprompt == echo.hear("repeat").reprompt
     assert echo.hear("next").pauses_ms

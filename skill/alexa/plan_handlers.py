@@ -138,14 +138,17 @@ class PlanRoutineHandler(PlanningHandler):
         if level:
             conversation.settings.level = level
         area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
-        if area is None and conversation.slot("area")[1]:  # "my neck": no routine is for it
+        unknown_area = area is None and conversation.slot("area")[1]  # "my neck"
+        if unknown_area and conversation.in_routine:
             return conversation.say("unknown_area")
         minutes = minutes_asked(conversation)
         if minutes is not None and conversation.in_routine and not (area or level or have or lack):
             # "I've only got two minutes" mid-routine: what is left of this one, not a new one
             return conversation.say("time_in_routine", minutes=minutes)
         request = plan_request(conversation, minutes, area)
-        return offer_plan(conversation, self.planner, request)
+        return offer_plan(
+            conversation, self.planner, request, "area:unknown" if unknown_area else ""
+        )
 
 
 class PlanYesHandler(PlanningHandler):

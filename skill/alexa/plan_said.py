@@ -32,6 +32,8 @@ def lead_words(conversation: Conversation, lead: str) -> str:
         what, _, value = pair.partition(":")
         if what == "level":
             said.append(words.say(f"conversation.level_set_{value}"))
+        elif what == "area":  # a part of the body no routine is for: the plan is for all
+            said.append(words.say("plans.unknown_area_lead"))
         else:
             thing = words.say(f"plans.equipment_{value}")
             said.append(words.say(f"conversation.{what}_equipment", thing=thing))
@@ -87,8 +89,8 @@ def plan_impossible(conversation: Conversation, lack: str, lead: str = "") -> Ut
 
 @reply("unknown_area")
 def unknown_area(conversation: Conversation) -> Utterance:
-    """'My neck is stiff': no routine is for it, so none is offered as if it were; the areas
-    there are, then the routine's question (mid-routine) or the menu's."""
+    """'My neck is stiff', mid-routine: no routine is for it; the areas there are, then the
+    routine's question (outside a routine the general plan is offered, saying so)."""
     words = conversation.coach.words
     areas = [
         words.say(f"plans.area_name_{area}")
