@@ -908,9 +908,11 @@ def test_how_am_i_doing_before_any_routine_is_finished_mid_routine_says_this_is_
         WORDS.say("replies.no_routine_yet", what_now="{}").split("{}")[0]
     )
     echo.hear("start the quick routine")
-    reply = echo.hear("how am I doing")
+    reply = echo.hear("how many have I done")
+    count = len(LIBRARY.routines["quick"].items)
+    here = WORDS.say("replies.progress_in_routine", number=1, count=count)
     first = WORDS.say("replies.no_routine_yet_in_routine", what_now="{}").split("{}")[0]
-    assert reply.text.startswith(first), reply.text
+    assert reply.text.startswith(f"{here} {first}"), reply.text
     assert echo.attributes["position"]["item"] == 0 and echo.hear("next").pauses_ms
 
 

@@ -263,17 +263,22 @@ def progress(
         last = replies.last_finished(conversation.coach.library.plan(last_routine), days_ago, words)
     except KeyError:  # none, or a routine the content no longer has
         last = ""
-    return Utterance(
-        replies.progress_report(
-            completed,
-            streak,
-            words,
-            done_today=done_today,
-            question=question,
-            last=last,
-            in_routine=conversation.unfinished is not None and conversation.in_routine is not None,
-        )
+    position = conversation.in_routine
+    report = replies.progress_report(
+        completed,
+        streak,
+        words,
+        done_today=done_today,
+        question=question,
+        last=last,
+        in_routine=position is not None,
     )
+    if position is None:
+        return Utterance(report)
+    # "how many have I done" mid-routine asks about this routine too: where in it, first
+    count = len(conversation.coach.routine(position).items)
+    here = words.say("replies.progress_in_routine", number=position.item + 1, count=count)
+    return Utterance(f"{here} {report}")
 
 
 @reply("list_routines")
