@@ -20,7 +20,7 @@ from skill.engine.navigation import Coach
 from skill.engine.ssml import escape_text
 from skill.lazy_log import logger
 from skill.progress import Progress
-from skill.words import load_words, words_for
+from skill.words import Words, load_words, words_for
 
 log = logger(__name__)
 
@@ -31,15 +31,21 @@ log = logger(__name__)
 #: nothing.
 LOADED = "progress_loaded"
 _NOTHING_STORED = Progress().to_json()  # compared with, never changed
+
+
+def apology(words: Words, key: str) -> str:
+    """An apology of ``words``, escaped to go inside SSML as it is, before what follows."""
+    return escape_text(words.say(key)) + " "
+
+
 #: The apologies in the default locale's words (each request hears its own locale's).
-NOT_LOADED = escape_text(load_words().say("replies.storage_not_loaded")) + " "
-NOT_SAVED = escape_text(load_words().say("replies.storage_not_saved")) + " "
+NOT_LOADED = apology(load_words(), "replies.storage_not_loaded")
+NOT_SAVED = apology(load_words(), "replies.storage_not_saved")
 
 
 def _apology(handler_input: HandlerInput, key: str) -> str:
-    """An apology in the request's locale, escaped to go inside SSML as it is."""
-    words = words_for(getattr(handler_input.request_envelope.request, "locale", None))
-    return escape_text(words.say(key)) + " "
+    """An apology in the request's locale."""
+    return apology(words_for(getattr(handler_input.request_envelope.request, "locale", None)), key)
 
 
 def user_hash(handler_input: HandlerInput) -> str:

@@ -219,20 +219,14 @@ def which_side(conversation: Conversation) -> Utterance:
 @reply("how_long")
 def how_long(conversation: Conversation) -> Utterance:
     coach = conversation.coach
-    offer = conversation.offer
-    offered = offer.get("id") if offer is not None else None
-    if offered:
-        try:
-            coach.library.plan(offered)
-        except KeyError:  # an offer of something else than a routine (an exercise's how-to)
-            offered = None
+    offered = _offered_routine(conversation)
     return Utterance(
         replies.how_long(
             coach,
             conversation.position,
             coach.library,
             None,
-            offered or None,
+            offered.id if offered is not None else None,
             question=conversation.next_step(),
         )
     )
@@ -315,7 +309,7 @@ def _offered_routine(conversation: Conversation) -> Routine | None:
         return None
     try:
         return conversation.coach.library.plan(offer["id"])
-    except KeyError:  # an offer of something else than a routine
+    except KeyError:  # an offer of something else than a routine (an exercise's how-to)
         return None
 
 
