@@ -206,7 +206,8 @@ class Equipment(Value):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Posture(Value):
-    """Standing, seated or on the floor: plans keep each together, in this order."""
+    """Standing, seated, on the floor or lying down: plans keep each together, in this order,
+    and leave out the ones a person cannot do."""
 
     id: str
     starting_positions: tuple[str, ...]
@@ -237,6 +238,14 @@ class PlanCatalogue(Value):
             for i, p in enumerate(self.postures)
             if exercise.starting_position in p.starting_positions
         )
+
+    def posture_id(self, exercise: Exercise) -> str:
+        """The exercise's posture: 'standing', 'seated', 'floor' or 'lying'."""
+        return self.postures[self.posture(exercise)].id
+
+    @property
+    def posture_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.postures)
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -20,12 +20,32 @@ def about(words: Words, seconds: float) -> str:
     return duration_phrase(seconds, words)
 
 
-def things(words: Words, equipment_ids: Iterable[str]) -> str:
-    """'band or towel': equipment named for 'no ... needed'."""
-    names = [words.say(f"plans.equipment_{e}") for e in sorted(equipment_ids)]
+def either(words: Words, names: list[str]) -> str:
+    """'a, b or c'."""
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {words.say('plans.or')} {names[-1]}"
+
+
+def things(words: Words, equipment_ids: Iterable[str]) -> str:
+    """'band or towel': equipment named for 'no ... needed'."""
+    return either(words, [words.say(f"plans.equipment_{e}") for e in sorted(equipment_ids)])
+
+
+def postures_left_out(library: Library, request: PlanRequest, words: Words) -> str:
+    """', all done sitting on a chair' or ', nothing done standing' ('' if none is avoided)."""
+    if not request.avoid:
+        return ""
+    kept = [p for p in library.catalogue.posture_ids if p not in request.avoid]
+    if len(kept) == 1:
+        return words.say("plans.all_posture", posture=words.say(f"plans.posture_{kept[0]}"))
+    avoided = [p for p in library.catalogue.posture_ids if p in request.avoid]
+    return words.say("plans.no_posture", postures=posture_names(words, avoided))
+
+
+def posture_names(words: Words, posture_ids: Iterable[str]) -> str:
+    """'standing or sitting on the floor'."""
+    return either(words, [words.say(f"plans.posture_{p}") for p in posture_ids])
 
 
 def exercise_names(library: Library, plan: Plan, words: Words) -> str:
@@ -44,7 +64,7 @@ def offer(library: Library, plan: Plan, request: PlanRequest, words: Words) -> t
         words.say("plans.no_equipment_needed", things=things(words, request.lack))
         if request.lack
         else ""
-    )
+    ) + postures_left_out(library, request, words)
     # an untimed request is planned for the default minutes, but saying "a 10-minute
     # routine" then "about 8 minutes" sounds like a slip: only minutes asked are said back
     text = words.say(
@@ -60,7 +80,9 @@ def offer(library: Library, plan: Plan, request: PlanRequest, words: Words) -> t
 
 
 def nothing_possible(request: PlanRequest, words: Words) -> str:
-    """No exercise can be done without what the person lacks."""
+    """No exercise can be done without what the person lacks (or in the postures left)."""
+    if request.avoid:
+        return words.say("plans.nothing_possible_posture", what_now=words.say("replies.what_now"))
     return words.say(
         "plans.nothing_possible",
         things=things(words, request.lack),

@@ -163,9 +163,13 @@ class Settings:
     exercise_levels: dict[str, str] = field(default_factory=dict)  # exercise id -> level
     slower: bool = False  # speak more slowly
     concise: bool = False  # a one-line cue instead of the full instructions
+    #: Postures (content/planning.json ids) the person said they cannot or would rather not
+    #: do: "I can't get down on the floor". Plans leave their exercises out.
+    avoid: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        if not (self.have or self.lack or self.exercise_levels):  # most people: nothing said
+        if not (self.have or self.lack or self.exercise_levels or self.avoid):
+            # most people said nothing about equipment, levels or postures
             return {
                 "have": [],
                 "lack": [],
@@ -174,7 +178,7 @@ class Settings:
                 "slower": self.slower,
                 "concise": self.concise,
             }
-        return {
+        record: dict[str, Any] = {
             "have": sorted(set(self.have)),
             "lack": sorted(set(self.lack)),
             "level": self.level,
@@ -182,6 +186,9 @@ class Settings:
             "slower": self.slower,
             "concise": self.concise,
         }
+        if self.avoid:  # absent for most people, and in records written before postures
+            record["avoid"] = sorted(set(self.avoid))
+        return record
 
     @classmethod
     def from_json(cls, data: Any) -> Settings:
@@ -189,7 +196,13 @@ class Settings:
             return cls()
         levels = data.get("exercise_levels")
         have, lack = data.get("have"), data.get("lack")
-        if have == [] and lack == [] and levels == {} and type(levels) is dict:
+        if (
+            have == []
+            and lack == []
+            and levels == {}
+            and type(levels) is dict
+            and "avoid" not in data
+        ):
             # most people said nothing about equipment or levels: the same, read faster
             level = data.get("level")
             return cls(
@@ -214,7 +227,12 @@ class Settings:
             exercise_levels=dict(list(exercise_levels.items())[:MAX_SETTING_IDS]),
             slower=data.get("slower") is True,
             concise=data.get("concise") is True,
+            avoid=_ids(data.get("avoid")),
         )
+
+    def avoids(self, posture_ids: Iterable[str]) -> None:
+        """'I can't stand for long': plans leave these postures out from now on."""
+        self.avoid = sorted({*self.avoid, *posture_ids})
 
     def gets(self, equipment_id: str) -> None:
         """'I have a band now'."""

@@ -41,6 +41,7 @@ requests = st.builds(
     lack=st.frozensets(st.sampled_from(EQUIPMENT)),
     area=st.none() | st.sampled_from(AREAS),
     level=st.sampled_from(LEVELS),
+    avoid=st.frozensets(st.sampled_from([p.id for p in LIBRARY.catalogue.postures])),
 )
 
 
@@ -72,7 +73,7 @@ def assert_playable(routine_id: str) -> None:
 @given(requests)
 def test_a_plan_fits_the_minutes_the_equipment_and_alexa(request):
     plan = PLANNER.plan(request)
-    allowed = allowed_exercises(LIBRARY, request.have, request.lack)
+    allowed = allowed_exercises(LIBRARY, request.have, request.lack, request.avoid)
     if not allowed:
         assert plan is None
         return
@@ -81,6 +82,14 @@ def test_a_plan_fits_the_minutes_the_equipment_and_alexa(request):
         *(LIBRARY.catalogue.needs(LIBRARY.exercises[i]) for i in plan.exercise_ids)
     )
     assert needed <= at_hand(request), "a plan needs only equipment the person has"
+    positions = {LIBRARY.exercises[i].starting_position for i in plan.exercise_ids}
+    avoided = {
+        position
+        for posture in LIBRARY.catalogue.postures
+        if posture.id in request.avoid
+        for position in posture.starting_positions
+    }
+    assert not positions & avoided, "nothing done in a posture the person avoids"
     assert not needed & request.lack
     assert plan.seconds == pytest.approx(played_seconds(plan.routine_id))
     if plan.fits:
@@ -103,7 +112,7 @@ def test_a_plan_prefers_exercises_for_the_area(request):
     plan = PLANNER.plan(request)
     if plan is None or not plan.fits or request.area is None:
         return
-    allowed = allowed_exercises(LIBRARY, request.have, request.lack)
+    allowed = allowed_exercises(LIBRARY, request.have, request.lack, request.avoid)
     best = max(area_score(LIBRARY.exercises[i], request.area) for i in allowed)
     fitting_best = [
         i

@@ -208,3 +208,20 @@ def test_an_unreadable_folded_summary_reads_as_nothing_folded(junk):
     progress = Progress.from_json(record)
     assert progress.completed == 0
     assert "earlier" not in progress.to_json()
+
+
+def test_postures_avoided_round_trip_and_garbage_is_dropped():
+    progress = Progress()
+    progress.settings.avoids(["standing"])
+    progress.settings.avoids(["floor", "standing"])
+    record = progress.to_json()
+    assert record["settings"]["avoid"] == ["floor", "standing"]
+    assert Progress.from_json(record).settings.avoid == ["floor", "standing"]
+    record["settings"]["avoid"] = ["floor", 3, "Not An Id", None]
+    assert Progress.from_json(record).settings.avoid == ["floor"]
+
+
+def test_a_record_from_before_postures_avoids_none():
+    record = Progress().to_json()
+    assert "avoid" not in record["settings"]
+    assert Progress.from_json(record).settings.avoid == []

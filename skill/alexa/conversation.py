@@ -204,6 +204,10 @@ class Conversation:
     def make_offer(self, kind: str, target: str = "") -> None:
         self.session[OFFER] = {"kind": kind, "id": target}
 
+    def drop_offer(self) -> None:
+        """Nothing is on offer any more: a later 'yes' must not start what was offered."""
+        self.session.pop(OFFER, None)
+
     # -- slots -------------------------------------------------------------------------
 
     def slot(self, name: str) -> tuple[str | None, bool]:

@@ -247,7 +247,7 @@ class NoHandler(ConversationHandler):
     intents = ("AMAZON.NoIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        conversation.session.pop("offer", None)
+        conversation.drop_offer()
         return conversation.say("no_thanks")
 
 

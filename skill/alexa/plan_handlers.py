@@ -92,6 +92,7 @@ def plan_request(
         area=area,
         level=level or settings.level,
         exercise_levels=dict(settings.exercise_levels),
+        avoid=frozenset(settings.avoid),
     )
 
 
@@ -104,8 +105,12 @@ def offer_plan(
     """
     plan = planner.plan(request)
     lack = ",".join(sorted(request.lack))
-    if plan is None:
-        return conversation.say("plan_impossible", lack=lack, lead=lead)
+    avoid = ",".join(sorted(request.avoid))
+    if plan is None:  # an offer made before is not what the person can do now
+        conversation.drop_offer()
+        return conversation.say(
+            "plan_impossible", lack=lack, lead=lead, **({"avoid": avoid} if avoid else {})
+        )
     conversation.make_offer(PLAN_OFFER, plan.routine_id)
     said = {
         "area": request.area or "",
@@ -113,8 +118,16 @@ def offer_plan(
         "lack": lack,
         "lead": lead,
         "timed": request.minutes is not None,
+        "avoid": avoid,
     }
-    defaults = {"area": "", "level": "standard", "lack": "", "lead": "", "timed": True}
+    defaults = {
+        "area": "",
+        "level": "standard",
+        "lack": "",
+        "lead": "",
+        "timed": True,
+        "avoid": "",
+    }
     return conversation.say(
         "plan_offer",
         minutes=f"{plan.minutes_asked:g}",
@@ -167,7 +180,7 @@ class PlanYesHandler(PlanningHandler):
         try:
             self.coach.library.plan(routine_id)
         except KeyError:
-            conversation.session.pop("offer", None)
+            conversation.drop_offer()
             return conversation.say("what_now")
         return conversation.speak_step(conversation.start(routine_id))
 
@@ -282,8 +295,50 @@ class LevelHandler(PlanningHandler):
         return index - 1 if index > 0 else None
 
 
+class PostureHandler(PlanningHandler):
+    """'I can't get down on the floor', 'can I do these sitting down', 'do I have to stand'.
+
+    What a person says they cannot do ('avoid' one posture, or 'only' one) is remembered, as
+    equipment is, and plans leave those exercises out from then on. A question ('ask' for a
+    posture, or whether they 'need' one) shapes only the plan offered now. In a routine: how
+    the exercise under way is done, and a way out if that is not how the person can do it.
+    """
+
+    intents = ("PostureIntent",)
+    #: The slots, in the order they are read: one is filled at a time.
+    slots = ("avoid", "only", "ask", "need")
+
+    def reply(self, conversation: Conversation) -> Response:
+        postures = self.coach.library.catalogue.posture_ids
+        said = ((what, slot_id(conversation, what, postures)) for what in self.slots)
+        what, posture = next(((w, p) for w, p in said if p is not None), ("", None))
+        if posture is None:
+            return conversation.say("conversation", key="posture_not_understood")
+        settings = conversation.settings
+        if what == "avoid":
+            settings.avoids([posture])
+        elif what == "only":
+            settings.avoid = [p for p in postures if p != posture]
+        lead = f"{what}:{posture}"
+        if conversation.in_routine:
+            return conversation.say("posture_in_routine", lead=lead)
+        request = plan_request(conversation)
+        if what == "ask":
+            request = replace(request, avoid=frozenset(p for p in postures if p != posture))
+        elif what == "need":
+            request = replace(request, avoid=request.avoid | {posture})
+        return offer_plan(conversation, self.planner, request, lead)
+
+
 def plan_handlers(coach: Coach) -> list[ConversationHandler]:
     """Registered before the general handlers: PlanYesHandler takes 'yes' to a plan offer."""
     return [
-        kind(coach) for kind in (PlanRoutineHandler, PlanYesHandler, EquipmentHandler, LevelHandler)
+        kind(coach)
+        for kind in (
+            PlanRoutineHandler,
+            PlanYesHandler,
+            EquipmentHandler,
+            LevelHandler,
+            PostureHandler,
+        )
     ]

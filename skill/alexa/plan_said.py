@@ -32,12 +32,31 @@ def lead_words(conversation: Conversation, lead: str) -> str:
         what, _, value = pair.partition(":")
         if what == "level":
             said.append(words.say(f"conversation.level_set_{value}"))
+        elif what in POSTURE_LEADS:
+            said.append(posture_lead(conversation, what, value))
         elif what == "area":  # a part of the body no routine is for: the plan is for all
             said.append(words.say("plans.unknown_area_lead"))
         else:
             thing = words.say(f"plans.equipment_{value}")
             said.append(words.say(f"conversation.{what}_equipment", thing=thing))
     return " ".join(said)
+
+
+#: What was said of a posture ('avoid:floor'...), as lead_words reads it (PostureHandler).
+POSTURE_LEADS = ("avoid", "only", "ask", "need")
+
+
+def posture_lead(conversation: Conversation, what: str, posture: str) -> str:
+    """'All right, I'll leave out exercises done sitting on the floor.', 'Yes.'..."""
+    words = conversation.coach.words
+    catalogue = conversation.coach.library.catalogue
+    if what == "avoid":
+        avoided = [p for p in catalogue.posture_ids if p in conversation.settings.avoid]
+        said = words.say("plans.avoid_lead", postures=plan_replies.posture_names(words, avoided))
+    else:
+        said = words.say(f"plans.{what}_lead", posture=words.say(f"plans.posture_{posture}"))
+    note = f"plans.posture_note_{posture}"
+    return f"{said} {words.say(note)}" if what == "ask" and words.has(note) else said
 
 
 @reply("plan_offer")
@@ -51,6 +70,7 @@ def plan_offer(
     lack: str = "",
     lead: str = "",
     timed: bool = True,
+    avoid: str = "",
 ) -> Utterance:
     """'For your 10 minutes, here's a routine for your knees, no band needed: ... About 9
     minutes. Ready?' (``timed``: the person said how long; else no minutes are said back)."""
@@ -73,6 +93,7 @@ def plan_offer(
         lack=frozenset(_ids(lack)),
         area=area or None,
         level=level,
+        avoid=frozenset(_ids(avoid)),
     )
     text, reprompt = plan_replies.offer(
         conversation.coach.library, plan, request, conversation.coach.words
@@ -81,8 +102,10 @@ def plan_offer(
 
 
 @reply("plan_impossible")
-def plan_impossible(conversation: Conversation, lack: str, lead: str = "") -> Utterance:
-    request = PlanRequest(lack=frozenset(_ids(lack)))
+def plan_impossible(
+    conversation: Conversation, lack: str, lead: str = "", avoid: str = ""
+) -> Utterance:
+    request = PlanRequest(lack=frozenset(_ids(lack)), avoid=frozenset(_ids(avoid)))
     sorry = plan_replies.nothing_possible(request, conversation.coach.words)
     return Utterance(" ".join(p for p in (lead_words(conversation, lead), sorry) if p))
 
@@ -100,6 +123,39 @@ def unknown_area(conversation: Conversation) -> Utterance:
     return Utterance(
         f"{words.say('plans.unknown_area', areas=words.join(areas))} {conversation.next_step()}"
     )
+
+
+@reply("posture_in_routine")
+def posture_in_routine(conversation: Conversation, lead: str) -> Utterance:
+    """'Can I do this sitting down', 'I can't stand for long', mid-routine: what was noted,
+    how the exercise under way is done, a way out if that is not how the person can do it,
+    then the routine's question."""
+    position = conversation.in_routine
+    if position is None:
+        raise ValueError("not in a routine")
+    what, _, posture = lead.partition(":")
+    coach = conversation.coach
+    words = coach.words
+    exercise = coach.routine(position).items[position.item].exercise
+    here = coach.library.catalogue.posture_id(exercise)
+    # whether the exercise under way is done as the person wants
+    fits = here == posture if what in ("only", "ask") else here != posture
+    done = {"exercise": exercise.name, "posture": words.say(f"plans.posture_{here}")}
+    said = []
+    if what in ("avoid", "only"):
+        said.append(posture_lead(conversation, what, posture))
+    if fits and what == "ask":
+        said.append(words.say("plans.posture_yes", **done))
+        note = f"plans.posture_note_{here}"
+        if words.has(note):
+            said.append(words.say(note))
+    elif fits and what == "need":
+        said.append(words.say("plans.posture_not_this", **done))
+    else:
+        said.append(capitalize(words.say("plans.posture_exercise", **done)))
+        if not fits:
+            said.append(words.say("plans.posture_other_way"))
+    return Utterance(f"{' '.join(said)} {conversation.next_step()}")
 
 
 @reply("settings_noted")

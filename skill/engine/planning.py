@@ -44,6 +44,8 @@ class PlanRequest(Value):
     area: str | None = None
     level: str = "standard"
     exercise_levels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: Postures (content/planning.json ids) to leave out: "I can't get down on the floor".
+    avoid: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -67,10 +69,21 @@ def available_equipment(library: Library, have: Collection[str], lack: Collectio
     }
 
 
-def allowed_exercises(library: Library, have: Collection[str], lack: Collection[str]) -> list[str]:
-    """Exercises needing nothing the person lacks (or has not got), in library order."""
+def allowed_exercises(
+    library: Library,
+    have: Collection[str],
+    lack: Collection[str],
+    avoid: Collection[str] = (),
+) -> list[str]:
+    """Exercises needing nothing the person lacks (or has not got) and done in no posture
+    they avoid, in library order."""
     at_hand = available_equipment(library, have, lack)
-    return [i for i, e in library.exercises.items() if library.catalogue.needs(e) <= at_hand]
+    catalogue = library.catalogue
+    return [
+        i
+        for i, e in library.exercises.items()
+        if catalogue.needs(e) <= at_hand and catalogue.posture_id(e) not in avoid
+    ]
 
 
 def area_score(exercise: Exercise, area: str | None) -> int:
@@ -133,7 +146,7 @@ class Planner:
         )
         minutes = min(max(minutes, 0), MAX_MINUTES)
         budget = minutes * 60
-        allowed = allowed_exercises(self.library, request.have, request.lack)
+        allowed = allowed_exercises(self.library, request.have, request.lack, request.avoid)
         if not allowed:
             return None
         alone = {i: self._alone_seconds(request, i) for i in allowed}
