@@ -224,6 +224,12 @@ def build_model(library: Library, grammar: LocaleGrammar) -> dict[str, Any]:
     }
 
 
+def model_text(model: dict[str, Any]) -> str:
+    """A model as its file holds it: one item a line (diffs stay readable), indented by one
+    space, as what is uploaded need not carry more whitespace than that."""
+    return json.dumps(model, indent=1, ensure_ascii=False) + "\n"
+
+
 def render_models(library: Library, root: Path | None = None) -> dict[str, str]:
     """File name -> JSON text for every locale, exactly as committed; checked first.
 
@@ -234,7 +240,7 @@ def render_models(library: Library, root: Path | None = None) -> dict[str, str]:
     rendered: dict[str, str] = {}
     for locale in load_locales(root):
         model = build_model(library, load_grammar(locale, root))
-        text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+        text = model_text(model)
         if text not in rendered.values():  # locales sharing a grammar are checked once
             problems = check_model(model)
             if problems:

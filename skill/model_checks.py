@@ -12,7 +12,8 @@ everything to fix at once):
    and 1,200; Alexa's own guidance is "when in doubt, include more rather than fewer"), and
    the model management API refuses a model definition over 1,000,000 characters (its
    ``modelDefinition`` length constraint, alexa/ask-cli#9), and a model far past a few hundred
-   kilobytes gets slow to build: we keep each locale's file, as written, under 450 KB.
+   kilobytes gets slow to build: we keep each locale's file, as written (``model_text``), under
+   450 KB.
 2. **No sample belongs to two intents.** Every sample with every slot value and synonym put in
    (built-in slot types with typical values) is one intent's only: otherwise Alexa cannot know
    which was meant. The check is exact without listing every combination: it walks all samples
@@ -23,13 +24,13 @@ everything to fix at once):
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from skill.grammar import phrase_key, spoken_words
+from skill.interaction_model import model_text
 from skill.values import Value
 
 MAX_SAMPLE_CHARACTERS = 100
@@ -89,7 +90,7 @@ def check_limits(model: dict[str, Any]) -> list[str]:
                         f"{slot_type['name']}.{value['id']}: {words!r} is not a short"
                         " lower-case phrase"
                     )
-    size = len(json.dumps(model, indent=2, ensure_ascii=False).encode())
+    size = len(model_text(model).encode())
     if size > MAX_MODEL_BYTES:
         problems.append(f"the model is {size} bytes (keep under {MAX_MODEL_BYTES})")
     return problems

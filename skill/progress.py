@@ -163,6 +163,8 @@ class Settings:
     exercise_levels: dict[str, str] = field(default_factory=dict)  # exercise id -> level
     slower: bool = False  # speak more slowly
     concise: bool = False  # a one-line cue instead of the full instructions
+    #: False: "you don't need to count for me": holds and rounds without their numbers
+    counting: bool = True
     #: Postures (content/planning.json ids) the person said they cannot or would rather not
     #: do: "I can't get down on the floor". Plans leave their exercises out.
     avoid: list[str] = field(default_factory=list)
@@ -170,7 +172,7 @@ class Settings:
     def to_json(self) -> dict[str, Any]:
         if not (self.have or self.lack or self.exercise_levels or self.avoid):
             # most people said nothing about equipment, levels or postures
-            return {
+            plain = {
                 "have": [],
                 "lack": [],
                 "level": self.level,
@@ -178,6 +180,7 @@ class Settings:
                 "slower": self.slower,
                 "concise": self.concise,
             }
+            return plain if self.counting else plain | {"counting": False}
         record: dict[str, Any] = {
             "have": sorted(set(self.have)),
             "lack": sorted(set(self.lack)),
@@ -188,6 +191,8 @@ class Settings:
         }
         if self.avoid:  # absent for most people, and in records written before postures
             record["avoid"] = sorted(set(self.avoid))
+        if not self.counting:  # absent for most people, and in records written before it
+            record["counting"] = False
         return record
 
     @classmethod
@@ -209,6 +214,7 @@ class Settings:
                 level=level if level in SETTING_LEVELS else "standard",
                 slower=data.get("slower") is True,
                 concise=data.get("concise") is True,
+                counting=data.get("counting") is not False,
             )
         exercise_levels = (
             {
@@ -227,6 +233,7 @@ class Settings:
             exercise_levels=dict(list(exercise_levels.items())[:MAX_SETTING_IDS]),
             slower=data.get("slower") is True,
             concise=data.get("concise") is True,
+            counting=data.get("counting") is not False,
             avoid=_ids(data.get("avoid")),
         )
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from echo import Echo
 from flask.testing import FlaskClient
 from model_json_check import Checker
 
@@ -42,6 +43,15 @@ def db(tmp_path: Path) -> Path:
 def client(db: Path) -> FlaskClient:
     """The real Flask endpoint over ``db``, without request verification."""
     return create_app(WebConfig(db=str(db), skill_id=None, verify=False)).test_client()
+
+
+@pytest.fixture
+def echo(client: FlaskClient) -> Echo:
+    """An Echo on ``client`` that has heard the first-time welcome (a module may define its
+    own)."""
+    device = Echo(client)
+    device.launch()
+    return device
 
 
 @pytest.fixture(autouse=True)

@@ -109,6 +109,10 @@ def test_required_intents_are_present(language):
         ("LevelIntent", {"level": "LEVEL", "verdict": "DIFFICULTY"}),
         ("PainIntent", {"area": "AREA"}),
         ("TalkSettingIntent", {"setting": "TALK_SETTING"}),
+        (
+            "PostureIntent",
+            {"avoid": "POSTURE", "only": "POSTURE", "ask": "POSTURE", "need": "POSTURE"},
+        ),
         ("WhereWasIIntent", {}),
         ("ForgetSettingsIntent", {}),
     ],
@@ -124,7 +128,11 @@ def test_the_new_intents_carry_the_agreed_slots(language, intent, slots):
         ("EQUIPMENT", {"band", "towel", "pencil", "tennis_ball", "chair", "wall", "mat"}),
         ("AREA", {"back", "hips", "knees", "feet", "ankles", "balance"}),
         ("LEVEL", {"gentle", "standard", "harder"}),
-        ("TALK_SETTING", {"slower", "normal_speed", "concise", "detailed"}),
+        (
+            "TALK_SETTING",
+            {"slower", "normal_speed", "concise", "detailed", "quiet_counting", "counting"},
+        ),
+        ("POSTURE", {"standing", "seated", "floor", "lying"}),
         ("DIFFICULTY", {"too_hard", "too_easy"}),
     ],
 )

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from echo import Echo
-from flask.testing import FlaskClient
 from test_plan_dialogs import names_in, say, stored, tomorrow
 
 from skill.library import load_library
@@ -25,14 +24,6 @@ POSTURE_OF_POSITION = {
     for posture in PLANNING["postures"]
     for position in posture["starting_positions"]
 }
-
-
-@pytest.fixture
-def echo(client: FlaskClient) -> Echo:
-    """An Echo on the endpoint over conftest's ``db``, the first-time welcome heard."""
-    device = Echo(client)
-    device.launch()
-    return device
 
 
 def posture(name: str) -> str:

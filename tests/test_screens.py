@@ -82,9 +82,11 @@ def serialised(directive: Any) -> dict[str, Any]:
 
 @needs_engine
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+@pytest.mark.parametrize("aloud", [True, False], ids=["counted", "quiet"])
 def test_every_coaching_screen_inflates_cleanly_and_shows_what_is_said(
-    coach: Coach, library: Library, viewport: Viewport
+    coach: Coach, library: Library, viewport: Viewport, aloud: bool
 ) -> None:
+    coach = coach.counting(aloud)  # "you don't need to count for me": the same screens
     for routine_id in library.routines:
         for where, step in steps_to_show(coach, routine_id):
             ssml = to_ssml(step.turn)

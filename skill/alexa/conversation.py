@@ -72,6 +72,14 @@ class Conversation:
         )
         self.request_attributes = handler_input.attributes_manager.request_attributes
         self._move: tuple[str, Position] | None = None  # the move behind the next step
+        self.count_as_set()
+
+    def count_as_set(self) -> None:
+        """Coach with reps counted aloud or not, as this person's settings say (read, not
+        made: LoadProgress itself makes a Conversation before the progress is there)."""
+        progress = self.request_attributes.get(PROGRESS)
+        if progress is not None:
+            self.coach = self.coach.counting(progress.settings.counting)
 
     # -- what we know ------------------------------------------------------------------
 

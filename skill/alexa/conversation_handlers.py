@@ -19,7 +19,7 @@ from skill.engine.navigation import Coach
 from skill.engine.planning import PlanRequest
 from skill.progress import Settings
 
-TALK_SETTINGS = ("slower", "normal_speed", "concise", "detailed")
+TALK_SETTINGS = ("slower", "normal_speed", "concise", "detailed", "quiet_counting", "counting")
 
 
 class PainHandler(PlanningHandler):
@@ -61,7 +61,8 @@ class WhereWasIHandler(ConversationHandler):
 
 
 class TalkSettingHandler(ConversationHandler):
-    """'Slow down', 'normal speed', 'less talking', 'just count', 'more detail': remembered.
+    """'Slow down', 'normal speed', 'less talking', 'just count', 'more detail', 'you don't
+    need to count for me', 'count out loud again': remembered.
 
     'Slow down' (and 'say that again more slowly') also says the last answer again, at the
     slower speed: it was too fast to follow. The other settings are acknowledged.
@@ -76,6 +77,9 @@ class TalkSettingHandler(ConversationHandler):
         settings = conversation.settings
         if setting in ("slower", "normal_speed"):
             settings.slower = setting == "slower"
+        elif setting in ("quiet_counting", "counting"):
+            settings.counting = setting == "counting"
+            conversation.count_as_set()
         else:
             settings.concise = setting == "concise"
             if not settings.concise:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from skill.engine.dose import RepSlot, rest_seconds
 from skill.engine.turn import Pause, Segment, Speech, say
@@ -43,6 +44,9 @@ class PartContext(Value):
     previous_slot: RepSlot | None = None  # last rep of this exercise's part before this one
     setup_seconds: float | None = None  # None: the exercise's own setup time
     ready_said: bool = False  # where to be was said at the end of the turn before
+    #: False for a person who counts for themselves: holds and rounds are marked without
+    #: their numbers, and a run of reps at a beat is one silence of the same length.
+    count_aloud: bool = True
 
 
 def seconds_phrase(seconds: float, words: Words | None = None) -> str:
@@ -173,10 +177,13 @@ def rep_segments(
     words: Words | None = None,
     nth: int = 1,
     first_run: bool = True,
+    count_aloud: bool = True,
+    run_length: int = 1,
 ) -> list[Segment]:
     """One rep. ``run_start``/``run_end``: first/last rep of this side, set and variation
     in this turn; ``nth``: which rep of that run this is here (after FULL_REPS, fewer words);
-    ``first_run``: the turn's first run, where a counted movement is named in full."""
+    ``first_run``: the turn's first run, where a counted movement is named in full;
+    ``count_aloud=False``: no numbers (``run_length``: the reps of this run in this turn)."""
     w = words or load_words()
     timing, exercise = item.timing, item.exercise
     action = capitalize(_action(exercise, slot, w))
@@ -184,10 +191,13 @@ def rep_segments(
     short = nth > FULL_REPS
     last = w.say("coaching.last_one") if reps > 1 and slot.rep == reps else ""
     if timing.hold_seconds:
-        if reps == 1:
+        if reps == 1 or (run_start and not count_aloud):
             opening = w.say("coaching.hold_single", action=action)
         elif run_start:
             opening = w.say("coaching.hold_first", count=slot.rep, action=action)
+        elif not count_aloud:
+            key = "coaching.quiet_hold_short" if short and not last else "coaching.quiet_hold"
+            opening = f"{last} {w.say(key)}".strip()
         else:
             key = "coaching.hold_short" if short and not last else "coaching.hold_count"
             opening = f"{last} {w.say(key, count=slot.rep)}".strip()
@@ -199,6 +209,9 @@ def rep_segments(
     if timing.work_seconds:
         if reps == 1:
             opening = w.say("coaching.work_single", action=action)
+        elif not count_aloud:
+            key = "coaching.quiet_work_short" if short and not run_start else "coaching.work_single"
+            opening = f"{last} {w.say(key, action=action)}".strip()
         elif short and not last and not run_start:
             opening = w.say("coaching.work_round_short", count=slot.rep)
         else:
@@ -210,6 +223,8 @@ def rep_segments(
             *timed_silence(timing.work_seconds, "work", w),
             Speech(w.say(stop), "mark"),
         ]
+    if not count_aloud:
+        return _quiet_beat_segments(item, slot, run_start, run_end, w, first_run, run_length)
     segments: list[Segment] = []
     if run_start and first_run:
         segments.append(Speech(w.say("coaching.as_i_count", action=action)))
@@ -228,6 +243,41 @@ def rep_segments(
             *timed_silence(timing.end_hold_seconds, "hold", w),
             Speech(_release(exercise, False, w), "mark"),
         ]
+    return segments
+
+
+def _quiet_beat_segments(
+    item: RoutineItem,
+    slot: RepSlot,
+    run_start: bool,
+    run_end: bool,
+    w: Words,
+    first_run: bool,
+    run_length: int,
+) -> list[Segment]:
+    """Reps at a beat, not counted aloud: the run said once, then one silence as long as the
+    counted beats would have been ('Raise your heel, and lower it, 10 times, at a steady
+    pace.')."""
+    timing, exercise = item.timing, item.exercise
+    segments: list[Segment] = []
+    if run_start:
+        if first_run or slot.variation is None:
+            action = capitalize(_action(exercise, slot, w))
+        else:
+            action = capitalize(variation_words(exercise, slot.variation, w))
+        key = "coaching.quiet_reps" if first_run or slot.variation else "coaching.quiet_again"
+        segments += [
+            Speech(w.say(key, action=action, count=run_length), "mark"),
+            Pause((timing.rep_seconds or 0) * run_length, "tempo"),
+        ]
+    if run_end and slot.rep == timing.reps and timing.end_hold_seconds:
+        segments += [
+            Speech(w.say("coaching.now_hold"), "mark"),
+            *timed_silence(timing.end_hold_seconds, "hold", w),
+            Speech(_release(exercise, False, w), "mark"),
+        ]
+    # no "stop" of its own: what comes next (the next run, side or exercise) says the beats
+    # are over, as the count's last number did, and the turn keeps the same pieces
     return segments
 
 
@@ -382,6 +432,12 @@ def _block(slot: RepSlot) -> tuple[int, str | None, str | None]:
     return slot.set_number, slot.side, slot.variation
 
 
+def _run_length(slots: Sequence[RepSlot], start: int) -> int:
+    """How many reps from ``start`` on share its side, set and variation."""
+    block = _block(slots[start])
+    return sum(1 for _ in takewhile(lambda slot: _block(slot) == block, slots[start:]))
+
+
 def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segment, ...]:
     """The whole turn for one part: opening, every rep with its rests, closing."""
     w = context.words
@@ -397,7 +453,18 @@ def part_segments(context: PartContext, slots: Sequence[RepSlot]) -> tuple[Segme
         runs += run_start
         if previous is not None:  # the first rep's words were said before the setup
             segments += transition(context.item, previous, slot, w)
-        segments += rep_segments(context.item, slot, run_start, run_end, w, nth, runs == 1)
+        run_length = _run_length(slots, index) if run_start and not context.count_aloud else 1
+        segments += rep_segments(
+            context.item,
+            slot,
+            run_start,
+            run_end,
+            w,
+            nth,
+            runs == 1,
+            context.count_aloud,
+            run_length,
+        )
         previous = slot
     segments += part_closing(context, previous)
     return tuple(segments)

@@ -124,11 +124,17 @@ class Coach:
     """The session engine: turns content and a position into the next spoken turn."""
 
     def __init__(
-        self, library: Library, words: Words | None = None, moves: Moves | None = None
+        self,
+        library: Library,
+        words: Words | None = None,
+        moves: Moves | None = None,
+        count_aloud: bool = True,
     ) -> None:
         self.library = library
         self.words = words or load_words()
         self.moves = moves or load_moves()
+        #: False: a coach for a person who counts for themselves (``counting``)
+        self.count_aloud = count_aloud
         # (named routine id, exercises known) -> seconds, computed once
         self._totals: dict[tuple[str, frozenset[str]], float] = {}
         # (item, first setup seconds) -> parts: keyed by the item itself (exercise and dose),
@@ -146,18 +152,35 @@ class Coach:
         #: (the language's own words are this coach's: 'en-US' has no folder of its own)
         language = self.words.locale.split("-")[0]
         self._siblings: dict[str, Coach] = {self.words.locale: self, language: self}
+        #: this coach with the other way of counting, made the first time it is asked for
+        self._other_counting: Coach | None = None
 
     def for_locale(self, locale: object) -> Coach:
         """The same coach speaking a locale's words ('anticlockwise' in en-GB): one per
         locale the content has words for, made the first time it is asked for, sharing the
         content. ``locale`` is a request's untrusted text: ``words_for`` maps anything else
         to shipped words, so the coaches stay as few as the words folders."""
+        if not self.count_aloud:
+            return self.counting(True).for_locale(locale).counting(False)
         words = words_for(locale)
         if words.locale not in self._siblings:
             sibling = Coach(self.library, words, self.moves)
             sibling._siblings = self._siblings
             self._siblings[words.locale] = sibling
         return self._siblings[words.locale]
+
+    def counting(self, aloud: bool) -> Coach:
+        """The same coach counting reps aloud or not: same words, parts and pieces (so a
+        place in a turn is the same place either way), its own turns."""
+        if aloud == self.count_aloud:
+            return self
+        if self._other_counting is None:
+            other = Coach(self.library, self.words, self.moves, count_aloud=aloud)
+            other._parts, other._parts_at = self._parts, self._parts_at
+            other._siblings = self._siblings  # coaches counting aloud, one a locale
+            other._other_counting = self
+            self._other_counting = other
+        return self._other_counting
 
     # -- structure ---------------------------------------------------------------------
 
@@ -257,6 +280,7 @@ class Coach:
             previous_slot=parts[position.part - 1][-1] if position.part else None,
             setup_seconds=self.setup_seconds(routine, position.item, position.part),
             ready_said=ready_said,
+            count_aloud=self.count_aloud,
         )
         reprompt = self.words.say("coaching.next_reprompt")
         return Turn(part_segments(context, parts[position.part]), reprompt)
