@@ -870,9 +870,12 @@ def test_whats_in_it_to_an_offered_routine_names_its_exercises_and_yes_still_sta
 
 
 def skip_to_the_end(echo: Echo, routine: str) -> None:
+    """Finish a routine quickly: its first half done, the rest skipped (it still counts)."""
     echo.hear(f"start the {routine} routine")
-    for _ in LIBRARY.routines[routine].items:
-        echo.hear("skip this one")
+    items = len(LIBRARY.routines[routine].items)
+    while not echo.attributes["position"].get("finished"):
+        done_enough = 2 * echo.attributes["position"]["item"] >= items
+        echo.hear("skip this one" if done_enough else "next")
     assert echo.attributes["position"]["finished"]
 
 

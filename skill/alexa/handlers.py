@@ -42,9 +42,10 @@ CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent
 
 def go_next(conversation: Conversation, position: Position, move: str = "next") -> Response:
     """The following part (``move`` "skip": the next exercise); past the last one, the routine
-    is finished, counted and praised, however the person left its last exercise."""
+    is finished, and counted and praised if at least half of it was done, not skipped."""
     step = conversation.move(move, position)
-    if step.position.finished and not position.finished:
+    done = step.position.done_enough(len(conversation.coach.routine(step.position).items))
+    if step.position.finished and not position.finished and done:
         progress = conversation.progress
         if not position.routine_id.startswith("exercise:"):
             progress.record_completion(base_routine_id(position.routine_id), conversation.today)

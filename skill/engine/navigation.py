@@ -45,6 +45,13 @@ class Position(Value):
     #: UNIX seconds when this part's turn ends playing, stamped by whoever speaks it; None
     #: once a request cut the turn short. Not part of a position's identity.
     ends_at: int | None = field(default=None, compare=False)
+    #: Items of the routine left out with "skip" (and not come back to): a routine counts as
+    #: done only when at least half of it was done.
+    skipped: tuple[int, ...] = ()
+
+    def done_enough(self, items: int) -> bool:
+        """Whether at least half of a routine of ``items`` exercises was done, not skipped."""
+        return 2 * (items - len(self.skipped)) >= items
 
     @property
     def heard_through(self) -> bool:
@@ -63,6 +70,7 @@ class Position(Value):
             }
             | ({"pieces_left": self.pieces_left} if self.pieces_left else {})
             | ({} if self.ends_at is None else {"ends_at": self.ends_at})
+            | ({"skipped": list(self.skipped)} if self.skipped else {})
         )
 
     @classmethod
@@ -87,6 +95,9 @@ class Position(Value):
             raise ValueError("position fields have the wrong types")
         if not isinstance(coached, list) or not all(isinstance(c, str) for c in coached):
             raise ValueError("position.coached is not a list of ids")
+        skipped = data.get("skipped", [])
+        if not isinstance(skipped, list) or not all(type(i) is int for i in skipped):
+            raise ValueError("position.skipped is not a list of items")
         try:
             routine = coach.library.plan(routine_id)
         except KeyError as exc:
@@ -103,6 +114,7 @@ class Position(Value):
             tuple(dict.fromkeys(known)),
             pieces_left,
             ends_at,
+            tuple(sorted({i for i in skipped if 0 <= i < len(routine.items)})),
         )
 
 
@@ -252,7 +264,15 @@ class Coach:
                 self._turns[key] = turn
         coached = tuple(dict.fromkeys((*position.coached, item.exercise.id)))
         moved = replace(
-            position, paused=False, finished=False, coached=coached, pieces_left=0, ends_at=None
+            position,
+            paused=False,
+            finished=False,
+            coached=coached,
+            pieces_left=0,
+            ends_at=None,
+            skipped=tuple(i for i in position.skipped if i != position.item)
+            if position.skipped
+            else (),
         )
         return Step(moved, turn)
 
@@ -288,8 +308,19 @@ class Coach:
     def _finished_turn(self, position: Position) -> Step:
         routine = self.routine(position)
         item, part = self._last(routine)
-        text = self.words.say("navigation.routine_end", routine=routine.name)
         then = self.words.say("navigation.start_over_or_stop")
+        count = len(routine.items)
+        if position.done_enough(count):
+            text = self.words.say("navigation.routine_end", routine=routine.name)
+        elif count == 1:  # one exercise, skipped: no praise for it
+            text = self.words.say("navigation.exercise_end_skipped", routine=routine.name)
+        else:
+            text = self.words.say(
+                "navigation.routine_end_skipped",
+                routine=routine.name,
+                skipped=len(position.skipped),
+                exercises=self.words.count("units.exercise", count),
+            )
         turn = Turn(say(text, self.how_often(routine), then), then)
         finished = replace(
             position, item=item, part=part, paused=False, finished=True, pieces_left=0
@@ -370,9 +401,12 @@ class Coach:
     def skip(self, position: Position) -> Step:
         """Leave the current exercise and go to the first part of the next one."""
         routine = self.routine(position)
-        if position.finished or position.item + 1 >= len(routine.items):
+        if position.finished:
             return self._finished_turn(position)
-        return self._part_turn(replace(position, item=position.item + 1, part=0))
+        left_out = replace(position, skipped=tuple(sorted({*position.skipped, position.item})))
+        if position.item + 1 >= len(routine.items):
+            return self._finished_turn(left_out)
+        return self._part_turn(replace(left_out, item=position.item + 1, part=0))
 
     def start_over(self, position: Position) -> Step:
         return self.start(position.routine_id, position.coached)

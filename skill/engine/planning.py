@@ -95,7 +95,9 @@ def area_score(exercise: Exercise, area: str | None) -> int:
 
 def position_bytes(routine_id: str, exercise_ids: Collection[str]) -> int:
     """The size of the largest position in this routine, as the session keeps it."""
-    largest = Position(routine_id, 99, 99, coached=tuple(exercise_ids)).to_json()
+    ids = tuple(exercise_ids)
+    skipped = tuple(range(len(ids)))  # every exercise but the last, and more
+    largest = Position(routine_id, 99, 99, coached=ids, skipped=skipped).to_json()
     return len(json.dumps(largest, separators=(",", ":")))
 
 
