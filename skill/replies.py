@@ -113,6 +113,34 @@ def dose(
     return w.say("replies.dose", name=name, dose=what, question=question)
 
 
+def how_often(exercise: Exercise, question: str | None, words: Words | None = None) -> str:
+    """'How often should I do this?': what the exercise's article says, or that it says
+    nothing; then ``question``, or without one an offer to do it."""
+    w = _w(words)
+    frequency = exercise.timing.frequency
+    text = (
+        w.say(
+            "replies.how_often",
+            name=exercise.name,
+            times=times_phrase(frequency.times_min, frequency.times_max, w),
+            per=frequency.per,
+        )
+        if frequency is not None
+        else w.say("replies.how_often_unknown", name=exercise.name)
+    )
+    return f"{text} {question if question is not None else w.say('replies.want_to_do_it')}"
+
+
+def how_often_routine(coach: Coach, routine: Routine, words: Words | None = None) -> str:
+    """How often the articles say a routine's exercises are done, or that they do not say."""
+    w = _w(words)
+    said = coach.how_often(routine)
+    if not said:
+        return w.say("replies.how_often_unknown", name=routine.name)
+    said = said[:1].lower() + said[1:]  # it follows a colon
+    return w.say("replies.how_often_routine", routine=routine.name, said=said)
+
+
 def safety(exercise: Exercise, question: str | None, words: Words | None = None) -> str:
     """'Is this safe for my back?': the skill cannot judge that (only a doctor or physical
     therapist can), so it says so, then the exercise's own safety notes, then ``question``;

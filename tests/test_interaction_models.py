@@ -109,6 +109,7 @@ def test_required_intents_are_present(language):
         ("LevelIntent", {"level": "LEVEL", "verdict": "DIFFICULTY"}),
         ("PainIntent", {"area": "AREA"}),
         ("TalkSettingIntent", {"setting": "TALK_SETTING"}),
+        ("HowOftenIntent", {"exercise": "EXERCISE"}),
         (
             "PostureIntent",
             {"avoid": "POSTURE", "only": "POSTURE", "ask": "POSTURE", "need": "POSTURE"},

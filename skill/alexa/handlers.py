@@ -210,6 +210,18 @@ class DoseHandler(ConversationHandler):
         return about_an_exercise(conversation, here="dose", named="dose")
 
 
+class HowOftenHandler(ConversationHandler):
+    """'How often should I do this?': how often the exercise's article says it is done (with
+    none under way or named, the usual routine's articles); no advice of the skill's own."""
+
+    intents = ("HowOftenIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        return about_an_exercise(
+            conversation, here="how_often", named="how_often", unnamed="how_often_routine"
+        )
+
+
 class SafetyHandler(ConversationHandler):
     """'Is this one safe for my back?': Foot Coach makes no medical judgement, so it says who
     can, then the exercise's own safety notes; the question stays where it was."""
@@ -516,6 +528,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         DoExerciseHandler,
         HowToHandler,
         DoseHandler,
+        HowOftenHandler,
         SafetyHandler,
         YesHandler,
         NoHandler,

@@ -132,6 +132,29 @@ def dose(conversation: Conversation, exercise: str) -> Utterance:
     )
 
 
+@reply("how_often")
+def how_often(conversation: Conversation, exercise: str) -> Utterance:
+    """'How often should I do this?': the article's frequency for the exercise under way and
+    the routine's own question; of another exercise, its frequency and an offer to do it."""
+    words = conversation.coach.words
+    return of_an_exercise(
+        conversation, exercise, lambda known, question, _: replies.how_often(known, question, words)
+    )
+
+
+@reply("how_often_routine")
+def how_often_routine(conversation: Conversation) -> Utterance:
+    """'How often should I do these?' with no exercise under way or named: for the routine
+    done last (or the usual one), then what to do now."""
+    library = conversation.coach.library
+    routine = library.routines.get(conversation.progress.last_routine or "")
+    said = replies.how_often_routine(
+        conversation.coach, routine or library.default_routine, conversation.coach.words
+    )
+    question = _what_now(conversation)
+    return Utterance(f"{said} {question}", question)
+
+
 @reply("safety")
 def safety(conversation: Conversation, exercise: str) -> Utterance:
     """'Is this one safe?': no judgement (that is for a doctor), the exercise's safety notes,
