@@ -975,3 +975,12 @@ def test_im_ready_to_the_first_welcome_offers_the_usual_routine_and_yes_starts_i
     started = echo.hear("yes please")
     position = echo.attributes["position"]
     assert position["routine_id"] == routine.id and position["item"] == 0 and started.pauses_ms
+
+
+def test_whats_first_with_nothing_started_offers_the_usual_routine(echo):
+    reply = echo.hear("right, what's first")
+    routine = LIBRARY.default_routine
+    assert f"Shall we start {routine.name}?" in reply.text
+    start = echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == routine.id
+    assert start.pauses_ms

@@ -64,3 +64,20 @@ def test_finished_says_the_routine_is_finished():
     answer = COACH.which_side(Position(routine_id, finished=True))
     name = COACH.library.routines[routine_id].name
     assert answer == WORDS.say("navigation.finished_routine", routine=name)
+
+
+def test_an_exercise_done_two_ways_names_the_directions_in_order():
+    """'Which way do I circle?': the article's directions, in the order they are coached."""
+    exercise = COACH.library.exercises["ankle_circles"]
+    ways = [exercise.variation(v).say for v in exercise.timing.variations]
+    assert len(ways) == 2
+    answer = COACH.which_side(Position("exercise:ankle_circles"))
+    assert f"Each time: {ways[0]} first, then {ways[1]}." in answer
+    assert answer.index(ways[0]) < answer.index(ways[1])
+    british = COACH.for_locale("en-GB").which_side(Position("exercise:ankle_circles"))
+    assert "anticlockwise" in british
+
+
+def test_an_exercise_done_one_way_names_no_directions():
+    answer = COACH.which_side(Position("exercise:toe_press"))
+    assert "Each time" not in answer

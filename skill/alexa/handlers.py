@@ -70,6 +70,13 @@ def usual_routine(conversation: Conversation) -> str:
     return last if last in library.routines else library.default_routine.id
 
 
+def offer_usual_routine(conversation: Conversation) -> Response:
+    """Nothing was ever started: say so, and offer the usual routine ("yes" starts it)."""
+    routine_id = usual_routine(conversation)
+    conversation.make_offer("routine", routine_id)
+    return conversation.say("not_in_routine_offer", routine=routine_id)
+
+
 def start_routine(conversation: Conversation, routine_id: str | None = None) -> Response:
     """Start ``routine_id``, else the usual routine, at the person's remembered levels."""
     routine_id = routine_id or usual_routine(conversation)
@@ -274,9 +281,7 @@ class NextHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         position = conversation.position
         if position is None:  # "I'm ready" to the menu, never having started one: offer one
-            routine_id = usual_routine(conversation)
-            conversation.make_offer("routine", routine_id)
-            return conversation.say("not_in_routine_offer", routine=routine_id)
+            return offer_usual_routine(conversation)
         if position.paused:  # "carry on" after "hang on": the part cut short, then on
             return carry_on(conversation, position)
         return go_next(conversation, position)
@@ -356,6 +361,8 @@ class QuestionHandler(ConversationHandler):
                 last_routine=last.routine_id if last else "",
                 days_ago=(conversation.today - date.fromisoformat(last.day)).days if last else 0,
             )
+        if intent == "WhatsNextIntent" and conversation.position is None:
+            return offer_usual_routine(conversation)  # "what's first?", nothing ever started
         return conversation.say(self.kinds[intent])
 
 

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise, takewhile
 from typing import Any, NamedTuple
 
-from skill.engine.coaching import PartContext, equipment_phrase, part_segments, side_name
+from skill.engine.coaching import (
+    PartContext,
+    equipment_phrase,
+    part_segments,
+    side_name,
+    variation_words,
+)
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Speech, Turn, piece_under_way, say, speech_seconds, stretches
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
@@ -502,8 +508,15 @@ class Coach:
         w = self.words
         if position.finished:
             return w.say("navigation.finished_routine", routine=routine.name)
-        exercise = routine.items[position.item].exercise
+        item = routine.items[position.item]
+        exercise = item.exercise
         ready = w.say("navigation.say_resume" if position.paused else "coaching.ready")
+        ways = item.timing.variations
+        if len(ways) > 1:  # "which way do I circle?": the directions, in order, each time
+            turns = [variation_words(exercise, way, w) for way in ways]
+            ready = (
+                f"{w.say('navigation.directions', first=turns[0], then=w.join(turns[1:]))} {ready}"
+            )
         here = self.parts(routine, position.item)[position.part]
         sides = [slot.side for slot in here if slot.side is not None]
         if not sides:
