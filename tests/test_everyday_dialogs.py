@@ -984,3 +984,19 @@ def test_whats_first_with_nothing_started_offers_the_usual_routine(echo):
     start = echo.hear("yes")
     assert echo.attributes["position"]["routine_id"] == routine.id
     assert start.pauses_ms
+
+
+def test_louder_says_how_to_turn_the_echo_up_and_keeps_the_routine(echo):
+    echo.hear("start the quick routine")
+    position = echo.attributes["position"]
+    reply = echo.hear("can you speak up")
+    assert "volume up" in reply.text
+    assert reply.text.endswith("Say next when you're ready.")
+    assert echo.attributes["position"] == position
+
+
+def test_which_routine_is_best_for_me_offers_a_plan_that_yes_starts(echo):
+    reply = echo.hear("which routine is best for me")
+    assert reply.text.startswith("Here's a routine") and reply.text.endswith("Ready?")
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"].startswith("plan:")

@@ -131,7 +131,15 @@ def test_the_new_intents_carry_the_agreed_slots(language, intent, slots):
         ("LEVEL", {"gentle", "standard", "harder"}),
         (
             "TALK_SETTING",
-            {"slower", "normal_speed", "concise", "detailed", "quiet_counting", "counting"},
+            {
+                "slower",
+                "normal_speed",
+                "concise",
+                "detailed",
+                "quiet_counting",
+                "counting",
+                "louder",
+            },
         ),
         ("POSTURE", {"standing", "seated", "floor", "lying"}),
         ("DIFFICULTY", {"too_hard", "too_easy"}),

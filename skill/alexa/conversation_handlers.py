@@ -19,7 +19,15 @@ from skill.engine.navigation import Coach
 from skill.engine.planning import PlanRequest
 from skill.progress import Settings
 
-TALK_SETTINGS = ("slower", "normal_speed", "concise", "detailed", "quiet_counting", "counting")
+TALK_SETTINGS = (
+    "slower",
+    "normal_speed",
+    "concise",
+    "detailed",
+    "quiet_counting",
+    "counting",
+    "louder",
+)
 
 
 class PainHandler(PlanningHandler):
@@ -75,6 +83,8 @@ class TalkSettingHandler(ConversationHandler):
         if setting is None:
             return conversation.say("conversation", key="talk_not_understood")
         settings = conversation.settings
+        if setting == "louder":  # the device's volume: the person's to change, not ours
+            return conversation.say("conversation", key="talk_louder")
         if setting in ("slower", "normal_speed"):
             settings.slower = setting == "slower"
         elif setting in ("quiet_counting", "counting"):
