@@ -75,7 +75,7 @@ def equipment_phrase(equipment: Sequence[str], words: Words | None = None) -> st
     return w.say("coaching.you_need", things=w.join(things)) if things else ""
 
 
-def _per_variation(timing: Timing, w: Words, ways: int) -> str:
+def _per_variation(timing: Timing, w: Words, ways: int, count_aloud: bool = True) -> str:
     """What one variation of one set is: '10 reps, holding each for 3 seconds'."""
     merge_sets = timing.reps == 1 and timing.sets > 1 and ways < 2
     count = timing.sets if merge_sets else timing.reps
@@ -91,10 +91,11 @@ def _per_variation(timing: Timing, w: Words, ways: int) -> str:
             return seconds if ways >= 2 else w.say("coaching.work_once", seconds=seconds)
         key = "coaching.works" if merge_sets else "coaching.work_reps"
         return w.say(key, count=count, reps=count, seconds=seconds)
+    counted = "counted_" if count_aloud else ""  # "10 counted reps", or "10 reps" if not
     what = (
-        w.say("coaching.one_counted_rep")
+        w.say(f"coaching.one_{counted}rep")
         if count == 1
-        else w.say("coaching.counted_reps", reps=count)
+        else w.say(f"coaching.{counted}reps", reps=count)
     )
     if timing.end_hold_seconds:
         what += w.say("coaching.then_hold", seconds=seconds_phrase(timing.end_hold_seconds, w))
@@ -102,7 +103,11 @@ def _per_variation(timing: Timing, w: Words, ways: int) -> str:
 
 
 def dose_summary(
-    timing: Timing, exercise: Exercise, words: Words | None = None, first_side: bool = True
+    timing: Timing,
+    exercise: Exercise,
+    words: Words | None = None,
+    first_side: bool = True,
+    count_aloud: bool = True,
 ) -> str:
     """'10 reps, holding each for 3 seconds, on each foot, right foot first.'
 
@@ -111,7 +116,7 @@ def dose_summary(
     """
     w = words or load_words()
     ways = len(timing.variations)
-    what = _per_variation(timing, w, ways)
+    what = _per_variation(timing, w, ways, count_aloud)
     if ways == 1:
         variation = variation_words(exercise, timing.variations[0], w)
         what = w.say("coaching.one_way", what=what, variation=variation)
@@ -381,7 +386,13 @@ def part_opening(context: PartContext, announce: Sequence[str] = ()) -> list[Seg
     else:
         teach = (needs, w.say("coaching.heres_how"), *exercise.instructions, *exercise.safety)
     return [
-        *say(head, *teach, dose_summary(item.timing, exercise, w, first_side=not announce)),
+        *say(
+            head,
+            *teach,
+            dose_summary(
+                item.timing, exercise, w, first_side=not announce, count_aloud=context.count_aloud
+            ),
+        ),
         *(Speech(text, "mark") for text in announce),
         Speech(w.say("coaching.get_into_position")),
         Pause(setup, "setup"),
