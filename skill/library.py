@@ -296,6 +296,14 @@ class Library(Value):
         codes = ".".join(self.codes[i] for i in exercise_ids)
         return f"{PLAN_PREFIX}{area or ANY_AREA}:{codes}"
 
+    def plan_area(self, routine_id: str) -> str | None:
+        """The body area a plan's id was made for ('plan:knees:...@...' -> 'knees'); None for
+        any other routine, and for a plan made for no area in particular."""
+        if not routine_id.startswith(PLAN_PREFIX):
+            return None
+        area = routine_id.removeprefix(PLAN_PREFIX).partition(":")[0]
+        return area if area != ANY_AREA and area in self.catalogue.areas else None
+
     def planned_routine(self, routine_id: str) -> Routine:
         """The routine a 'plan:<area>:<code>.<code>...' id names, each at its own dose.
 

@@ -174,3 +174,12 @@ def test_do_i_have_to_stand_during_a_seated_exercise(echo):
     say(echo, "DoExerciseIntent", exercise=("towel curls", "towel_toe_curls"))
     reply = say(echo, "PostureIntent", need=("stand up", "standing"))
     assert reply.text.startswith("Not for this one: you do towel toe curls sitting on a chair.")
+
+
+def test_a_posture_asked_of_a_plan_just_offered_keeps_its_body_area(echo):
+    say(echo, "PlanRoutineIntent", area=("my knees", "knees"))
+    reply = say(echo, "PostureIntent", ask=("sitting down", "seated"))
+    assert "routine for your knees, all done sitting on a chair:" in reply.text
+    assert echo.attributes["offer"]["id"].startswith("plan:knees:")
+    assert postures_offered(reply.text) == {"seated"}
+    assert echo.say("AMAZON.RepeatIntent").ssml == reply.ssml

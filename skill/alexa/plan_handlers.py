@@ -322,7 +322,11 @@ class PostureHandler(PlanningHandler):
         lead = f"{what}:{posture}"
         if conversation.in_routine:
             return conversation.say("posture_in_routine", lead=lead)
-        request = plan_request(conversation)
+        # "can I do those sitting down instead?" of a plan just offered for the knees: the
+        # new plan is for the knees too
+        offer = conversation.offer or {}
+        offered = offer.get("id", "") if offer.get("kind") == PLAN_OFFER else ""
+        request = plan_request(conversation, area=self.coach.library.plan_area(offered))
         if what == "ask":
             request = replace(request, avoid=frozenset(p for p in postures if p != posture))
         elif what == "need":
