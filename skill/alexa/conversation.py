@@ -91,6 +91,13 @@ class Conversation:
         return found
 
     @property
+    def usual_routine(self) -> str:
+        """The routine "start" means: the one done last time, else the library's default."""
+        library = self.coach.library
+        last = self.progress.last_routine
+        return last if last in library.routines else library.default_routine.id
+
+    @property
     def today(self) -> date:
         timestamp = getattr(self.input.request_envelope.request, "timestamp", None)
         return timestamp.date() if isinstance(timestamp, datetime) else datetime.now(UTC).date()

@@ -44,8 +44,8 @@ def go_next(conversation: Conversation, position: Position, move: str = "next") 
     """The following part (``move`` "skip": the next exercise); past the last one, the routine
     is finished, and counted and praised if at least half of it was done, not skipped."""
     step = conversation.move(move, position)
-    done = step.position.done_enough(len(conversation.coach.routine(step.position).items))
-    if step.position.finished and not position.finished and done:
+    ended = step.position.finished and not position.finished
+    if ended and step.position.done_enough(len(conversation.coach.routine(position).items)):
         progress = conversation.progress
         if not position.routine_id.startswith("exercise:"):
             progress.record_completion(base_routine_id(position.routine_id), conversation.today)
@@ -63,23 +63,16 @@ def carry_on(conversation: Conversation, position: Position) -> Response:
     return conversation.speak_step(conversation.move("resume", position))
 
 
-def usual_routine(conversation: Conversation) -> str:
-    """The routine "start" means: the one done last time, else the library's default."""
-    library = conversation.coach.library
-    last = conversation.progress.last_routine
-    return last if last in library.routines else library.default_routine.id
-
-
 def offer_usual_routine(conversation: Conversation) -> Response:
     """Nothing was ever started: say so, and offer the usual routine ("yes" starts it)."""
-    routine_id = usual_routine(conversation)
+    routine_id = conversation.usual_routine
     conversation.make_offer("routine", routine_id)
     return conversation.say("not_in_routine_offer", routine=routine_id)
 
 
 def start_routine(conversation: Conversation, routine_id: str | None = None) -> Response:
     """Start ``routine_id``, else the usual routine, at the person's remembered levels."""
-    routine_id = routine_id or usual_routine(conversation)
+    routine_id = routine_id or conversation.usual_routine
     return conversation.speak_step(conversation.start(conversation.levelled(routine_id)))
 
 

@@ -146,11 +146,9 @@ def how_often(conversation: Conversation, exercise: str) -> Utterance:
 def how_often_routine(conversation: Conversation) -> Utterance:
     """'How often should I do these?' with no exercise under way or named: for the routine
     done last (or the usual one), then what to do now."""
-    library = conversation.coach.library
-    routine = library.routines.get(conversation.progress.last_routine or "")
-    said = replies.how_often_routine(
-        conversation.coach, routine or library.default_routine, conversation.coach.words
-    )
+    coach = conversation.coach
+    routine = coach.library.routines[conversation.usual_routine]
+    said = replies.how_often_routine(coach, routine, coach.words)
     question = _what_now(conversation)
     return Utterance(f"{said} {question}", question)
 
