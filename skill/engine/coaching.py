@@ -242,13 +242,19 @@ def rep_segments(
         Speech(w.say("coaching.count", count=slot.rep), "count"),
         Pause(timing.rep_seconds or 0, "tempo"),
     ]
-    if run_end and slot.rep == reps and timing.end_hold_seconds:
-        segments += [
-            Speech(w.say("coaching.now_hold"), "mark"),
-            *timed_silence(timing.end_hold_seconds, "hold", w),
-            Speech(_release(exercise, False, w), "mark"),
-        ]
-    return segments
+    return segments + _end_hold(item, slot, run_end, w)
+
+
+def _end_hold(item: RoutineItem, slot: RepSlot, run_end: bool, w: Words) -> list[Segment]:
+    """The hold after a run's last rep at a beat ('Now hold.'), counted aloud or not."""
+    timing = item.timing
+    if not (run_end and slot.rep == timing.reps and timing.end_hold_seconds):
+        return []
+    return [
+        Speech(w.say("coaching.now_hold"), "mark"),
+        *timed_silence(timing.end_hold_seconds, "hold", w),
+        Speech(_release(item.exercise, False, w), "mark"),
+    ]
 
 
 def _quiet_beat_segments(
@@ -275,12 +281,7 @@ def _quiet_beat_segments(
             Speech(w.say(key, action=action, count=run_length), "mark"),
             Pause((timing.rep_seconds or 0) * run_length, "tempo"),
         ]
-    if run_end and slot.rep == timing.reps and timing.end_hold_seconds:
-        segments += [
-            Speech(w.say("coaching.now_hold"), "mark"),
-            *timed_silence(timing.end_hold_seconds, "hold", w),
-            Speech(_release(exercise, False, w), "mark"),
-        ]
+    segments += _end_hold(item, slot, run_end, w)
     # no "stop" of its own: what comes next (the next run, side or exercise) says the beats
     # are over, as the count's last number did, and the turn keeps the same pieces
     return segments
