@@ -264,8 +264,9 @@ def test_a_speaker_gets_exactly_the_responses_it_got_before_screens(
 
 
 def test_on_a_screen_the_document_speaks_the_turn_a_speaker_hears_and_moves_on(client) -> None:
-    show = Device(client, screen=True, user_id="amzn1.ask.account.SHOW")
-    speaker = Device(client, user_id="amzn1.ask.account.SPEAKER")
+    now = datetime.now(UTC)  # one clock for both: a position keeps when its turn ends
+    show = Device(client, screen=True, user_id="amzn1.ask.account.SHOW", now=now)
+    speaker = Device(client, user_id="amzn1.ask.account.SPEAKER", now=now)
     show.launch()
     speaker.launch()
     assert directive(show.last, "RenderDocument")["datasources"]["list"]["rows"][0]["event"][0] == (
