@@ -105,7 +105,7 @@ class PlannedSerializer(DefaultSerializer):
         if obj_type is date or obj_type is datetime:
             return self._time_reader(obj_type)
         if isinstance(obj_type, type) and issubclass(obj_type, Enum):
-            return obj_type
+            return _enum_reader(obj_type)
         if not hasattr(obj_type, "deserialized_types"):
             return _same
         if hasattr(obj_type, "get_real_child_model"):
@@ -197,11 +197,14 @@ class PlannedSerializer(DefaultSerializer):
             (attribute, key, types[attribute]) for attribute, key in mapped.items()
         ]
         places = [(index, attribute, key) for index, (attribute, key, _) in enumerate(fields)]
+        by_key = {key: (index, attribute) for index, attribute, key in places}
         # each attribute's reader is planned when a value for it first comes: as the SDK, a
         # class is loaded only when a value of it is read (a speaker never loads APL's)
         readers: list[Reader | None] = [None] * len(fields)
         sdk = self._sdk_reader(cls)
         fresh = _fresh_state(cls, list(mapped))
+        if len(by_key) != len(places):  # two attributes read from one key: the plain way
+            fresh = None
 
         def value_of(index: int, value: Any) -> Any:
             read = readers[index]
@@ -218,19 +221,27 @@ class PlannedSerializer(DefaultSerializer):
                     if key in payload:
                         value = payload[key]
                         setattr(model, attribute, None if value is None else value_of(index, value))
-            else:  # what cls() and those setattr calls leave, assigned at once
-                state = fresh.copy()
-                for index, attribute, key in places:
-                    if key in payload:
-                        value = payload[key]
-                        if value is not None:
-                            read = readers[index]
-                            value = read(value) if read is not None else value_of(index, value)
-                        state[attribute] = value
-                model = cls.__new__(cls)
-                model.__dict__ = state
-            for key in payload:
-                if key not in keys:  # kept as sent, as the SDK keeps it
+                for key in payload:
+                    if key not in keys:  # kept as sent, as the SDK keeps it
+                        setattr(model, key, payload[key])
+                return model
+            # what cls() and those setattr calls leave, assigned at once; walking the
+            # payload's few keys, not the class's many attributes (most are absent)
+            state = fresh.copy()
+            unknown = None
+            for key, value in payload.items():
+                place = by_key.get(key)
+                if place is None:
+                    unknown = [key] if unknown is None else [*unknown, key]
+                    continue
+                if value is not None:
+                    read = readers[place[0]]
+                    value = read(value) if read is not None else value_of(place[0], value)
+                state[place[1]] = value
+            model = cls.__new__(cls)
+            model.__dict__ = state
+            if unknown is not None:
+                for key in unknown:  # kept as sent, as the SDK keeps it
                     setattr(model, key, payload[key])
             return model
 
@@ -354,6 +365,18 @@ def _zone_for_z() -> Any:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _enum_reader(kind: type[Enum]) -> Reader:
+    """``kind(value)``: a member looked up by its text, as ``Enum`` itself looks first, without
+    the metaclass call (twice a request: dialog state and confirmation status)."""
+    members = kind._value2member_map_
+
+    def read(payload: Any) -> Any:
+        member = members.get(payload) if type(payload) is str else None
+        return member if member is not None else kind(payload)
+
+    return read
 
 
 def _primitive_reader(kind: type) -> Reader:
