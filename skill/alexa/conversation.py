@@ -72,6 +72,8 @@ class Conversation:
         )
         self.request_attributes = handler_input.attributes_manager.request_attributes
         self._move: tuple[str, Position] | None = None  # the move behind the next step
+        #: the last stored position checked: (its dict, the position, the coach that read it)
+        self._read: tuple[Any, Position | None, Coach] | None = None
         self.count_as_set()
 
     def count_as_set(self) -> None:
@@ -105,11 +107,19 @@ class Conversation:
     def _valid(self, data: Any) -> Position | None:
         if data is None:
             return None
+        # A turn asks for the same stored position several times (where it is, whether a
+        # routine is under way, what was said): each stored dict is checked once. A new
+        # position is always a new dict (``Position.to_json``), never one changed in place.
+        read = self._read
+        if read is not None and read[0] is data and read[2] is self.coach:
+            return read[1]
         try:
-            return Position.from_json(data, self.coach)
+            position = Position.from_json(data, self.coach)
         except ValueError as exc:
             log.warning("ignoring a malformed position: %s", exc)
-            return None
+            position = None
+        self._read = (data, position, self.coach)
+        return position
 
     @property
     def now(self) -> int:
