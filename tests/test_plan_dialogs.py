@@ -284,7 +284,8 @@ def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo,
     first = say(echo, "DoExerciseIntent", exercise=("towel curls", "towel_toe_curls"))
     assert "10." in first.text
     reply = say(echo, "LevelIntent", level=("this is too hard", "gentle"))
-    assert reply.text.startswith(f"All right, {curls.name} will be gentler: 5 sets of 5 counted")
+    gentler = f"All right, {curls.name} will be gentler: 5 sets of 5 reps to my count"
+    assert reply.text.startswith(gentler)
     assert LIBRARY.exercises["towel_toe_curls"].levels["gentle"].supported is None
     # what comes next falls in the gentler dose's first turn: resume plays it from there
     assert reply.text.endswith("Say resume when you're ready.") and not reply.pauses_ms
@@ -294,7 +295,7 @@ def test_too_hard_mid_exercise_changes_it_from_the_next_turn_and_remembers(echo,
     # remembered for that exercise, in any later routine
     tomorrow(echo)
     again = say(echo, "DoExerciseIntent", exercise=("towel curls", "towel_toe_curls"))
-    assert "5 sets of 5 counted reps" in again.text and " 6." not in again.text
+    assert "5 sets of 5 reps to my count" in again.text and " 6." not in again.text
 
 
 def test_too_hard_when_the_rest_would_merge_waits_to_resume_at_the_new_dose(echo):

@@ -91,7 +91,7 @@ def _per_variation(timing: Timing, w: Words, ways: int, count_aloud: bool = True
             return seconds if ways >= 2 else w.say("coaching.work_once", seconds=seconds)
         key = "coaching.works" if merge_sets else "coaching.work_reps"
         return w.say(key, count=count, reps=count, seconds=seconds)
-    counted = "counted_" if count_aloud else ""  # "10 counted reps", or "10 reps" if not
+    counted = "counted_" if count_aloud else ""  # "10 reps to my count", or "10 reps" if not
     what = (
         w.say(f"coaching.one_{counted}rep")
         if count == 1
