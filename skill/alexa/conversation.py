@@ -40,6 +40,7 @@ from skill.alexa.said import (
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import Speech, Turn, speech_seconds
+from skill.heard import vocabulary
 from skill.lazy_log import logger
 from skill.library import base_routine_id
 from skill.progress import Progress, Settings
@@ -262,6 +263,16 @@ class Conversation:
                 found = tuple(dict.fromkeys(i for i in ids if isinstance(i, str)))
                 return found, True
         return (), True
+
+    def slot_named_in_words(self, name: str, slot_type: str) -> str | None:
+        """The value of ``slot_type`` that the words heard for slot ``name`` name, when
+        Alexa's resolution matched none ("my dodgy knee": ``knees``); else None."""
+        ids, spoken = self.slot_ids(name)
+        heard = self.slot_value(name) if spoken and not ids else None
+        if heard is None:
+            return None
+        locale = getattr(self.input.request_envelope.request, "locale", None)
+        return vocabulary(locale, slot_type).named_in(heard)
 
     def slot_value(self, name: str) -> str | None:
         """What was heard for a built-in slot (a number, an ISO 8601 duration), unresolved."""

@@ -150,7 +150,11 @@ class PlanRoutineHandler(PlanningHandler):
         level = slot_id(conversation, "level", LEVELS)
         if level:
             conversation.settings.level = level
-        area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
+        areas = self.coach.library.catalogue.areas
+        area = slot_id(conversation, "area", areas)
+        if area is None:  # "my dodgy knee": no synonym, but it names one
+            named = conversation.slot_named_in_words("area", "AREA")
+            area = named if named in areas else None
         unknown_area = area is None and conversation.slot("area")[1]  # "my neck"
         if unknown_area and conversation.in_routine:
             return conversation.say("unknown_area")
