@@ -7,6 +7,7 @@ with the words and no id. The skill looks for the slot type's own synonyms in th
 from __future__ import annotations
 
 import pytest
+from echo import Echo
 
 from skill.heard import Vocabulary, vocabulary
 from skill.interaction_model import load_grammar
@@ -55,3 +56,15 @@ def test_a_part_named_with_an_unlisted_word_gets_a_plan_for_that_part(echo, said
     assert WORDS.say(f"plans.for_area_{area}") in reply.text, reply.text
     assert not reply.text.startswith(WORDS.say("plans.unknown_area_lead")), reply.text
     assert echo.attributes["offer"]["id"].startswith(f"plan:{area}:"), echo.attributes
+
+
+def test_pain_in_a_part_named_with_an_unlisted_word_offers_a_gentle_plan_for_it(client):
+    heard, resolved = (
+        Echo(client, user_id="amzn1.ask.account.A"),
+        Echo(client, user_id="amzn1.ask.account.B"),
+    )
+    for device in (heard, resolved):
+        device.launch()
+    said = heard.hear("I have a pain in my dodgy knee")
+    assert said.text == resolved.hear("I have a pain in my knee").text
+    assert heard.attributes["offer"] == resolved.attributes["offer"]

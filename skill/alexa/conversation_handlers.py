@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 
 from skill.alexa.conversation import Conversation
 from skill.alexa.handlers import ConversationHandler
-from skill.alexa.plan_handlers import PLAN_OFFER, PlanningHandler, slot_id
+from skill.alexa.plan_handlers import PLAN_OFFER, PlanningHandler, area_id, slot_id
 from skill.engine.navigation import Coach
 from skill.engine.planning import PlanRequest
 from skill.progress import Settings
@@ -42,7 +42,7 @@ class PainHandler(PlanningHandler):
     def reply(self, conversation: Conversation) -> Response:
         if conversation.in_routine:
             return conversation.say("pain_in_routine")
-        area = slot_id(conversation, "area", self.coach.library.catalogue.areas)
+        area = area_id(conversation, self.coach.library.catalogue.areas)
         if area is None:
             return conversation.say("pain_outside")
         settings = conversation.settings

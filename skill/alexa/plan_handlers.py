@@ -66,6 +66,16 @@ def slot_id(conversation: Conversation, name: str, known: tuple[str, ...]) -> st
     return value if value in known else None
 
 
+def area_id(conversation: Conversation, areas: tuple[str, ...]) -> str | None:
+    """The body area said: resolved by Alexa, or named in the words it could not resolve
+    ("my dodgy knee": ``knees``)."""
+    area = slot_id(conversation, "area", areas)
+    if area is None:
+        named = conversation.slot_named_in_words("area", "AREA")
+        area = named if named in areas else None
+    return area
+
+
 def remember_equipment(conversation: Conversation) -> tuple[str | None, str | None]:
     """Equipment the person says they have or lack, remembered; (have, lack) ids."""
     known = tuple(e.id for e in conversation.coach.library.catalogue.equipment)
@@ -150,11 +160,7 @@ class PlanRoutineHandler(PlanningHandler):
         level = slot_id(conversation, "level", LEVELS)
         if level:
             conversation.settings.level = level
-        areas = self.coach.library.catalogue.areas
-        area = slot_id(conversation, "area", areas)
-        if area is None:  # "my dodgy knee": no synonym, but it names one
-            named = conversation.slot_named_in_words("area", "AREA")
-            area = named if named in areas else None
+        area = area_id(conversation, self.coach.library.catalogue.areas)
         unknown_area = area is None and conversation.slot("area")[1]  # "my neck"
         if unknown_area and conversation.in_routine:
             return conversation.say("unknown_area")
