@@ -153,6 +153,44 @@ def safety(exercise: Exercise, question: str | None, words: Words | None = None)
     return w.say("replies.safety", notes=notes, question=question, **said)
 
 
+def balance(
+    exercise: Exercise, posture: str, question: str | None, words: Words | None = None
+) -> str:
+    """'I'm wobbling', 'do I hold on to something?': for an exercise done standing, what to
+    hold and the exercise's own safety notes, and mid-routine a gentler way or a skip; for one
+    done sitting or lying, that there is nothing to balance. Then ``question`` (the routine's),
+    or without one an offer to do it. ``posture`` is the exercise's posture id."""
+    w = _w(words)
+    if posture == "standing":
+        said = [
+            w.say(
+                "replies.balance_standing",
+                hold=w.say("replies.balance_hold"),
+                name=exercise.name,
+                notes=" ".join(exercise.safety),
+            )
+        ]
+        if question is not None:
+            said.append(w.say("replies.balance_way_out"))
+    else:
+        said = [
+            w.say(
+                "replies.balance_still",
+                name=exercise.name,
+                posture=w.say(f"plans.posture_{posture}"),
+            )
+        ]
+    said.append(question if question is not None else w.say("replies.want_to_do_it"))
+    return " ".join(said)
+
+
+def balance_general(words: Words | None = None) -> str:
+    """Balance or support with no exercise under way: what to hold, and the ways to avoid
+    standing or to work on balance."""
+    w = _w(words)
+    return w.say("replies.balance_general", hold=w.say("replies.balance_hold"))
+
+
 def which_exercise(names: Sequence[str], words: Words | None = None) -> str:
     """A name two exercises share: ask which one, naming them."""
     w = _w(words)

@@ -201,13 +201,13 @@ def test_stop_words_end_mid_routine(echo, said):
     ],
 )
 def test_feeling_unsteady_mid_routine_is_safety_first_not_a_plan(echo, said):
-    """Feeling wobbly *now*, standing on one leg, is a reason to stop and hold on, not a
-    request for a balance routine (which "I keep losing my balance" outside one still is)."""
+    """Feeling wobbly *now*, standing on one leg, is a reason to put both feet down and hold
+    on (and to stop if it is dizziness), not a request for a balance routine (which "I keep
+    losing my balance" outside one still is)."""
     echo.hear("start the quick routine")
     reply = echo.hear(said)
-    stop_now = WORDS.say("conversation.pain_stop")
-    assert reply.text.startswith(stop_now), reply.text
-    assert WORDS.say("conversation.red_flags") in reply.text
+    assert reply.text.startswith(WORDS.say("replies.balance_hold")), reply.text
+    assert "dizzy" in reply.text and not reply.pauses_ms
     assert "offer" not in echo.attributes, "no routine is offered to someone unsteady"
     assert echo.attributes["position"]["routine_id"] == "quick"
 
@@ -649,11 +649,12 @@ def test_pain_easing_off_carries_on_at_the_same_level(echo, said):
 
 
 @pytest.mark.parametrize("asked", ["do I need to hold on to something", "what do I hold on to"])
-def test_what_to_hold_on_to_mid_routine_answers_from_the_how_to(echo, asked):
+def test_what_to_hold_on_to_mid_routine_answers_for_the_exercise_under_way(echo, asked):
     echo.hear("start the quick routine")
     exercise = LIBRARY.routines["quick"].items[0].exercise
     reply = echo.hear(asked)
-    assert reply.text.startswith(exercise.name.capitalize()), reply.text
+    assert all(note in reply.text for note in exercise.safety), reply.text
+    assert reply.text.endswith(WORDS.say("coaching.ready")), reply.text
 
 
 # -- this exercise again -------------------------------------------------------------------

@@ -234,6 +234,19 @@ class SafetyHandler(ConversationHandler):
         )
 
 
+class BalanceHandler(ConversationHandler):
+    """'I'm wobbling', 'can I hold on to the worktop?', 'I use a walking frame': what to hold
+    for the exercise under way (and a gentler way or a skip), or that it needs no balance;
+    with none under way, what to hold and how to avoid standing. The question stays."""
+
+    intents = ("BalanceIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        return about_an_exercise(
+            conversation, here="balance", named="balance", unnamed="balance_general"
+        )
+
+
 class YesHandler(ConversationHandler):
     """Yes to an offer: do the exercise just explained, or resume the saved routine; in a
     routine, where the question is "say next when you're ready", yes is ready."""
@@ -530,6 +543,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         DoseHandler,
         HowOftenHandler,
         SafetyHandler,
+        BalanceHandler,
         YesHandler,
         NoHandler,
         NextHandler,

@@ -172,6 +172,27 @@ def safety_general(conversation: Conversation) -> Utterance:
     return Utterance(f"{words.say('replies.safety_general')} {question}", question)
 
 
+@reply("balance")
+def balance(conversation: Conversation, exercise: str) -> Utterance:
+    """'I'm wobbling', 'can I hold on to the counter?': of the exercise under way, what to hold
+    (or that it needs no balance) and the routine's question; of another, an offer to do it."""
+    coach = conversation.coach
+    posture = coach.library.catalogue.posture_id(coach.library.exercises[exercise])
+    return of_an_exercise(
+        conversation,
+        exercise,
+        lambda known, question, _: replies.balance(known, posture, question, coach.words),
+    )
+
+
+@reply("balance_general")
+def balance_general(conversation: Conversation) -> Utterance:
+    """Balance or support with nothing under way or named: what to hold, then what now."""
+    words = conversation.coach.words
+    question = words.say("replies.what_now")
+    return Utterance(f"{replies.balance_general(words)} {question}", question)
+
+
 @reply("which_exercise")
 def which_exercise(conversation: Conversation, ids: dict[str, str]) -> Utterance:
     """A name several exercises share: ask which one, naming each."""
