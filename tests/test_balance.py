@@ -142,3 +142,34 @@ def test_in_british_english_it_is_a_worktop(tmp_path):
     british = _echo(tmp_path, "en-GB")
     reply = british.hear("can I hold on to something")
     assert "worktop" in reply.text and "counter" not in reply.text, reply.text
+
+
+# -- one good leg ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I've only got one good leg",
+        "I can't put weight on my left leg",
+        "can I just do my right side",
+        "I'm an amputee",
+    ],
+)
+def test_one_good_leg_mid_routine_says_how_to_work_one_side_and_keeps_the_place(echo, said):
+    echo.hear("start the quick routine")
+    before = dict(echo.attributes["position"])
+    settings = echo.attributes.get("settings")
+    reply = echo.hear(said)
+    assert reply.text.startswith(WORDS.say("conversation.one_side")), reply.text
+    assert reply.text.endswith(WORDS.say("coaching.ready")), reply.text
+    assert not reply.pauses_ms and not reply.ended
+    assert echo.attributes["position"] == before
+    assert echo.attributes.get("settings") == settings, "what a body can do is not stored"
+
+
+def test_one_good_leg_with_nothing_under_way_then_asks_what_now(echo):
+    reply = echo.hear("I've only got one good leg")
+    assert reply.text.startswith(WORDS.say("conversation.one_side")), reply.text
+    assert reply.text.endswith(WORDS.say("replies.what_now"))
+    assert "only sitting down" in reply.text  # understood: see the test of the two ways above

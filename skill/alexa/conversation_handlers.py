@@ -57,6 +57,17 @@ class PainHandler(PlanningHandler):
         return conversation.say("pain_outside", area=area)
 
 
+class OneSideHandler(ConversationHandler):
+    """'I've only got one good leg', 'can I just do my right side?': work the side that can
+    and rest through the other, hold on when standing, or keep to exercises done sitting.
+    Like pain, what a body can do is not stored."""
+
+    intents = ("OneSideIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        return conversation.say("conversation", key="one_side")
+
+
 class WhereWasIHandler(ConversationHandler):
     """'Where was I': where in this routine, or the last unfinished one (offered to resume)."""
 
@@ -140,6 +151,7 @@ def conversation_handlers(coach: Coach) -> list[ConversationHandler]:
         kind(coach)
         for kind in (
             PainHandler,
+            OneSideHandler,
             WhereWasIHandler,
             TalkSettingHandler,
             ForgetSettingsHandler,
