@@ -147,18 +147,17 @@ def test_in_british_english_it_is_a_worktop(tmp_path):
 # -- one good leg ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "said",
-    [
-        "I've only got one good leg",
-        "I can't put weight on my left leg",
-        "can I just do my right side",
-        "I'm an amputee",
-    ],
-)
+ONE_GOOD_LEG = [
+    "I've only got one good leg",
+    "I can't put weight on my left leg",
+    "can I just do my right side",
+    "I'm an amputee",
+]
+
+
+@pytest.mark.parametrize("said", ONE_GOOD_LEG)
 def test_one_good_leg_mid_routine_says_how_to_work_one_side_and_keeps_the_place(echo, said):
-    echo.hear("start the quick routine")
-    before = dict(echo.attributes["position"])
+    before = _start(echo, "toe_press")
     settings = echo.attributes.get("settings")
     reply = echo.hear(said)
     assert reply.text.startswith(WORDS.say("conversation.one_side")), reply.text
