@@ -76,7 +76,7 @@ def test_the_issues_failures_are_understood(cases):
         "this one makes me wobble", "I wobble too much on this one", "I use a walker",
         "can I lean on the kitchen sink", "my balance is rubbish", "I've only got one good leg",
         "can I just do my right side", "what would that involve", "can I do it in my trainers",
-        "I need to find the band", "found it",
+        "I need to find the band", "found it", "can I use a pen", "will a kitchen chair do",
     ],
 )  # fmt: skip
 def test_what_new_users_said_in_the_twelfth_sessions_chats_is_understood(en_us, said):

@@ -244,6 +244,21 @@ def test_i_dont_have_a_towel_is_remembered(echo, db):
     assert "towel" not in offer.text.split(":", 1)[1]
 
 
+def test_can_i_use_a_pen_says_yes_for_the_pencil_and_remembers_it(echo, db):
+    """A pen is a word for what toe pencil grasp needs: yes, and had, even though "I haven't
+    got a pencil" came in the same breath."""
+    reply = say(echo, "EquipmentIntent", lack=("a pencil", "pencil"), use=("a pen", "pencil"))
+    assert reply.text.startswith("Yes, that will do for the pencil. Here's a routine"), reply.text
+    assert stored(db)["settings"]["have"] == ["pencil"]
+    assert stored(db)["settings"].get("lack", []) == []
+
+
+def test_can_i_use_something_no_exercise_names_says_it_cannot_judge(echo, db):
+    reply = echo.say("EquipmentIntent", use="a belt")  # Alexa resolves it to nothing
+    assert reply.text.startswith("I can't say whether that will do"), reply.text
+    assert "settings" not in stored(db) or not stored(db)["settings"].get("have")
+
+
 def test_equipment_mid_routine_keeps_the_routine_going(echo):
     echo.say("StartRoutineIntent", routine="quick")
     reply = say(echo, "EquipmentIntent", lack=("no towel", "towel"))
@@ -327,7 +342,7 @@ def test_too_easy_then_too_hard_steps_back_to_normal(echo, db):
     harder = say(echo, "LevelIntent", level=("too easy", "harder"))
     assert "will be harder: 10 reps, holding each for 5 seconds" in harder.text
     normal = say(echo, "LevelIntent", level=("too hard", "gentle"))
-    assert "back to its normal level" in normal.text
+    assert "back to the normal level for" in normal.text
     assert stored(db)["settings"]["exercise_levels"] == {}
 
 
@@ -342,7 +357,7 @@ def test_a_new_dose_is_said_mid_sentence(echo):
 def test_already_at_the_top_says_so(echo):
     say(echo, "DoExerciseIntent", exercise=("pencil lift", "toe_pencil_grasp"))
     reply = say(echo, "LevelIntent", level=("too easy", "harder"))
-    assert reply.text.startswith("Toe pencil grasp is already at the most the articles give.")
+    assert reply.text.startswith("That's already the most the articles give for toe pencil grasp.")
 
 
 # -- pain and safety --------------------------------------------------------------------

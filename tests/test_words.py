@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from skill.words import WordsError, load_words
+from skill.words import WordsError, _shipped, load_words
 
 
 def write(folder, topic, data):
@@ -68,3 +69,25 @@ def test_counted_words_take_one_and_other_forms():
     assert words.count("units.minute", 12) == "12 minutes"
     assert words.join(["a", "b", "c"]) == "a, b and c"
     assert words.join(["a"]) == "a"
+
+
+def test_no_phrase_makes_an_exercise_name_the_subject_of_a_singular_verb():
+    """Exercise names are often plural ('hip rotations', 'ankle circles'): a phrase such as
+    '{exercise} is already as gentle as I can make it' says 'hip rotations is'. Phrases put
+    the name where number does not matter ('as gentle as I can make {exercise}')."""
+    from skill.library import load_library
+
+    names = [e.name for e in load_library().exercises.values()]
+    assert any(name.endswith("s") for name in names), "no plural name: the rule guards nothing"
+    singular_verb = re.compile(
+        r"\{(exercise|name)\} (is|was|has|isn't|wasn't|hasn't|does|doesn't)\b"
+    )
+    for locale in _shipped():
+        words = load_words(locale)
+        slips = [
+            (key, text)
+            for key in words.phrases
+            for text in words.variants(key)
+            if singular_verb.search(text)
+        ]
+        assert not slips, (locale, slips)

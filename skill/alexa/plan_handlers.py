@@ -196,15 +196,26 @@ class PlanYesHandler(PlanningHandler):
 
 
 class EquipmentHandler(PlanningHandler):
-    """'I have a band now', 'no towel': remember it; outside a routine, offer a plan with it."""
+    """'I have a band now', 'no towel': remember it; outside a routine, offer a plan with it.
+
+    'Can I use a pen?': yes when what is named is one of the things the exercises ask for, or
+    a word for one (a pen for the pencil, a bath towel for the towel), remembered as had even
+    after "I haven't got a pencil" in the same breath; anything else, the skill cannot judge.
+    """
 
     intents = ("EquipmentIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
+        known = tuple(e.id for e in self.coach.library.catalogue.equipment)
+        use = slot_id(conversation, "use", known)
+        if use is None and conversation.slot("use")[1]:  # "can I use a belt?"
+            return conversation.say("conversation", key="use_unknown")
         have, lack = remember_equipment(conversation)
-        lead = ",".join(
-            f"{what}:{thing}" for what, thing in (("have", have), ("lack", lack)) if thing
-        )
+        if use:
+            conversation.settings.gets(use)
+            lack = None if lack == use else lack
+        said = (("use", use), ("have", have), ("lack", lack))
+        lead = ",".join(f"{what}:{thing}" for what, thing in said if thing)
         if not lead:
             return conversation.say("conversation", key="equipment_not_understood")
         if conversation.in_routine:
