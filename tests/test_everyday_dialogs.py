@@ -573,6 +573,28 @@ def test_how_many_of_a_named_exercise_offers_it_and_yes_does_it(echo):
     assert echo.attributes["position"]["routine_id"] == "exercise:ankle_circles"
 
 
+def test_how_long_is_that_one_of_a_routine_on_offer_says_its_length(echo):
+    """'How long is that one?' to "Here's a routine... Ready?" is heard as a question about a
+    dose; with nothing under way it is about the offer, and yes still starts it."""
+    echo.hear("what would you suggest for my back")
+    offered = echo.attributes["offer"]["id"]
+    reply = echo.hear("how long is that one")
+    assert reply.text.startswith(WORDS.say("replies.how_long_offer", minutes="|").split("|")[0])
+    assert echo.attributes["offer"]["id"] == offered
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == offered
+
+
+def test_how_many_after_an_exercises_how_to_gives_its_dose(echo):
+    exercise = LIBRARY.exercises["ankle_circles"]
+    echo.hear(f"how do I do {exercise.name}")
+    reply = echo.hear("how many do I do")
+    assert reply.text.startswith(exercise.name.capitalize()), reply.text
+    assert WORDS.say("conversation.help") not in reply.text
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == "exercise:ankle_circles"
+
+
 def test_how_long_on_the_last_exercise_says_the_time_once(echo):
     echo.hear("start the quick routine")
     last = len(LIBRARY.routines["quick"].items) - 1

@@ -202,11 +202,21 @@ class HowToHandler(ConversationHandler):
 
 
 class DoseHandler(ConversationHandler):
-    """'How many do I do?', 'how long do I hold it?': the dose alone, not the whole how-to."""
+    """'How many do I do?', 'how long do I hold it?': the dose alone, not the whole how-to.
+
+    With nothing under way or named, the question is about what was just offered: after an
+    exercise's how-to, its dose; after "Here's a routine... Ready?", "how long is that one?"
+    is the routine's length, not the help."""
 
     intents = ("DoseIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
+        _, spoken = conversation.slot_ids("exercise")
+        offer = conversation.offer or {}
+        if not spoken and conversation.unfinished is None and offer.get("id"):
+            if offer.get("kind") == "exercise" and offer["id"] in self.coach.library.exercises:
+                return conversation.say("dose", exercise=offer["id"])
+            return conversation.say("how_long")
         return about_an_exercise(conversation, here="dose", named="dose")
 
 
