@@ -76,15 +76,22 @@ def area_id(conversation: Conversation, areas: tuple[str, ...]) -> str | None:
     return area
 
 
-def remember_equipment(conversation: Conversation) -> tuple[str | None, str | None]:
-    """Equipment the person says they have or lack, remembered; (have, lack) ids."""
+def remember_equipment(
+    conversation: Conversation,
+) -> tuple[str | None, str | None, str | None]:
+    """Equipment the person says they have, lack, or ask to use, remembered; (have, lack,
+    use) ids. What they ask to use is had, over a lack of the same thing said in the same
+    breath ("I haven't got a pencil, can I use a pen?": the pen does for the pencil)."""
     known = tuple(e.id for e in conversation.coach.library.catalogue.equipment)
-    have, lack = slot_id(conversation, "have", known), slot_id(conversation, "lack", known)
-    if have:
-        conversation.settings.gets(have)
+    have, lack, use = (slot_id(conversation, name, known) for name in ("have", "lack", "use"))
+    if lack == use:
+        lack = None
+    for had in (have, use):
+        if had:
+            conversation.settings.gets(had)
     if lack:
         conversation.settings.lacks(lack)
-    return have, lack
+    return have, lack, use
 
 
 def plan_request(
@@ -156,7 +163,7 @@ class PlanRoutineHandler(PlanningHandler):
     intents = ("PlanRoutineIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        have, lack = remember_equipment(conversation)
+        have, lack, _ = remember_equipment(conversation)
         level = slot_id(conversation, "level", LEVELS)
         if level:
             conversation.settings.level = level
@@ -206,14 +213,9 @@ class EquipmentHandler(PlanningHandler):
     intents = ("EquipmentIntent",)
 
     def reply(self, conversation: Conversation) -> Response:
-        known = tuple(e.id for e in self.coach.library.catalogue.equipment)
-        use = slot_id(conversation, "use", known)
-        if use is None and conversation.slot("use")[1]:  # "can I use a belt?"
+        if conversation.slot("use") == (None, True):  # "can I use a belt?": not one of ours
             return conversation.say("conversation", key="use_unknown")
-        have, lack = remember_equipment(conversation)
-        if use:
-            conversation.settings.gets(use)
-            lack = None if lack == use else lack
+        have, lack, use = remember_equipment(conversation)
         said = (("use", use), ("have", have), ("lack", lack))
         lead = ",".join(f"{what}:{thing}" for what, thing in said if thing)
         if not lead:
