@@ -78,7 +78,9 @@ def test_the_issues_failures_are_understood(cases):
         "can I just do my right side", "what would that involve", "can I do it in my trainers",
         "I need to find the band", "found it", "can I use a pen", "will a kitchen chair do",
         "I'm a bit confused", "can you explain that differently",
-        "can you remind me every morning",
+        "can you remind me every morning", "is it alright if I hold the back of the sofa",
+        "I'm back again", "how much more of this is there", "when should I do these",
+        "would a pen do instead of a pencil",
     ],
 )  # fmt: skip
 def test_what_new_users_said_in_the_twelfth_sessions_chats_is_understood(en_us, said):
@@ -86,6 +88,14 @@ def test_what_new_users_said_in_the_twelfth_sessions_chats_is_understood(en_us, 
     fetching the band, asking what will do, confusion): each is in the corpus, and must stay
     right, not just within 95 %."""
     assert en_us[said].right, (said, en_us[said].got)
+
+
+def test_asking_whether_something_unknown_will_do_reaches_the_use_slot():
+    """'Would a rolled up sock do instead of a pencil?' is a question the equipment handler
+    answers honestly ("I can't say whether that will do"), not a fallback."""
+    understood = load_model("en-US").understand("would a rolled up sock do instead of a pencil")
+    assert understood.intent == "EquipmentIntent"
+    assert [(s.name, s.spoken) for s in understood.slots if s.spoken] == [("use", "rolled up sock")]
 
 
 def test_a_corpus_reads_groups_of_utterances_with_their_slots():
