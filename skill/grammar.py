@@ -21,9 +21,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
-from skill.values import Value
+from skill.values import Value, value_class
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<open>[(\[])|(?P<close>[)\]])|(?P<bar>\|)|<(?P<macro>\w+)>"
@@ -35,7 +34,7 @@ class GrammarError(ValueError):
     """A template that cannot be read: names the template and what is wrong with it."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class _Choice(Value):
     """Alternatives (each a sequence of parts); ``optional`` adds the empty alternative."""
 

@@ -19,13 +19,13 @@ committed files differ from what content generates.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from skill.grammar import Grammar, GrammarError
 from skill.library import Exercise, Library, Routine, content_dir
-from skill.values import Value
+from skill.values import Value, value_class
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
 BUILTIN_PREFIX = "AMAZON."
@@ -35,7 +35,7 @@ class ModelError(ValueError):
     """The grammar cannot make a valid model: names the file or the intent and the problem."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class IntentGrammar(Value):
     """One intent as the grammar writes it: its slots (name -> type) and sample templates."""
 
@@ -44,7 +44,7 @@ class IntentGrammar(Value):
     templates: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Politeness(Value):
     """Words before or after a request that say nothing of it ("please", "okay so").
 
@@ -68,7 +68,7 @@ class Politeness(Value):
         return False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class LocaleGrammar(Value):
     """Everything a locale's model is made of, besides the library."""
 

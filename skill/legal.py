@@ -13,14 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from skill.library import content_dir
-from skill.values import Value
+from skill.values import Value, value_class
 
 #: Page name (its URL path and file stem) -> the Markdown file it is rendered from.
 PAGES = {"privacy": "privacy.md", "terms": "terms.md"}
@@ -61,7 +60,7 @@ class PageError(ValueError):
     """A legal page cannot be rendered; the message names the file."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Page(Value):
     name: str
     title: str

@@ -20,13 +20,13 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zlib import adler32, crc32
 
-from skill.values import Value
+from skill.values import Value, value_class
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -60,7 +60,7 @@ class ContentError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Frequency(Value):
     """How often the article suggests doing it (spoken in how-to, never timed)."""
 
@@ -69,7 +69,7 @@ class Frequency(Value):
     per: Literal["day", "week"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Timing(Value):
     """One exercise's dose. Exactly one of hold/work/rep seconds says what a rep is."""
 
@@ -102,13 +102,13 @@ class Timing(Value):
         return cls(frequency=frequency, **values)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Variation(Value):
     id: str
     say: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class AreaClaim(Value):
     """An article's word that an exercise helps a body area (the planner's reason to pick it)."""
 
@@ -118,7 +118,7 @@ class AreaClaim(Value):
     quote: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class LevelDose(Value):
     """How an exercise changes at a level: dose fields, and the supported version to say."""
 
@@ -127,7 +127,7 @@ class LevelDose(Value):
     reading: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Exercise(Value):
     id: str
     name: str
@@ -162,7 +162,7 @@ class Exercise(Value):
         return bool(set(self.equipment) - HOUSEHOLD)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class RoutineItem(Value):
     """One exercise in a routine, with the dose this routine (or its article) gives it."""
 
@@ -172,7 +172,7 @@ class RoutineItem(Value):
     reading: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class RoutineFrequency(Value):
     """How often the article says to do the routine, or only some of its exercises."""
 
@@ -180,7 +180,7 @@ class RoutineFrequency(Value):
     exercises: tuple[str, ...] = ()  # empty: the whole routine
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Routine(Value):
     id: str
     name: str
@@ -194,7 +194,7 @@ class Routine(Value):
     frequency: tuple[RoutineFrequency, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Equipment(Value):
     """Something a person may have or lack; which exercises and positions need it."""
 
@@ -204,7 +204,7 @@ class Equipment(Value):
     assumed: bool = True
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Posture(Value):
     """Standing, seated, on the floor or lying down: plans keep each together, in this order,
     and leave out the ones a person cannot do."""
@@ -213,7 +213,7 @@ class Posture(Value):
     starting_positions: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class PlanCatalogue(Value):
     """content/planning.json: what the planner knows beyond the exercises."""
 
@@ -248,7 +248,7 @@ class PlanCatalogue(Value):
         return tuple(p.id for p in self.postures)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Library(Value):
     """Every exercise and routine, looked up by id (the entity-resolution id Alexa sends)."""
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import model_text
-from skill.values import Value
+from skill.values import Value, value_class
 
 MAX_SAMPLE_CHARACTERS = 100
 MAX_SAMPLES_PER_INTENT = 1200
@@ -118,7 +117,7 @@ def _sample_problems(sample: str, slots: dict[str, str]) -> list[str]:
 # -- samples two intents share ------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Conflict(Value):
     """Words that are a sample of more than one intent."""
 

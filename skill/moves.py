@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from skill.library import ContentError, content_dir
-from skill.values import Value
+from skill.values import Value, value_class
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Moves(Value):
     """Starting position -> place (up, chair, floor), and extra seconds per change of place."""
 

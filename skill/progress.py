@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from skill.people import by_person
-from skill.values import Value
+from skill.values import Value, value_class
 
 SCHEMA_VERSION = 4
 #: Completions kept one by one: all of the last RECENT_DAYS days (the newest one's included),
@@ -62,7 +62,7 @@ class Completion:
         return (self.day, self.id)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Earlier(Value):
     """Completions folded out of the list: how many, and the days-in-a-row the streak needs.
 

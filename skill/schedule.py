@@ -9,10 +9,9 @@ request's token ("18:00 weekdays") so the answer to "may I?" can set exactly wha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from skill.values import Value
+from skill.values import Value, value_class
 
 #: Which days a reminder recurs on: the DAYS slot's ids, and the iCalendar days of each.
 DAYS: dict[str, tuple[str, ...]] = {
@@ -27,7 +26,7 @@ _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 _TOKEN = re.compile(r"reminder ([01]\d|2[0-3]):([0-5]\d) (every_day|weekdays|weekends)")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Schedule(Value):
     at: time
     days: str = "every_day"

@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from skill.values import Value
+from skill.values import Value, value_class
 
 DEFAULT_LOCALE = "en-US"
 
@@ -28,7 +27,7 @@ class WordsError(ValueError):
     """A broken words file: names the file and the key."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Words(Value):
     """The phrases of one locale: ``words.say("replies.welcome", name=...)``."""
 

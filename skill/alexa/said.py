@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from skill.engine.navigation import Coach, Position, Step
-from skill.values import Value
+from skill.values import Value, value_class
 
 if TYPE_CHECKING:
     from skill.alexa.conversation import Conversation
@@ -59,7 +59,7 @@ class Utterance(NamedTuple):
     reprompt: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Said(Value):
     """A reply kind and its arguments: what to say, without the words."""
 

@@ -18,7 +18,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -54,7 +54,7 @@ from skill.engine.navigation import Coach, Step
 from skill.engine.ssml import breaks, escape_text, to_ssml
 from skill.engine.turn import Stretch, Turn, raw_stretches, stretches
 from skill.library import Exercise, Routine, content_dir
-from skill.values import Value
+from skill.values import Value, value_class
 from skill.words import Words
 
 #: The APL interface a device with a screen reports in context.System.device.supportedInterfaces.
@@ -80,7 +80,7 @@ def document(name: str) -> dict[str, Any]:
     return json.loads((content_dir() / "screens" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Piece(Value):
     """Speech between two silences: its SSML, its words, and the silence after it."""
 
@@ -128,7 +128,7 @@ def paced_pieces(ssml: str, turn: Turn) -> tuple[list[Piece], list[Stretch] | No
     return merged, stretches(turn)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Where(Value):
     """The screen's labels for a place in the routine: which foot, which rep."""
 

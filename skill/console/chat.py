@@ -12,7 +12,6 @@ the old one, so the skill never sees two sessions open at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from skill.console.envelopes import (
@@ -26,14 +25,14 @@ from skill.console.envelopes import (
 from skill.console.responses import Reply, read_response
 from skill.console.transport import Endpoint
 from skill.console.understanding import InteractionModel, Understanding
-from skill.values import Value
+from skill.values import Value, value_class
 
 
 class NotInSession(Exception):
     """Words that name no skill, said when no session is open: Alexa would not send them."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Exchange(Value):
     """One request sent to the skill and the reply a device would play.
 

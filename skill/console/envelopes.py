@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from skill.console.understanding import SlotValue, Understanding
-from skill.values import Value
+from skill.values import Value, value_class
 
 API_ENDPOINT = "https://api.amazonalexa.com"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Device(Value):
     """Who is talking to which skill, and in which language: the same on every turn."""
 

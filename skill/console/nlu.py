@@ -19,17 +19,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from skill.console.understanding import InteractionModel
-from skill.values import Value
+from skill.values import Value, value_class
 
 
 class CorpusError(ValueError):
     """A corpus line that cannot be read: names the line."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Expected(Value):
     """What an utterance should be understood as: an intent and its slot ids or values."""
 
@@ -40,7 +39,7 @@ class Expected(Value):
         return " ".join([self.intent, *(f"{name}={value}" for name, value in self.slots)])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Case(Value):
     """One utterance of the corpus, where it is, and what it should do."""
 
@@ -49,7 +48,7 @@ class Case(Value):
     line: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Result(Value):
     case: Case
     got: Expected

@@ -8,18 +8,18 @@ without a screen a missing value closes it too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from skill.console.speech import Sound, Spoken, SsmlError, sounds
-from skill.values import Value
+from skill.values import Value, value_class
 
 
 class InvalidResponse(ValueError):
     """A response a device would reject."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Reply(Value):
     """One response, read: speech and reprompt as played, and the session's fate."""
 

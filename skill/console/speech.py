@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from skill.engine.ssml import MAX_BREAK_MS, MAX_SSML_CHARS
-from skill.values import Value
+from skill.values import Value, value_class
 
 #: Alexa gives no durations for break strengths; these are what its voice sounds like.
 STRENGTH_SECONDS = {
@@ -35,7 +34,7 @@ class SsmlError(ValueError):
     """SSML that Alexa would not play."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Spoken(Value):
     """Words said aloud, whitespace tidied, at ``rate`` times the voice's usual speed (a
     ``<prosody rate>`` around them: the person's 'speak more slowly')."""
@@ -62,7 +61,7 @@ def _rate(element: ElementTree.Element, outer: float) -> float:
     return float(match.group(1)) / 100
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Silence(Value):
     """A pause in the speech, however many breaks made it."""
 

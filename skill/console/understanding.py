@@ -36,7 +36,7 @@ import functools
 import itertools
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -52,7 +52,7 @@ from skill.console.fillers import (
 )
 from skill.grammar import phrase_key, spoken_words
 from skill.interaction_model import MODELS_DIR
-from skill.values import Value
+from skill.values import Value, value_class
 
 FALLBACK = "AMAZON.FallbackIntent"
 #: The intent a negation before it never cancels: a safety stop is never missed.
@@ -130,7 +130,7 @@ class Resolved(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class SlotValue(Value):
     """One slot as Alexa fills it.
 
@@ -165,7 +165,7 @@ class SlotValue(Value):
         return self.resolved[0].id if self.resolved else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Understanding(Value):
     """What Alexa makes of one utterance.
 
@@ -185,7 +185,7 @@ class Understanding(Value):
         return next((s for s in self.slots if s.name == name), None)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class _Template(Value):
     """A sample with slots, compiled: its words around the slots and where the slots go."""
 

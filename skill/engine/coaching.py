@@ -12,13 +12,13 @@ a part that continues a side goes on counting where the last part stopped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import takewhile
 
 from skill.engine.dose import RepSlot, rest_seconds
 from skill.engine.turn import Pause, Segment, Speech, say
 from skill.library import Exercise, RoutineItem, Timing
-from skill.values import Value
+from skill.values import Value, value_class
 from skill.words import Words, load_words
 
 #: Reps in a run said in full before the count gets shorter ("3... relax. 4...").
@@ -28,7 +28,7 @@ FULL_REPS = 2
 CUE_GAP_SECONDS = 10
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class PartContext(Value):
     """Where a part sits: in the routine, in its exercise, and what follows it."""
 

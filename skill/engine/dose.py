@@ -8,11 +8,10 @@ content's numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 from skill.library import Timing
-from skill.values import Value
+from skill.values import Value, value_class
 
 
 class Boundary(IntEnum):
@@ -24,7 +23,7 @@ class Boundary(IntEnum):
     OUTER = 4  # the outer of the side/set loops
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class RepSlot(Value):
     """One rep: which set, which side (None when not one-sided) and which variation."""
 

@@ -9,7 +9,7 @@ finishes the routine, going before the start stays at the first part.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from itertools import pairwise, takewhile
 from typing import Any, NamedTuple
 
@@ -24,7 +24,7 @@ from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Speech, Turn, piece_under_way, say, speech_seconds, stretches
 from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
 from skill.moves import Moves, load_moves
-from skill.values import Value
+from skill.values import Value, value_class
 from skill.words import Words, load_words, words_for
 
 #: Silences whose end is said ("And relax.", "And stop.") at the start of the next piece.
@@ -33,7 +33,7 @@ ENDED_BY_RELEASE = ("hold", "work")
 MAX_PIECES = 1000
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Position(Value):
     """Where a person is: the part of the exercise they were last coached through."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from skill.engine.navigation import Coach, Position
 from skill.library import (
@@ -23,7 +23,7 @@ from skill.library import (
     Exercise,
     Library,
 )
-from skill.values import Value
+from skill.values import Value, value_class
 
 #: The longest plan anyone can ask for; more than every exercise takes anyway.
 MAX_MINUTES = 180
@@ -34,7 +34,7 @@ MAX_POSITION_BYTES = 260
 SCOPE_SCORE = {"exercise": 2, "article": 1}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class PlanRequest(Value):
     """What the person asked for and what is remembered about them (never health data)."""
 
@@ -48,7 +48,7 @@ class PlanRequest(Value):
     avoid: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Plan(Value):
     """A routine made for a request. ``fits`` is False when nothing fits the minutes and
     this is the shortest routine that can be made instead."""

@@ -8,11 +8,10 @@ the whole turn runs. Rendering to SSML is a separate, small step (``ssml.py``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from skill.values import Value
+from skill.values import Value, value_class
 
 #: Speaking rate used to estimate how long speech takes. Alexa's default voice speaks at
 #: roughly 150-160 words a minute; estimating slower keeps turns safely under the limit.
@@ -28,7 +27,7 @@ PauseKind = Literal["hold", "work", "tempo", "rest", "setup"]
 SpeechRole = Literal["say", "count", "cue", "mark"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Speech(Value):
     """Words spoken aloud. ``role``: instructions (say), rep counts, mid-hold cues, and marks
     (releases, rests, sides and sets) that repeat by nature, so checks can tell them apart."""
@@ -37,7 +36,7 @@ class Speech(Value):
     role: SpeechRole = "say"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Pause(Value):
     """A silence the person spends holding, working, resting or getting into position."""
 
@@ -48,7 +47,7 @@ class Pause(Value):
 Segment = Speech | Pause
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Turn(Value):
     """One response: segments to speak, and the short prompt to say if nobody answers."""
 
@@ -83,7 +82,7 @@ def say(*texts: str) -> tuple[Speech, ...]:
     return tuple(Speech(t) for t in texts if t)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Stretch(Value):
     """What is said between two silences, and the (merged) silence after it.
 

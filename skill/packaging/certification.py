@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,12 +43,12 @@ from skill.console.understanding import (
 )
 from skill.packaging.icons import ICON_SIZES
 from skill.packaging.skill_package import LAMBDA_ARN, MANIFEST_NAME, MODELS_SUBDIR
-from skill.values import Value
+from skill.values import Value, value_class
 
 AMAZON_DOCS = "https://developer.amazon.com/en-US/docs/alexa"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Failure(Value):
     """One certification rule broken: which rule, where (locale, intent, file), and how."""
 
@@ -64,7 +63,7 @@ class Failure(Value):
 # -- reading a package ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Package(Value):
     """A built skill package: its manifest and one interaction model per locale."""
 

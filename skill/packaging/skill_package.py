@@ -18,14 +18,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from skill.interaction_model import MODELS_DIR
 from skill.packaging.icons import ICON_FILES, icon_uri
-from skill.values import Value
+from skill.values import Value, value_class
 
 PROJECT_DIR = MODELS_DIR.parent
 SKILL_PACKAGE_DIR = PROJECT_DIR / "deploy" / "skill-package"
@@ -82,7 +81,7 @@ def copy_interaction_models(
     return written
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class Deployment(Value):
     """What differs between deployments: where the policies live and where the skill runs."""
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from cryptography import x509
 
-from skill.values import Value
+from skill.values import Value, value_class
 from skill.web.verification.errors import VerificationError
 
 #: Even a still-valid chain is re-downloaded after this long, so a revoked/rotated certificate
@@ -25,7 +24,7 @@ from skill.web.verification.errors import VerificationError
 DEFAULT_CACHE_MAX_AGE = timedelta(hours=1)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class _CacheEntry(Value):
     leaf: x509.Certificate
     #: ``leaf.not_valid_before_utc``, read once: the certificate makes a new datetime per read
@@ -83,8 +82,6 @@ class CertChainCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-
-
 
 
 T = TypeVar("T")

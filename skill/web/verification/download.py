@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import certifi
 from ask_sdk_webservice_support.verifier_constants import (
@@ -29,7 +29,7 @@ from ask_sdk_webservice_support.verifier_constants import (
     CERT_CHAIN_URL_PORT,
 )
 
-from skill.values import Value
+from skill.values import Value, value_class
 from skill.web.verification.chain_url import CERT_CHAIN_ORIGIN, check_cert_chain_url
 
 #: The whole download, well inside Alexa's 8 s: connect, TLS, headers and body together.
@@ -51,7 +51,7 @@ def _amazon_tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value_class
 class ChainDownloader(Value):
     """``downloader(url) -> PEM bytes`` for canonical chain URLs (see ``check_cert_chain_url``).
 
