@@ -39,7 +39,7 @@ from skill.alexa.said import (
 )
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
-from skill.engine.turn import Speech, Turn, speech_seconds
+from skill.engine.turn import FASTEST_WORDS_PER_MINUTE, Speech, Turn, speech_seconds
 from skill.heard import vocabulary
 from skill.lazy_log import logger
 from skill.library import base_routine_id
@@ -321,8 +321,13 @@ class Conversation:
         """
         disclaimer_pending = not self.progress.disclaimer_heard
         if not step.position.paused and not step.position.finished:
-            lead = speech_seconds(self.disclaimer) if disclaimer_pending else 0
-            ends_at = self.now + math.ceil(lead + step.turn.estimated_seconds)
+            # the soonest the turn can have been heard to its end (see stopped.py)
+            lead = (
+                speech_seconds(self.disclaimer, FASTEST_WORDS_PER_MINUTE)
+                if disclaimer_pending
+                else 0
+            )
+            ends_at = self.now + math.floor(lead + step.turn.shortest_seconds)
             step = Step(replace(step.position, ends_at=ends_at), step.turn)
         self.set_position(step.position)
         self.session.pop(OFFER, None)

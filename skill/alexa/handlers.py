@@ -99,7 +99,8 @@ def about_an_exercise(
     _, spoken = conversation.slot_ids("exercise")
     current = conversation.unfinished
     if current is not None:
-        under_way = conversation.coach.routine(current).items[current.item].exercise.id
+        coach = conversation.coach
+        under_way = coach.routine(current).items[coach.item_in_focus(current)].exercise.id
         if not spoken or ids == (under_way,):  # named, but it is the one under way: no offer
             return conversation.say(here, exercise=under_way)
     if not spoken:
@@ -327,7 +328,8 @@ class MoveHandler(ConversationHandler):
                 return conversation.say("finished_before")
             return carry_on(conversation, position)
         if self.moves[intent] == "skip":
-            return go_next(conversation, position, "skip")
+            announced = self.coach.announced_next_exercise(position)
+            return go_next(conversation, position, "skip_announced" if announced else "skip")
         if self.moves[intent] == "pause" and not position.paused:
             position = where_stopped(conversation, position)
         return conversation.speak_step(conversation.move(self.moves[intent], position))

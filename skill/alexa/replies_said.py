@@ -85,11 +85,12 @@ def how_to(conversation: Conversation, exercise: str) -> Utterance:
 
 def timing_under_way(conversation: Conversation, exercise: str) -> Timing | None:
     """The dose ``exercise`` has in the routine under way (its level there), or None if it is
-    not the exercise under way."""
+    not the exercise under way (or just announced: ``Coach.item_in_focus``)."""
     position = conversation.unfinished
     if position is None:
         return None
-    item = conversation.coach.routine(position).items[position.item]
+    coach = conversation.coach
+    item = coach.routine(position).items[coach.item_in_focus(position)]
     return item.timing if item.exercise.id == exercise else None
 
 

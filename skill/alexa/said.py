@@ -164,6 +164,7 @@ MOVES: dict[str, Move] = {
     "previous": Coach.previous,
     "repeat": Coach.repeat,
     "skip": Coach.skip,
+    "skip_announced": Coach.skip_announced,
     "start_over": Coach.start_over,
     "restart_exercise": Coach.restart_exercise,
     "pause": Coach.pause,

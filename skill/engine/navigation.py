@@ -414,6 +414,28 @@ class Coach:
             return self._finished_turn(left_out)
         return self._part_turn(replace(left_out, item=position.item + 1, part=0))
 
+    def announced_next_exercise(self, position: Position) -> bool:
+        """Whether the last turn ended by announcing the next exercise ("Next up: toe
+        walking... Say next"): it was the last part of its exercise, heard through. "Skip
+        that one" then means the exercise announced; the one done counts as done."""
+        if position.finished or not position.heard_through:
+            return False
+        routine = self.routine(position)
+        last_part = position.part == len(self.parts(routine, position.item)) - 1
+        return last_part and position.item + 1 < len(routine.items)
+
+    def item_in_focus(self, position: Position) -> int:
+        """The exercise a question about "this one" means: the one under way, or once its
+        turn announced the next ("Next up: toe walking"), the one announced."""
+        return position.item + 1 if self.announced_next_exercise(position) else position.item
+
+    def skip_announced(self, position: Position) -> Step:
+        """Leave out the exercise after the current one (see ``announced_next_exercise``)."""
+        routine = self.routine(position)
+        if position.finished or position.item + 1 >= len(routine.items):
+            return self._finished_turn(position)
+        return self.skip(replace(position, item=position.item + 1, part=0))
+
     def start_over(self, position: Position) -> Step:
         return self.start(position.routine_id, position.coached)
 
@@ -470,9 +492,12 @@ class Coach:
 
     def pieces_left_at(self, position: Position, seconds_left: float) -> int:
         """How many pieces of the part were left (the one under way included) when the turn
-        had ``seconds_left`` to play: where a spoken "pause" stopped it, by estimate."""
-        pieces = stretches(self._part_turn(position).turn)
-        return len(pieces) - piece_under_way(pieces, seconds_left)
+        had ``seconds_left`` to play before the soonest it could end (``Position.ends_at``):
+        where a spoken "pause" stopped it, by estimate. Counted as if the voice were as slow
+        as estimated, so an error picks an earlier piece (said again), not a later one."""
+        turn = self._part_turn(position).turn
+        slowest_left = seconds_left + turn.estimated_seconds - turn.shortest_seconds
+        return len(stretches(turn)) - piece_under_way(stretches(turn), slowest_left)
 
     # -- questions ---------------------------------------------------------------------
 

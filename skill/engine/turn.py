@@ -17,6 +17,13 @@ from skill.values import Value, value_class
 #: roughly 150-160 words a minute; estimating slower keeps turns safely under the limit.
 WORDS_PER_MINUTE = 140
 
+#: The fastest Alexa's voice is taken to speak, for the earliest a turn can have ended.
+#: Alexa opens the microphone only when its speech ends, so a request sooner than that cut
+#: the turn short ("Alexa, pause"); one later heard it through. Timing that against the
+#: slow estimate above took an "okay" said just after a long turn ended for an interruption,
+#: and played the exercise again.
+FASTEST_WORDS_PER_MINUTE = 180
+
 #: Alexa plays at most 240 seconds of speech in one response.
 MAX_TURN_SECONDS = 240
 
@@ -69,13 +76,18 @@ class Turn(Value):
         """Speech at WORDS_PER_MINUTE plus every pause: how long the turn plays."""
         return speech_seconds(self.text) + self.pause_seconds
 
+    @cached_property
+    def shortest_seconds(self) -> float:
+        """Speech at FASTEST_WORDS_PER_MINUTE plus every pause: the soonest it can end."""
+        return speech_seconds(self.text, FASTEST_WORDS_PER_MINUTE) + self.pause_seconds
+
     def then(self, other: Turn) -> Turn:
         """This turn's segments followed by another's, keeping the other's reprompt."""
         return Turn(self.segments + other.segments, other.reprompt)
 
 
-def speech_seconds(text: str) -> float:
-    return len(re.findall(r"[\w']+", text)) * 60 / WORDS_PER_MINUTE
+def speech_seconds(text: str, words_per_minute: float = WORDS_PER_MINUTE) -> float:
+    return len(re.findall(r"[\w']+", text)) * 60 / words_per_minute
 
 
 def say(*texts: str) -> tuple[Speech, ...]:

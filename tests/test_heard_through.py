@@ -1,0 +1,125 @@
+"""A turn heard to its end, or cut short: what "okay", "resume" and "skip" then mean.
+
+Alexa opens the microphone only when its speech ends, so an answer to "Next up: toe walking.
+Say next when you're ready." comes after the whole turn played, at whatever speed Alexa's
+voice spoke it. "Okay", "yes" or "I'm back" then mean go on, not "play toe press again", and
+"skip that one" means the exercise just announced, not the one done. Only a request sooner
+than the voice could have finished ("Alexa, pause" mid-exercise) cut the turn short. The
+speeds here are the voice's, measured from the reply's words and silences, not the skill's
+own estimate, so these tests fail if the skill times turns by a slower voice than Alexa's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from echo import Echo, Reply
+
+from skill.library import load_library
+from skill.web.app import WebConfig, create_app
+
+LIBRARY = load_library()
+QUICK = LIBRARY.routines["quick"]
+
+#: Alexa's default voice speaks at about 150-160 words a minute.
+ALEXAS_WORDS_PER_MINUTE = 155
+
+
+def played_seconds(reply: Reply, words_per_minute: float = ALEXAS_WORDS_PER_MINUTE) -> float:
+    """How long Alexa plays the reply: its words at the voice's speed, and its silences."""
+    words = len(re.findall(r"[\w']+", reply.text))
+    return words * 60 / words_per_minute + sum(reply.pauses_ms) / 1000
+
+
+@pytest.fixture
+def echo(tmp_path) -> Echo:
+    config = WebConfig(db=str(tmp_path / "progress.sqlite3"), skill_id=None, verify=False)
+    device = Echo(create_app(config).test_client())
+    device.launch()
+    return device
+
+
+def _first_exercise_heard_through(echo: Echo) -> Reply:
+    reply = echo.hear("start the quick routine")
+    assert echo.attributes["position"]["item"] == 0
+    echo.wait(played_seconds(reply) + 2)  # the person answers two seconds after it ends
+    return reply
+
+
+@pytest.mark.parametrize("said", ["okay", "yes", "alright then", "go on then", "yes please"])
+def test_agreeing_after_a_turn_heard_through_goes_on_to_the_exercise_announced(echo, said) -> None:
+    _first_exercise_heard_through(echo)
+    reply = echo.hear(said)
+    assert echo.attributes["position"]["item"] == 1, reply.text
+    assert QUICK.items[1].exercise.name in reply.text
+
+
+def test_resuming_after_a_pause_that_came_after_the_turn_goes_on(echo) -> None:
+    _first_exercise_heard_through(echo)
+    echo.hear("hang on a minute")
+    assert echo.attributes["position"]["paused"]
+    echo.wait(60)
+    echo.hear("I'm back")
+    assert echo.attributes["position"]["item"] == 1
+
+
+def test_a_pause_said_mid_exercise_still_cut_it_short_and_resume_plays_it_again(echo) -> None:
+    reply = echo.hear("start the quick routine")
+    echo.wait(played_seconds(reply) / 3)  # "Alexa, pause" a third of the way through
+    echo.hear("pause")
+    echo.wait(30)
+    again = echo.hear("resume")
+    assert echo.attributes["position"]["item"] == 0
+    assert QUICK.items[0].exercise.name in again.text
+
+
+@pytest.mark.parametrize("said", ["skip that one", "skip this one", "skip"])
+def test_skipping_after_next_up_skips_the_exercise_announced(echo, said) -> None:
+    _first_exercise_heard_through(echo)
+    reply = echo.hear(said)
+    position = echo.attributes["position"]
+    assert position["item"] == 2, reply.text
+    assert position.get("skipped") == [1]  # toe press was done; toe walking was left out
+    assert QUICK.items[2].exercise.name in reply.text
+
+
+def test_skipping_mid_exercise_skips_that_exercise(echo) -> None:
+    reply = echo.hear("start the quick routine")
+    echo.wait(played_seconds(reply) / 3)
+    echo.hear("skip")
+    position = echo.attributes["position"]
+    assert position["item"] == 1 and position.get("skipped") == [0]
+
+
+def test_a_whole_routine_of_okays_is_counted_done_with_nothing_skipped(echo) -> None:
+    reply = echo.hear("start the quick routine")
+    for _ in range(len(QUICK.items) + 5):
+        if echo.attributes["position"].get("finished"):
+            break
+        echo.wait(played_seconds(reply) + 2)
+        reply = echo.hear("okay")
+    else:
+        pytest.fail("the routine never finished")
+    position = echo.attributes["position"]
+    assert not position.get("skipped")
+    assert echo.attributes["position"]["finished"]
+
+
+@pytest.mark.parametrize("asked", ["how do I do this one", "how many do I do", "is this one safe"])
+def test_a_question_after_next_up_is_about_the_exercise_announced(echo, asked) -> None:
+    _first_exercise_heard_through(echo)
+    reply = echo.hear(asked)
+    announced, done = QUICK.items[1].exercise.name, QUICK.items[0].exercise.name
+    text = reply.text.lower()
+    assert announced in text and done not in text, reply.text
+    assert "offer" not in echo.attributes  # the routine's own question, no offer to leave it
+    echo.hear("next")
+    assert echo.attributes["position"]["item"] == 1
+
+
+def test_a_question_mid_exercise_is_about_that_exercise(echo) -> None:
+    reply = echo.hear("start the quick routine")
+    echo.wait(played_seconds(reply) / 3)
+    answer = echo.hear("how many do I do")
+    assert QUICK.items[0].exercise.name in answer.text.lower(), answer.text
