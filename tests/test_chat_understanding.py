@@ -337,23 +337,31 @@ def test_the_skills_name_around_a_request_inside_a_session_is_a_filler():
     assert (understood.intent, understood.invoked) == ("AMAZON.StopIntent", False)
 
 
+#: What must end the session with what to do now (RedFlagIntent), not only stop the exercise.
+RED_FLAGS = [
+    "I feel dizzy", "I'm dizzy", "I feel faint", "I'm going to faint", "I can't breathe",
+    "I'm short of breath", "my chest hurts", "I have chest pain", "my head is spinning",
+    "I think I'm going to fall", "I'm getting chest pains", "everything's spinning",
+    "I've gone all dizzy", "I've had a fall", "I fell over", "I've come over all funny",
+    "my heart's racing", "I'm on the floor and can't get up",
+]  # fmt: skip
+PAIN = [
+    "this hurts", "ouch", "my back hurts", "my knee is killing me", "my back's sore",
+    "it hurts when I bend", "I need to sit down", "stop, it hurts", "I'm not feeling well",
+    "my leg is cramping", "I've got pins and needles", "my back went",
+    "my legs have gone weak", "I've got a shooting pain down my leg", "it's agony",
+    "that really stings", "my back just went", "that's a bit sore", "that aggravated my hip",
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    "utterance",
-    [
-        "I feel dizzy", "I'm dizzy", "I feel faint", "I'm going to faint", "I can't breathe",
-        "I'm short of breath", "my chest hurts", "I have chest pain", "this hurts",
-        "ouch", "my back hurts", "my knee is killing me", "my back's sore",
-        "it hurts when I bend", "I need to sit down", "my head is spinning",
-        "stop, it hurts", "I'm not feeling well", "I think I'm going to fall",
-        "my leg is cramping", "I've got pins and needles", "my back went",
-        "I'm getting chest pains", "everything's spinning", "I've gone all dizzy",
-        "my legs have gone weak", "I've got a shooting pain down my leg", "it's agony",
-        "that really stings", "my back just went",
-    ],
-)  # fmt: skip
-def test_what_people_say_when_something_is_wrong_reaches_pain(utterance):
-    """Safety: the skill can only stop and give the red flags if it hears these as pain."""
-    assert load_model("en-US").understand(utterance).intent == "PainIntent"
+    ("utterance", "intent"),
+    [*((u, "RedFlagIntent") for u in RED_FLAGS), *((u, "PainIntent") for u in PAIN)],
+)
+def test_what_people_say_when_something_is_wrong_reaches_pain_or_red_flags(utterance, intent):
+    """Safety: the skill can only stop, and give the red flags, if it hears these as pain;
+    and only send someone to sit down and get help if it hears a red flag as one."""
+    assert load_model("en-US").understand(utterance).intent == intent
 
 
 def test_a_speech_is_not_searched_word_by_word():

@@ -244,9 +244,22 @@ def test_navigation_outside_a_routine_is_answered(echo):
         "AMAZON.PauseIntent",
         "SkipIntent",
     ]:
+        echo.end_session()  # a new session: no offer made by the answer before
         reply = echo.say(intent)
         assert_playable(reply)
         assert "not in a routine" in reply.text
+
+
+def test_skip_said_to_an_offer_declines_it(echo):
+    """ "I'll pass" to "Here's a routine... Ready?": no thanks, and yes no longer starts it."""
+    echo.say("PlanRoutineIntent", duration="PT10M")
+    assert echo.attributes["offer"]["kind"] == "plan"
+    reply = echo.say("SkipIntent")
+    assert_playable(reply)
+    assert "offer" not in echo.attributes
+    assert "not in a routine" not in reply.text
+    echo.say("AMAZON.YesIntent")
+    assert "position" not in echo.attributes
 
 
 def test_streak_after_two_days_in_a_row(echo):

@@ -17,7 +17,6 @@ import pytest
 from echo import Echo, Reply
 
 from skill.library import load_library
-from skill.web.app import WebConfig, create_app
 
 LIBRARY = load_library()
 QUICK = LIBRARY.routines["quick"]
@@ -30,14 +29,6 @@ def played_seconds(reply: Reply, words_per_minute: float = ALEXAS_WORDS_PER_MINU
     """How long Alexa plays the reply: its words at the voice's speed, and its silences."""
     words = len(re.findall(r"[\w']+", reply.text))
     return words * 60 / words_per_minute + sum(reply.pauses_ms) / 1000
-
-
-@pytest.fixture
-def echo(tmp_path) -> Echo:
-    config = WebConfig(db=str(tmp_path / "progress.sqlite3"), skill_id=None, verify=False)
-    device = Echo(create_app(config).test_client())
-    device.launch()
-    return device
 
 
 def _first_exercise_heard_through(echo: Echo) -> Reply:

@@ -54,13 +54,13 @@ def test_a_named_exercise_is_answered_and_offered(echo: Echo):
 def test_an_exercise_whose_article_says_nothing_says_so(echo: Echo):
     assert article_says("band_foot_stretch") is None
     reply = echo.hear("how often should I do the band foot stretch")
-    assert reply.text.startswith("The articles don't say how often to do band foot stretch.")
+    assert reply.text.startswith("I don't have a suggestion for how often to do band foot stretch.")
 
 
 def test_with_nothing_under_way_it_answers_for_the_usual_routine(echo: Echo):
     reply = echo.hear("how often should I do these")
     routine = LIBRARY.default_routine
-    assert reply.text.startswith(f"For {routine.name}: the article suggests ")
+    assert reply.text.startswith(f"For {routine.name}: the suggestion is ")
     assert reply.text.endswith("What would you like to do? You can say start, or list routines.")
     again = echo.say("AMAZON.RepeatIntent")
     assert again.ssml == reply.ssml

@@ -226,7 +226,7 @@ def test_i_have_a_band_now_is_remembered_and_used(echo, db):
     before = say(echo, "PlanRoutineIntent", minutes="60", area=balance)
     assert not set(band_names) & set(names_in(before.text))
     reply = say(echo, "EquipmentIntent", have=("a resistance band", "band"))
-    assert reply.text.startswith("Got it, you have a band now. Here's a routine")
+    assert reply.text.startswith("Got it: you have a band. Here's a routine")
     assert "minute routine" not in reply.text, "no minutes asked, none said back"
     assert stored(db)["settings"]["have"] == ["band"]
     tomorrow(echo)
@@ -350,14 +350,14 @@ def test_a_new_dose_is_said_mid_sentence(echo):
     say(echo, "DoExerciseIntent", exercise=("hip rotations", "hip_rotations"))
     gentler = say(echo, "LevelIntent", level=("too hard", "gentle"))
     # easier by support alone (no gentler dose in the articles): the support, then the same dose
-    assert gentler.text.startswith("All right, to make hip rotations easier: Keep both hands")
+    assert gentler.text.startswith("All right, to make hip rotations easier: Make the circles")
     assert "Still one round of 30 seconds" in gentler.text
 
 
 def test_already_at_the_top_says_so(echo):
     say(echo, "DoExerciseIntent", exercise=("pencil lift", "toe_pencil_grasp"))
     reply = say(echo, "LevelIntent", level=("too easy", "harder"))
-    assert reply.text.startswith("That's already the most the articles give for toe pencil grasp.")
+    assert reply.text.startswith("That's already the hardest version I have of toe pencil grasp.")
 
 
 # -- pain and safety --------------------------------------------------------------------

@@ -57,6 +57,26 @@ class PainHandler(PlanningHandler):
         return conversation.say("pain_outside", area=area)
 
 
+class RedFlagHandler(ConversationHandler):
+    """'I feel dizzy', 'my chest feels tight', 'I've had a fall': not a moment to carry on.
+
+    What to do now (sit or lie down somewhere safe; get help if it does not pass, or at once
+    for chest pain, trouble breathing or a fall that hurt), then the session ends, keeping
+    the place: the pain answer's "say skip to move on" must not follow these. Nothing about
+    the body is stored.
+    """
+
+    intents = ("RedFlagIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        words = conversation.coach.words
+        unfinished = conversation.unfinished
+        if unfinished:
+            conversation.set_position(unfinished)  # as of now: a part cut short is not done
+            return conversation.goodbye(words.say("conversation.red_flag_in_routine"))
+        return conversation.goodbye(words.say("conversation.red_flag"))
+
+
 class OneSideHandler(ConversationHandler):
     """'I've only got one good leg', 'can I just do my right side?': work the side that can
     and rest through the other, hold on when standing, or keep to exercises done sitting.
@@ -151,6 +171,7 @@ def conversation_handlers(coach: Coach) -> list[ConversationHandler]:
         kind(coach)
         for kind in (
             PainHandler,
+            RedFlagHandler,
             OneSideHandler,
             WhereWasIHandler,
             TalkSettingHandler,

@@ -104,6 +104,12 @@ def about_an_exercise(
         if not spoken or ids == (under_way,):  # named, but it is the one under way: no offer
             return conversation.say(here, exercise=under_way)
     if not spoken:
+        offer = conversation.offer or {}
+        offered = offer.get("id") if offer.get("kind") == "exercise" else None
+        if current is None and offered in conversation.coach.library.exercises:
+            # "is it safe?" just after an exercise's how-to ("Want to do it now?"): that one
+            conversation.make_offer("exercise", offered)
+            return conversation.say(named, exercise=offered)
         return conversation.say(unnamed)
     if len(ids) > 1:
         return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
@@ -268,7 +274,8 @@ class YesHandler(ConversationHandler):
         offer = conversation.offer or {}
         if offer.get("kind") == "exercise" and offer.get("id") in self.coach.library.exercises:
             routine_id = conversation.levelled(f"exercise:{offer['id']}")
-            return conversation.speak_step(conversation.start(routine_id))
+            # its how-to was just heard: coached with the short cue, not taught again in full
+            return conversation.speak_step(conversation.start(routine_id, coached=(offer["id"],)))
         unfinished = conversation.unfinished
         if offer.get("kind") == "resume" and unfinished:
             return carry_on(conversation, unfinished)
@@ -319,10 +326,14 @@ class MoveHandler(ConversationHandler):
     intents = tuple(moves)
 
     def reply(self, conversation: Conversation) -> Response:
+        intent = conversation.input.request_envelope.request.intent.name
+        if intent == "SkipIntent" and conversation.in_routine is None and conversation.offer:
+            # "I'll pass", said to "Here's a routine... Ready?": no, thanks
+            conversation.drop_offer()
+            return conversation.say("no_thanks")
         position = conversation.position
         if position is None:
             return conversation.say("not_in_routine")
-        intent = conversation.input.request_envelope.request.intent.name
         if self.moves[intent] == "resume":
             if position.finished and conversation.in_session is None:  # done last time
                 return conversation.say("finished_before")

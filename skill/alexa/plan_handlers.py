@@ -18,12 +18,14 @@ from ask_sdk_model import Response
 
 from skill.alexa import plan_said  # noqa: F401  (registers the reply kinds)
 from skill.alexa.conversation import Conversation
-from skill.alexa.handlers import ConversationHandler
+from skill.alexa.handlers import ConversationHandler, about_an_exercise
 from skill.engine.navigation import Coach, Position
-from skill.engine.planning import MAX_MINUTES, Planner, PlanRequest
-from skill.library import LEVELS
+from skill.engine.planning import MAX_MINUTES, Plan, Planner, PlanRequest
+from skill.library import ANY_AREA, LEVELS, PLAN_PREFIX
 
 PLAN_OFFER = "plan"
+#: The body area that is about balance, not a part that can hurt (content/planning.json).
+BALANCE_AREA = "balance"
 
 
 class PlanningHandler(ConversationHandler):
@@ -82,10 +84,15 @@ def remember_equipment(
     """Equipment the person says they have, lack, or ask to use, remembered; (have, lack,
     use) ids. What they ask to use is had, over a lack of the same thing said in the same
     breath ("I haven't got a pencil, can I use a pen?": the pen does for the pencil)."""
-    known = tuple(e.id for e in conversation.coach.library.catalogue.equipment)
+    catalogue = conversation.coach.library.catalogue
+    known = tuple(e.id for e in catalogue.equipment)
     have, lack, use = (slot_id(conversation, name, known) for name in ("have", "lack", "use"))
     if lack == use:
         lack = None
+    if slot_id(conversation, "kit", ("nothing",)):  # "I haven't got any equipment"
+        for equipment in catalogue.equipment:
+            if not equipment.assumed and equipment.id != have:
+                conversation.settings.lacks(equipment.id)
     for had in (have, use):
         if had:
             conversation.settings.gets(had)
@@ -114,13 +121,20 @@ def plan_request(
 
 
 def offer_plan(
-    conversation: Conversation, planner: Planner, request: PlanRequest, lead: str = ""
+    conversation: Conversation,
+    planner: Planner,
+    request: PlanRequest,
+    lead: str = "",
+    plan: Plan | None = None,
 ) -> Response:
     """Say what plan was made and ask; 'yes' starts it (PlanYesHandler).
 
     ``lead`` acknowledges what was just said ('have:band', 'level:gentle'; see plan_said).
+    ``plan``, when given, was made for the request already (a shorter one): its minutes were
+    the planner's, not the person's, so they are not said back.
     """
-    plan = planner.plan(request)
+    timed = request.minutes is not None and plan is None
+    plan = plan or planner.plan(request)
     lack = ",".join(sorted(request.lack))
     avoid = ",".join(sorted(request.avoid))
     if plan is None:  # an offer made before is not what the person can do now
@@ -134,7 +148,7 @@ def offer_plan(
         "level": request.level,
         "lack": lack,
         "lead": lead,
-        "timed": request.minutes is not None,
+        "timed": timed,
         "avoid": avoid,
     }
     defaults = {
@@ -181,6 +195,28 @@ class PlanRoutineHandler(PlanningHandler):
         )
 
 
+class AreaTroubleHandler(PlanRoutineHandler):
+    """'My knees are bad', 'my hip's playing up', 'I'm a bit wobbly': outside a routine, a plan
+    for that area (as PlanRoutineHandler); during one, about the exercise under way: what to
+    hold for balance, or go gently and how to make it easier, then its own question. A new
+    routine offered there would replace this one on "yes". What hurts is never stored.
+    """
+
+    intents = ("AreaTroubleIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        if not conversation.in_routine:
+            return super().reply(conversation)
+        area = area_id(conversation, self.coach.library.catalogue.areas)
+        if area is None:  # "my neck is stiff": no routine is for it
+            return conversation.say("unknown_area")
+        if area == BALANCE_AREA:
+            return about_an_exercise(
+                conversation, here="balance", named="balance", unnamed="balance_general"
+            )
+        return conversation.say("conversation", key="area_in_routine")
+
+
 class PlanYesHandler(PlanningHandler):
     """'Yes' to an offered plan: start it (with remembered levels, in concise mode if set)."""
 
@@ -216,7 +252,8 @@ class EquipmentHandler(PlanningHandler):
         if conversation.slot("use") == (None, True):  # "can I use a belt?": not one of ours
             return conversation.say("conversation", key="use_unknown")
         have, lack, use = remember_equipment(conversation)
-        said = (("use", use), ("have", have), ("lack", lack))
+        kit = slot_id(conversation, "kit", ("nothing",))
+        said = (("use", use), ("have", have), ("lack", lack), ("kit", kit))
         lead = ",".join(f"{what}:{thing}" for what, thing in said if thing)
         if not lead:
             return conversation.say("conversation", key="equipment_not_understood")
@@ -357,15 +394,62 @@ class PostureHandler(PlanningHandler):
         return offer_plan(conversation, self.planner, request, lead)
 
 
+class SessionLengthHandler(PlanningHandler):
+    """'Is there a shorter one?', 'I'm in a hurry', 'something longer': a session shorter or
+    longer than the one on offer, or than usual; in a routine, how long it has left and how
+    to make it shorter.
+
+    The plan keeps what the person asked of the one on offer (its body area) and what is
+    remembered of them (equipment, level, postures). When there is nothing shorter or longer
+    to make, the offer stands and the person hears so.
+    """
+
+    intents = ("ShorterSessionIntent", "LongerSessionIntent")
+
+    def reply(self, conversation: Conversation) -> Response:
+        intent = conversation.input.request_envelope.request.intent.name
+        change = "longer" if intent == "LongerSessionIntent" else "shorter"
+        if conversation.in_routine:
+            return conversation.say("length_in_routine", change=change)
+        offered, area = self._offered(conversation)
+        request = plan_request(conversation, area=area)
+        if offered is None:  # shorter or longer than usual
+            usual = self.coach.library.catalogue.default_minutes * 60
+            plan = self.planner.resized(request, usual, change)
+            return offer_plan(conversation, self.planner, request, plan=plan)
+        seconds = self.planner.spoken_seconds(offered)  # as the planner measures its plans
+        plan = self.planner.resized(request, seconds, change)
+        if plan is None:
+            return conversation.say("length_limit", change=change)
+        return offer_plan(conversation, self.planner, request, f"length:{change}", plan)
+
+    def _offered(self, conversation: Conversation) -> tuple[str | None, str | None]:
+        """The routine on offer (a plan or a named routine), and the area a plan is for."""
+        offer = conversation.offer or {}
+        routine_id = offer.get("id", "")
+        if offer.get("kind") not in (PLAN_OFFER, "routine") or not routine_id:
+            return None, None
+        try:
+            self.coach.library.plan(routine_id)
+        except KeyError:
+            return None, None
+        area = None
+        if routine_id.startswith(PLAN_PREFIX):
+            area = routine_id.removeprefix(PLAN_PREFIX).partition(":")[0]
+        return routine_id, (area if area != ANY_AREA else None)
+
+
 def plan_handlers(coach: Coach) -> list[ConversationHandler]:
     """Registered before the general handlers: PlanYesHandler takes 'yes' to a plan offer."""
     return [
         kind(coach)
         for kind in (
             PlanRoutineHandler,
+            AreaTroubleHandler,
             PlanYesHandler,
             EquipmentHandler,
             LevelHandler,
             PostureHandler,
+            SessionLengthHandler,
         )
     ]

@@ -36,6 +36,10 @@ def lead_words(conversation: Conversation, lead: str) -> str:
             said.append(posture_lead(conversation, what, value))
         elif what == "area":  # a part of the body no routine is for: the plan is for all
             said.append(words.say("plans.unknown_area_lead"))
+        elif what == "length":  # "is there a shorter one?"
+            said.append(words.say(f"plans.length_lead_{value}"))
+        elif what == "kit":  # "I haven't got any equipment"
+            said.append(words.say("conversation.kit_equipment"))
         else:
             thing = words.say(f"plans.equipment_{value}")
             said.append(words.say(f"conversation.{what}_equipment", thing=thing))
@@ -186,6 +190,36 @@ def time_in_routine(conversation: Conversation, minutes: float) -> Utterance:
         routine=coach.routine(position).name,
     )
     return Utterance(f"{text} {conversation.next_step()}")
+
+
+@reply("length_in_routine")
+def length_in_routine(conversation: Conversation, change: str) -> Utterance:
+    """'Is there a shorter version?', 'I'm in a hurry' mid-routine: how long this routine has
+    left, and how to make it shorter (or that another can follow); then its own question."""
+    position = conversation.in_routine
+    if position is None:
+        raise ValueError("not in a routine")
+    coach = conversation.coach
+    text = coach.words.say(
+        "plans.time_short" if change == "shorter" else "plans.time_longer",
+        left=coach.duration(coach.seconds_left(position)),
+        routine=coach.routine(position).name,
+    )
+    return Utterance(f"{text} {conversation.next_step()}")
+
+
+@reply("length_limit")
+def length_limit(conversation: Conversation, change: str) -> Utterance:
+    """Nothing shorter (or longer) than the routine on offer can be made: its length, and the
+    offer's question again."""
+    offer = conversation.offer or {}
+    coach = conversation.coach
+    seconds = coach.total_seconds(offer["id"], conversation.known(offer["id"]))
+    words = coach.words
+    return Utterance(
+        words.say(f"plans.length_limit_{change}", about=coach.duration(seconds)),
+        words.say("plans.offer_reprompt"),
+    )
 
 
 @reply("level_exercise")

@@ -93,7 +93,11 @@ def reminder_status(conversation: Conversation, at: str, days: str) -> Utterance
 def _plain(kind: str) -> None:
     @reply(f"reminder_{kind}")
     def plain(conversation: Conversation) -> Utterance:
-        return Utterance(_words(conversation).say(f"reminders.{kind}"))
+        words = _words(conversation)
+        reprompt = f"reminders.{kind}_reprompt"  # a question of its own, asked again
+        return Utterance(
+            words.say(f"reminders.{kind}"), words.say(reprompt) if words.has(reprompt) else None
+        )
 
 
 PLAIN_KINDS = (

@@ -294,16 +294,16 @@ def announcements(
     words: Words | None = None,
     continued_from: RepSlot | None = None,
 ) -> list[str]:
-    """What a coach says when a new set or side begins ('Set 2 of 5.', 'Now switch to your
-    left foot.'), or that a part goes on with the side of the part before."""
+    """What a coach says when a new side or set begins ('Now switch to your left foot.',
+    'Set 2 of 5.'), or that a part goes on with the side of the part before."""
     w = words or load_words()
     timing, exercise = item.timing, item.exercise
     reference = before or continued_from
     announce = []
     new_set = reference is None or reference.set_number != slot.set_number
     new_side = slot.side is not None and (reference is None or reference.side != slot.side)
-    if timing.sets > 1 and new_set:
-        announce.append(w.say("coaching.set_of", set=slot.set_number, sets=timing.sets))
+    # the side first: "Now switch to your left foot. Set 1 of 5.", as a coach moves you,
+    # then counts (the set number starts again on the new side)
     if slot.side and new_side:
         if exercise.side_cue:
             if reference is not None:
@@ -312,6 +312,8 @@ def announcements(
         else:
             key = "coaching.switch_to" if reference is not None else "coaching.start_with"
             announce.append(w.say(key, side=side_name(slot.side, exercise, w)))
+    if timing.sets > 1 and new_set:
+        announce.append(w.say("coaching.set_of", set=slot.set_number, sets=timing.sets))
     if before is None and continued_from is not None and not announce:
         if slot.side:
             what = capitalize(side_name(slot.side, exercise, w))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import field
+from dataclasses import field, replace
 
 from skill.engine.navigation import Coach, Position
 from skill.library import (
@@ -32,6 +32,14 @@ MAX_MINUTES = 180
 MAX_POSITION_BYTES = 260
 #: How much an article's word counts towards picking an exercise for an area.
 SCOPE_SCORE = {"exercise": 2, "article": 1}
+#: "Is there a shorter one?", "something longer": the minutes to plan for, as shares of the
+#: length on offer, tried in turn. A change people notice without overshooting: from about 8
+#: minutes, about 5 shorter and about 13 longer; a short plan may need more to grow by one
+#: whole exercise.
+RESIZE = {"shorter": (0.6,), "longer": (1.6, 2.5, 4.0)}
+#: A plan is only offered as shorter or longer if it differs by at least this much: a few
+#: seconds less is the same routine to the person.
+MIN_RESIZE_SECONDS = 60
 
 
 @value_class
@@ -179,6 +187,22 @@ class Planner:
         shortest = min(ranked, key=lambda i: (alone[i], order.index(i)))
         routine_id = self.routine_id(request, [shortest])
         return Plan(routine_id, (shortest,), self.spoken_seconds(routine_id), minutes, fits=False)
+
+    def resized(self, request: PlanRequest, seconds: float, change: str) -> Plan | None:
+        """A plan "shorter" or "longer" (``change``) than one that takes ``seconds``.
+
+        None when there is none: everything the person can do is already in it (longer), or
+        it is already one short exercise (shorter). A shorter plan that is still longer than
+        the minutes tried is offered all the same: it is what was asked for.
+        """
+        for share in RESIZE[change]:
+            plan = self.plan(replace(request, minutes=seconds / 60 * share))
+            if plan is None:
+                return None
+            differs = seconds - plan.seconds if change == "shorter" else plan.seconds - seconds
+            if differs >= MIN_RESIZE_SECONDS:
+                return replace(plan, fits=True)
+        return None
 
     @staticmethod
     def unnamed(routine_id: str) -> str:

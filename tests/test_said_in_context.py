@@ -1,0 +1,101 @@
+"""Everyday sentences whose meaning depends on what is under way or was just said.
+
+"Is it safe?" just after an exercise's how-to is about that exercise; "yes" then starts it
+without teaching it a second time. "My hip's playing up" outside a routine asks for a plan
+for hips, but mid-exercise it is about the exercise under way, and must not put a new routine
+on offer that "yes" would start in its place. "I haven't got any equipment" means nothing to
+buy. "Give me more time" is a pause, not a harder exercise; "I want to stop this exercise"
+leaves the exercise, not the session. Each goes through the committed en-US model to the
+Flask endpoint.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.library import load_library
+from skill.words import load_words
+
+LIBRARY = load_library()
+WORDS = load_words()
+CATALOGUE = LIBRARY.catalogue
+TO_BUY = sorted(e.id for e in CATALOGUE.equipment if not e.assumed)
+
+
+def _needs(routine_id: str) -> set[str]:
+    return set().union(*(CATALOGUE.needs(i.exercise) for i in LIBRARY.plan(routine_id).items))
+
+
+@pytest.mark.parametrize(
+    "said", ["I don't have any equipment", "I haven't got anything", "I've got nothing at home"]
+)
+def test_no_equipment_at_all_plans_with_nothing_to_buy(echo, said) -> None:
+    reply = echo.hear(said)
+    assert reply.text.startswith(WORDS.say("conversation.kit_equipment")), reply.text
+    offered = echo.attributes["offer"]["id"]
+    assert not _needs(offered) & set(TO_BUY)
+    # remembered: a later plan leaves them out too
+    echo.hear("I've got twenty minutes")
+    assert not _needs(echo.attributes["offer"]["id"]) & set(TO_BUY)
+
+
+def test_it_after_a_how_to_is_that_exercise_and_yes_does_not_teach_it_twice(echo) -> None:
+    exercise = LIBRARY.exercises["ankle_circles"]
+    how_to = echo.hear("how do I do ankle circles")
+    assert echo.attributes["offer"] == {"kind": "exercise", "id": "ankle_circles"}
+    safe = echo.hear("is it safe")
+    assert exercise.name in safe.text.lower(), safe.text
+    assert echo.attributes["offer"] == {"kind": "exercise", "id": "ankle_circles"}
+    started = echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == "exercise:ankle_circles"
+    assert started.pauses_ms, started.text
+    # coached with its short cue: the full instructions were the how-to just heard
+    assert WORDS.say("coaching.heres_how") in how_to.text or exercise.instructions[0] in how_to.text
+    assert WORDS.say("coaching.heres_how") not in started.text
+    assert exercise.instructions[-1] not in started.text
+
+
+@pytest.mark.parametrize("said", ["my hip's playing up", "my knees are bad today"])
+def test_a_part_of_the_body_mid_exercise_is_about_this_exercise(echo, said) -> None:
+    echo.hear("start the quick routine")
+    position = dict(echo.attributes["position"])
+    reply = echo.hear(said)
+    assert reply.text.startswith(WORDS.say("conversation.area_in_routine")), reply.text
+    assert reply.text.endswith(WORDS.say("coaching.ready"))
+    assert "offer" not in echo.attributes
+    assert echo.attributes["position"] == position
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == "quick"
+
+
+def test_wobbly_mid_exercise_is_what_to_hold_not_a_balance_routine(echo) -> None:
+    echo.hear("start the quick routine")  # toe press: done standing
+    reply = echo.hear("I'm a bit wobbly")
+    assert WORDS.say("replies.balance_hold").split(",")[0] in reply.text, reply.text
+    assert "offer" not in echo.attributes
+
+
+def test_a_part_of_the_body_outside_a_routine_still_plans_for_it(echo) -> None:
+    echo.hear("my knees are bad")
+    assert echo.attributes["offer"]["id"].startswith("plan:knees")
+
+
+@pytest.mark.parametrize("said", ["give me more time", "I need more time between them"])
+def test_more_time_is_a_pause_not_a_harder_exercise(echo, said) -> None:
+    echo.hear("start the quick routine")
+    echo.hear(said)
+    position = echo.attributes["position"]
+    assert position["paused"] is True
+    assert "@" not in position["routine_id"], "no exercise was made harder"
+
+
+def test_stopping_this_exercise_skips_it_and_keeps_the_session(echo) -> None:
+    echo.hear("start the quick routine")
+    reply = echo.hear("I want to stop this exercise")
+    assert not reply.ended
+    assert echo.attributes["position"]["item"] == 1
+
+
+def test_a_red_flag_with_nothing_under_way_ends_the_session_with_what_to_do(echo) -> None:
+    reply = echo.hear("I feel a bit dizzy")
+    assert reply.ended and reply.text == WORDS.say("conversation.red_flag")
