@@ -114,3 +114,41 @@ def test_a_question_mid_exercise_is_about_that_exercise(echo) -> None:
     echo.wait(played_seconds(reply) / 3)
     answer = echo.hear("how many do I do")
     assert QUICK.items[0].exercise.name in answer.text.lower(), answer.text
+
+
+@pytest.mark.parametrize("then", ["next", "okay", "resume"])
+def test_after_a_question_asked_mid_exercise_carrying_on_finishes_that_exercise(echo, then) -> None:
+    """The answer ends "say next when you're ready": next, however long after, is the part
+    the question cut short, not the one after it."""
+    reply = echo.hear("start the quick routine")
+    echo.wait(played_seconds(reply) / 3)
+    echo.hear("how long do I hold it for")
+    echo.wait(played_seconds(reply))  # well past when the cut-short turn would have ended
+    again = echo.hear(then)
+    assert echo.attributes["position"]["item"] == 0, again.text
+    assert again.pauses_ms and QUICK.items[0].exercise.name in again.text.lower()
+    echo.wait(played_seconds(again) + 2)
+    echo.hear("next")
+    assert echo.attributes["position"]["item"] == 1
+
+
+def test_next_said_over_an_exercise_still_moves_on(echo) -> None:
+    reply = echo.hear("start the quick routine")
+    echo.wait(played_seconds(reply) / 3)
+    echo.hear("next")  # "Alexa, next" mid-exercise: the person chose to move on
+    assert echo.attributes["position"]["item"] == 1
+
+
+@pytest.mark.parametrize("said", ["stop", "I'm done for today", "that's it, thank you"])
+def test_stopping_once_the_last_exercise_was_heard_through_counts_the_routine(echo, said) -> None:
+    reply = echo.hear("start the quick routine")
+    for _ in range(len(QUICK.items) - 1):
+        echo.wait(played_seconds(reply) + 2)
+        reply = echo.hear("next")
+    assert echo.attributes["position"]["item"] == len(QUICK.items) - 1
+    echo.wait(played_seconds(reply) + 2)  # "That was the last exercise. Say next to finish."
+    echo.hear(said)
+    echo.next_day()
+    echo.launch()
+    progress = echo.hear("how am I doing")
+    assert "haven't finished" not in progress.text, progress.text

@@ -99,3 +99,24 @@ def test_stopping_this_exercise_skips_it_and_keeps_the_session(echo) -> None:
 def test_a_red_flag_with_nothing_under_way_ends_the_session_with_what_to_do(echo) -> None:
     reply = echo.hear("I feel a bit dizzy")
     assert reply.ended and reply.text == WORDS.say("conversation.red_flag")
+
+
+def test_how_long_is_a_named_routine_says_its_length_and_starts_nothing(echo) -> None:
+    reply = echo.hear("how long is the strength routine")
+    assert "position" not in echo.attributes, reply.text
+    assert echo.attributes["offer"] == {"kind": "routine", "id": "strength"}
+    echo.hear("yes")
+    assert echo.attributes["position"]["routine_id"] == "strength"
+
+
+def test_whats_first_to_a_plan_on_offer_keeps_the_offer(echo) -> None:
+    echo.hear("I've got ten minutes")
+    offered = echo.attributes["offer"]
+    echo.hear("what's first")
+    assert echo.attributes["offer"] == offered
+
+
+def test_a_tight_chest_is_a_red_flag_not_a_body_area_to_plan_for(echo) -> None:
+    echo.hear("I've got ten minutes")
+    reply = echo.hear("my chest is a bit tight today")
+    assert reply.ended and "offer" not in echo.attributes

@@ -49,9 +49,18 @@ log = logger(__name__)
 
 POSITION = "position"
 OFFER = "offer"
+#: An answer was given over the part's turn ("how long do I hold it?" mid-exercise): the turn
+#: was cut short, however long after its end the person next speaks. Cleared by the next step.
+INTERRUPTED = "interrupted"
+#: Answers to a question about the exercise under way ("how many do I do?", "which leg?"):
+#: given over its turn, they leave that part to be carried on. Others (pain: "say skip to
+#: move on"; a change of mode or setting) leave "next" meaning the next part.
+ABOUT_THE_PART = frozenset(
+    {"dose", "how_to_here", "safety", "balance", "which_side", "how_long", "exercises_left"}
+)
 #: Every session attribute this skill writes; anything else sent back is dropped unread.
 #: A new one is added here, kept small (see tests/test_repeat.py) and validated when read.
-SESSION_KEYS = frozenset({POSITION, OFFER, LAST})
+SESSION_KEYS = frozenset({POSITION, OFFER, LAST, INTERRUPTED})
 PROGRESS = "progress"
 STORAGE_OK = "storage_ok"
 #: Request attribute: the Step this turn spoke, for whatever shows it (a screen).
@@ -139,10 +148,18 @@ class Conversation:
         return tuple(e for e in self.progress.taught if e in in_routine)
 
     def _as_of_now(self, position: Position) -> Position:
-        """A part whose turn this request cut short was not heard through."""
-        if position.ends_at is not None and not position.paused and self.now < position.ends_at:
+        """A part whose turn this request, or an answer given over it, cut short was not
+        heard through."""
+        if position.ends_at is None or position.paused:
+            return position
+        if self.now < position.ends_at or self.interrupted:
             return replace(position, ends_at=None)
         return position
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the last answer was given over a part's turn, cutting it short."""
+        return self.session.get(INTERRUPTED) is True
 
     @property
     def position(self) -> Position | None:
@@ -217,6 +234,7 @@ class Conversation:
         if not self.settings.concise:  # in concise mode nothing is taught in full
             self.progress.record_taught(position.coached)
         self.session[POSITION] = position.to_json()
+        self.session.pop(INTERRUPTED, None)
         self.progress.position = position.to_json()
         if not position.routine_id.startswith("exercise:"):
             self.progress.last_routine = base_routine_id(position.routine_id)
@@ -365,6 +383,10 @@ class Conversation:
         said = Said(kind, arguments)
         words = utterance(self, said)
         remember(self.session, said.to_json())
+        stored = self.in_session
+        cut_short = stored is not None and self._as_of_now(stored).ends_at != stored.ends_at
+        if cut_short and kind in ABOUT_THE_PART:
+            self.session[INTERRUPTED] = True  # this answer cut the part's turn short
         return self._ask(words.text, words.reprompt)
 
     def say_again(self) -> Response | None:
@@ -457,4 +479,3 @@ def _rendered(turn: Turn) -> str:
     ssml = to_ssml(turn)
     _SSML[id(turn)] = (turn, ssml)
     return ssml
-

@@ -28,7 +28,7 @@ from skill.alexa.interceptors import user_hash
 from skill.alexa.said import NOT_UNDERSTOOD, Said
 from skill.alexa.skill_events import SkillEventNotDone
 from skill.alexa.stopped import where_stopped
-from skill.engine.navigation import Coach, Position
+from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import plain_ssml
 from skill.lazy_log import logger
 from skill.library import base_routine_id
@@ -40,18 +40,25 @@ log = logger(__name__)
 CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent", "DoseIntent"}
 
 
-def go_next(conversation: Conversation, position: Position, move: str = "next") -> Response:
-    """The following part (``move`` "skip": the next exercise); past the last one, the routine
-    is finished, and counted and praised if at least half of it was done, not skipped."""
+def counted_move(conversation: Conversation, position: Position, move: str) -> tuple[Step, int]:
+    """The move, and if it finished the routine with at least half of it done, not skipped,
+    the routine counted: (the step, the streak in days to praise, 0 for none)."""
     step = conversation.move(move, position)
     ended = step.position.finished and not position.finished
     if ended and step.position.done_enough(len(conversation.coach.routine(position).items)):
         progress = conversation.progress
         if not position.routine_id.startswith("exercise:"):
             progress.record_completion(base_routine_id(position.routine_id), conversation.today)
-        streak = progress.streak_days(conversation.today)
-        if streak:
-            return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
+        return step, progress.streak_days(conversation.today)
+    return step, 0
+
+
+def go_next(conversation: Conversation, position: Position, move: str = "next") -> Response:
+    """The following part (``move`` "skip": the next exercise); past the last one, the routine
+    is finished, and counted and praised if at least half of it was done, not skipped."""
+    step, streak = counted_move(conversation, position, move)
+    if streak:
+        return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
     return conversation.speak_step(step)
 
 
@@ -297,8 +304,9 @@ class NoHandler(ConversationHandler):
 
 class NextHandler(ConversationHandler):
     """'Next': the following part; past the last one, the routine is finished and counted.
-    Paused, it carries on as resume does: "carry on" and "okay next" both mean go on. With
-    nothing ever started, "I'm ready" gets the usual routine offered ("yes" starts it)."""
+    Paused, or after an answer given over the part (a question asked mid-exercise), it
+    carries on as resume does: "carry on" and "okay next" both mean go on. With nothing ever
+    started, "I'm ready" gets the usual routine offered ("yes" starts it)."""
 
     intents = ("AMAZON.NextIntent",)
 
@@ -307,6 +315,10 @@ class NextHandler(ConversationHandler):
         if position is None:  # "I'm ready" to the menu, never having started one: offer one
             return offer_usual_routine(conversation)
         if position.paused:  # "carry on" after "hang on": the part cut short, then on
+            return carry_on(conversation, position)
+        if conversation.interrupted and not position.finished:
+            # "next" to "say next when you're ready", after a question asked mid-exercise:
+            # carry on with the part the question cut short, not the one after it
             return carry_on(conversation, position)
         return go_next(conversation, position)
 
@@ -390,7 +402,14 @@ class QuestionHandler(ConversationHandler):
                 last_routine=last.routine_id if last else "",
                 days_ago=(conversation.today - date.fromisoformat(last.day)).days if last else 0,
             )
+        if intent == "HowLongIntent" and conversation.in_routine is None:
+            named, _ = conversation.slot("routine")
+            if named in self.coach.library.routines:  # "how long is the strength routine?"
+                conversation.make_offer("routine", named)
+                return conversation.say("how_long")
         if intent == "WhatsNextIntent" and conversation.position is None:
+            if (conversation.offer or {}).get("kind") in ("plan", "routine"):
+                return conversation.say("how_long")  # "what's first?" to a plan on offer
             return offer_usual_routine(conversation)  # "what's first?", nothing ever started
         return conversation.say(self.kinds[intent])
 
@@ -420,10 +439,16 @@ class StopHandler(ConversationHandler):
 
     def reply(self, conversation: Conversation) -> Response:
         unfinished = conversation.unfinished
+        words = conversation.coach.words
+        if unfinished and unfinished.heard_through and self.coach.is_last_part(unfinished):
+            # "That was the last exercise. Say next to finish." then "I'm done": it is done
+            step, _ = counted_move(conversation, unfinished, "next")
+            conversation.set_position(step.position)
+            return conversation.goodbye(words.say("replies.goodbye"))
         if unfinished:
             conversation.set_position(unfinished)  # as of now: a part cut short is not done
-            return conversation.goodbye(conversation.coach.words.say("replies.goodbye_saved"))
-        return conversation.goodbye(conversation.coach.words.say("replies.goodbye"))
+            return conversation.goodbye(words.say("replies.goodbye_saved"))
+        return conversation.goodbye(words.say("replies.goodbye"))
 
 
 class SessionEndedHandler(ConversationHandler):

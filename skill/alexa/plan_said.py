@@ -42,7 +42,11 @@ def lead_words(conversation: Conversation, lead: str) -> str:
             said.append(words.say("conversation.kit_equipment"))
         else:
             thing = words.say(f"plans.equipment_{value}")
-            said.append(words.say(f"conversation.{what}_equipment", thing=thing))
+            key = f"conversation.{what}_equipment"
+            if what == "lack" and conversation.in_routine is not None:
+                # the routine under way keeps its exercises: say how to leave one out
+                key = "conversation.lack_equipment_in_routine"
+            said.append(words.say(key, thing=thing))
     return " ".join(said)
 
 

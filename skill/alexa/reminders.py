@@ -105,6 +105,7 @@ PLAIN_KINDS = (
     "status_none",
     "cancelled",
     "cancel_none",
+    "cancel_no_permission",
     "no_permission",
     "unavailable",
 )
@@ -310,6 +311,11 @@ class CancelReminderHandler(ReminderQuestion):
     """'Cancel my reminder.'"""
 
     intents = ("CancelReminderIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        if not has_permission(conversation.input):  # asking for a permission only to cancel:
+            return conversation.say("reminder_cancel_no_permission")  # the app can do that
+        return super().reply(conversation)
 
     def answer(self, conversation: Conversation, reminders: Reminders) -> Response:
         cancelled = reminders.cancel()

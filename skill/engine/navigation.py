@@ -424,6 +424,11 @@ class Coach:
         last_part = position.part == len(self.parts(routine, position.item)) - 1
         return last_part and position.item + 1 < len(routine.items)
 
+    def is_last_part(self, position: Position) -> bool:
+        """Whether nothing of the routine comes after this part."""
+        routine = self.routine(position)
+        return self._following(routine, position.item, position.part) is None
+
     def item_in_focus(self, position: Position) -> int:
         """The exercise a question about "this one" means: the one under way, or once its
         turn announced the next ("Next up: toe walking"), the one announced."""
