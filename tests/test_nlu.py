@@ -317,6 +317,9 @@ def test_what_people_said_in_the_thirteenth_sessions_chats_is_understood(en_us, 
         "I've got ages",
         'how long is the strength routine',
         'how long is the back pain one',
+        "morning, what have we got today",
+        "which way am I facing for this",
+        "I can feel it in my bum is that right",
     ],
 )  # fmt: skip
 def test_what_people_said_in_the_thirteenth_sessions_second_chats_is_understood(en_us, said):
