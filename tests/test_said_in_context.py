@@ -120,3 +120,17 @@ def test_a_tight_chest_is_a_red_flag_not_a_body_area_to_plan_for(echo) -> None:
     echo.hear("I've got ten minutes")
     reply = echo.hear("my chest is a bit tight today")
     assert reply.ended and "offer" not in echo.attributes
+
+
+@pytest.mark.parametrize(
+    ("said", "equipment"),
+    [
+        ("what can I do with a tennis ball", "tennis_ball"),
+        ("I've got a resistance band now", "band"),
+        ("I have a towel", "towel"),
+    ],
+)
+def test_equipment_just_named_is_used_in_the_plan_offered(echo, said, equipment) -> None:
+    """Having a tennis ball must change what is offered, or saying so changed nothing."""
+    reply = echo.hear(said)
+    assert equipment in _needs(echo.attributes["offer"]["id"]), reply.text

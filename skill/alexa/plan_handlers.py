@@ -106,8 +106,10 @@ def plan_request(
     minutes: float | None = None,
     area: str | None = None,
     level: str | None = None,
+    wanted: str | None = None,
 ) -> PlanRequest:
-    """A request from what was just said and what is remembered about the person."""
+    """A request from what was just said and what is remembered about the person;
+    ``wanted``: equipment just named to use, whose exercises come first."""
     settings = conversation.settings
     return PlanRequest(
         minutes=minutes,
@@ -117,6 +119,7 @@ def plan_request(
         level=level or settings.level,
         exercise_levels=dict(settings.exercise_levels),
         avoid=frozenset(settings.avoid),
+        wanted=frozenset({wanted} if wanted else ()),
     )
 
 
@@ -189,7 +192,7 @@ class PlanRoutineHandler(PlanningHandler):
         if minutes is not None and conversation.in_routine and not (area or level or have or lack):
             # "I've only got two minutes" mid-routine: what is left of this one, not a new one
             return conversation.say("time_in_routine", minutes=minutes)
-        request = plan_request(conversation, minutes, area)
+        request = plan_request(conversation, minutes, area, wanted=have)
         return offer_plan(
             conversation, self.planner, request, "area:unknown" if unknown_area else ""
         )
@@ -259,7 +262,8 @@ class EquipmentHandler(PlanningHandler):
             return conversation.say("conversation", key="equipment_not_understood")
         if conversation.in_routine:
             return conversation.say("settings_noted", lead=lead)
-        return offer_plan(conversation, self.planner, plan_request(conversation), lead)
+        request = plan_request(conversation, wanted=have or use)
+        return offer_plan(conversation, self.planner, request, lead)
 
 
 class LevelHandler(PlanningHandler):

@@ -54,6 +54,9 @@ class PlanRequest(Value):
     exercise_levels: Mapping[str, str] = field(default_factory=dict, compare=False)
     #: Postures (content/planning.json ids) to leave out: "I can't get down on the floor".
     avoid: frozenset[str] = frozenset()
+    #: Equipment just named to use ("what can I do with a tennis ball?"): exercises that need
+    #: it come first, or having it would change nothing the person hears.
+    wanted: frozenset[str] = frozenset()
 
 
 @value_class
@@ -146,8 +149,9 @@ class Planner:
     def plan(self, request: PlanRequest) -> Plan | None:
         """The routine that fits, or the shortest possible one; None if no exercise is allowed.
 
-        Exercises are tried best first (most said to help the area, then shortest), and each
-        is kept only if the whole routine, played as the Coach plays it, still fits.
+        Exercises are tried best first (those using equipment just named, then most said to
+        help the area, then shortest), and each is kept only if the whole routine, played as
+        the Coach plays it, still fits.
         """
         minutes = (
             request.minutes
@@ -161,9 +165,11 @@ class Planner:
             return None
         alone = {i: self._alone_seconds(request, i) for i in allowed}
         order = list(self.library.exercises)
+        catalogue = self.library.catalogue
         ranked = sorted(
             allowed,
             key=lambda i: (
+                not catalogue.needs(self.library.exercises[i]) & request.wanted,
                 -area_score(self.library.exercises[i], request.area),
                 alone[i],
                 order.index(i),
