@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import shutil
 import ssl
 import tempfile
 import threading
@@ -157,10 +158,12 @@ class AlexaApi:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
+        """Stop serving and remove the certificates' folder (a test leaves nothing in /tmp)."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- the endpoints -------------------------------------------------------------------
 

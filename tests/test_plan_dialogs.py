@@ -17,7 +17,7 @@ import pytest
 from echo import Echo, Reply
 from progress_db import query
 
-from skill.library import load_library
+from skill.library import base_routine_id, load_library
 from skill.web.app import WebConfig, create_app
 from skill.words import load_words
 
@@ -563,3 +563,40 @@ def test_the_length_offered_is_the_length_the_routine_announces(echo, slots, who
     start = say(echo, "AMAZON.YesIntent")
     assert start.text.startswith("Let's do your routine")
     assert length_said(offer.text) == length_said(start.text)
+
+
+def _finish_a_knee_plan(echo: Echo) -> str:
+    """Plan for the knees, do it to its end; the plan's id without levels."""
+    say(echo, "PlanRoutineIntent", area=("knees", "knees"))
+    planned = base_routine_id(echo.attributes["offer"]["id"])
+    say(echo, "AMAZON.YesIntent")
+    for _ in range(200):
+        if echo.attributes["position"]["finished"]:
+            break
+        say(echo, "AMAZON.NextIntent")
+    assert echo.attributes["position"]["finished"]
+    return planned
+
+
+def test_start_after_a_finished_plan_starts_that_plan_again(echo):
+    planned = _finish_a_knee_plan(echo)
+    echo.next_day()
+    echo.launch()
+    echo.hear("start")
+    assert base_routine_id(echo.attributes["position"]["routine_id"]) == planned
+
+
+def test_the_next_day_welcome_offers_the_plan_done_last_time(echo):
+    planned = _finish_a_knee_plan(echo)
+    echo.next_day()
+    welcome = echo.launch()
+    assert load_words().say("plans.routine_name_knees") in welcome.text
+    assert LIBRARY.default_routine.name not in welcome.text
+    echo.hear("yes")
+    assert base_routine_id(echo.attributes["position"]["routine_id"]) == planned
+
+
+def test_how_often_after_a_plan_is_of_that_plan(echo):
+    _finish_a_knee_plan(echo)
+    reply = echo.hear("how often should I do these")
+    assert LIBRARY.default_routine.name not in reply.text

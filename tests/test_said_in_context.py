@@ -109,6 +109,24 @@ def test_how_long_is_a_named_routine_says_its_length_and_starts_nothing(echo) ->
     assert echo.attributes["position"]["routine_id"] == "strength"
 
 
+def test_how_long_is_another_routine_mid_routine_is_of_that_one_and_carries_on(echo) -> None:
+    from skill.engine.navigation import Coach
+
+    echo.hear("start the quick routine")
+    echo.hear("next")
+    position = echo.attributes["position"]
+    reply = echo.hear("how long is the gentle routine")
+    coach = Coach(LIBRARY)
+    assert LIBRARY.routines["gentle"].name in reply.text.lower(), reply.text
+    assert coach.duration(coach.total_seconds("gentle")) in reply.text
+    assert LIBRARY.routines["quick"].name not in reply.text.lower()
+    after = echo.attributes["position"]
+    assert [after[k] for k in ("routine_id", "item", "part")] == [
+        position[k] for k in ("routine_id", "item", "part")
+    ]
+    assert reply.text.endswith(WORDS.say("coaching.ready")) and not reply.ended
+
+
 def test_whats_first_to_a_plan_on_offer_keeps_the_offer(echo) -> None:
     echo.hear("I've got ten minutes")
     offered = echo.attributes["offer"]

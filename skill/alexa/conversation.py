@@ -103,11 +103,25 @@ class Conversation:
         return found
 
     @property
-    def usual_routine(self) -> str:
-        """The routine "start" means: the one done last time, else the library's default."""
-        library = self.coach.library
+    def last_routine(self) -> str | None:
+        """The routine done last time, named or planned, if the content can still play it (a
+        plan names its exercises in its id: one the content no longer has is no routine)."""
         last = self.progress.last_routine
-        return last if last in library.routines else library.default_routine.id
+        return last if last and self.playable(last) else None
+
+    def playable(self, routine_id: str) -> bool:
+        """Whether the content plays this routine id: named, one exercise, or planned."""
+        try:
+            self.coach.library.plan(routine_id)
+        except KeyError:
+            return False
+        return True
+
+    @property
+    def usual_routine(self) -> str:
+        """The routine "start" and "same as last time" mean: the one done last time, named or
+        planned for this person, else the library's default."""
+        return self.last_routine or self.coach.library.default_routine.id
 
     @property
     def today(self) -> date:

@@ -164,8 +164,8 @@ class LaunchHandler(ConversationHandler):
             conversation.make_offer("resume")
             return conversation.say("offer_resume")
         progress, today = conversation.progress, conversation.today
-        last = progress.last_routine
-        if progress.completed and last in self.coach.library.routines:
+        last = conversation.last_routine
+        if progress.completed and last:
             conversation.make_offer("routine", last)
             return conversation.say(
                 "welcome_back_suggest",
@@ -286,7 +286,7 @@ class YesHandler(ConversationHandler):
         unfinished = conversation.unfinished
         if offer.get("kind") == "resume" and unfinished:
             return carry_on(conversation, unfinished)
-        if offer.get("kind") == "routine" and offer.get("id") in self.coach.library.routines:
+        if offer.get("kind") == "routine" and conversation.playable(offer.get("id") or ""):
             return conversation.speak_step(conversation.start(conversation.levelled(offer["id"])))
         position = conversation.in_routine
         if position is not None:  # "okay" to "say next when you're ready": ready
@@ -402,11 +402,16 @@ class QuestionHandler(ConversationHandler):
                 last_routine=last.routine_id if last else "",
                 days_ago=(conversation.today - date.fromisoformat(last.day)).days if last else 0,
             )
-        if intent == "HowLongIntent" and conversation.in_routine is None:
+        if intent == "HowLongIntent":
             named, _ = conversation.slot("routine")
-            if named in self.coach.library.routines:  # "how long is the strength routine?"
-                conversation.make_offer("routine", named)
+            position = conversation.in_routine
+            if named in self.coach.library.routines and position is None:
+                conversation.make_offer("routine", named)  # "how long is the strength routine?"
                 return conversation.say("how_long")
+            if named in self.coach.library.routines and named != base_routine_id(
+                position.routine_id  # mid-routine, of another: that one's length, then carry on
+            ):
+                return conversation.say("how_long_named", routine=named)
         if intent == "WhatsNextIntent" and conversation.position is None:
             if (conversation.offer or {}).get("kind") in ("plan", "routine"):
                 return conversation.say("how_long")  # "what's first?" to a plan on offer

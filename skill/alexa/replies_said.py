@@ -45,7 +45,7 @@ def welcome_back_suggest(
     conversation: Conversation, routine: str, streak: int, done_today: bool
 ) -> Utterance:
     """The next-day welcome: the streak and last time's routine, offered again."""
-    known = conversation.coach.library.routines[routine]
+    known = conversation.coach.library.plan(routine)
     words = conversation.coach.words
     return Utterance(
         replies.welcome_back_suggesting(known, streak, done_today, words),
@@ -148,7 +148,7 @@ def how_often_routine(conversation: Conversation) -> Utterance:
     """'How often should I do these?' with no exercise under way or named: for the routine
     done last (or the usual one), then what to do now."""
     coach = conversation.coach
-    routine = coach.library.routines[conversation.usual_routine]
+    routine = coach.library.plan(conversation.usual_routine)
     said = replies.how_often_routine(coach, routine, coach.words)
     question = _what_now(conversation)
     return Utterance(f"{said} {question}", question)
@@ -226,7 +226,7 @@ def not_in_routine(conversation: Conversation) -> Utterance:
 def not_in_routine_offer(conversation: Conversation, routine: str) -> Utterance:
     """'Next' with nothing ever started: not in a routine, and the usual one offered."""
     words = conversation.coach.words
-    name = conversation.coach.library.routines[routine].name
+    name = conversation.coach.library.plan(routine).name
     return Utterance(
         words.say("replies.not_in_routine_offer", routine=name),
         words.say("replies.not_in_routine_offer_reprompt", routine=name),
@@ -273,6 +273,22 @@ def how_long(conversation: Conversation) -> Utterance:
             question=conversation.next_step(),
         )
     )
+
+
+@reply("how_long_named")
+def how_long_named(conversation: Conversation, routine: str) -> Utterance:
+    """'How long is the gentle routine?' asked during another: its length, at this person's
+    levels, then the question of the routine under way."""
+    coach = conversation.coach
+    known = coach.library.plan(routine)
+    minutes = coach.duration(coach.total_seconds(conversation.levelled(routine)))
+    said = coach.words.say(
+        "replies.how_long_routine",
+        routine=replies.capitalize(known.name),
+        minutes=minutes,
+        what_now=conversation.next_step(),
+    )
+    return Utterance(said, conversation.next_step())
 
 
 @reply("exercises_left")
