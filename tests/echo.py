@@ -187,6 +187,15 @@ class Echo:
         request["dialogState"] = "COMPLETED"
         return self.post(self.envelope(request))
 
+    def finish_routine(self, limit: int = 200) -> Reply:
+        """'Next' until the routine under way is finished; the last reply."""
+        reply = self.say("AMAZON.NextIntent")
+        for _ in range(limit):
+            if self.attributes["position"]["finished"]:
+                return reply
+            reply = self.say("AMAZON.NextIntent")
+        raise AssertionError(f"not finished after {limit} nexts")
+
     def end_session(self, reason: str = "USER_INITIATED") -> Reply:
         reply = self.post(self.envelope({"type": "SessionEndedRequest", "reason": reason}))
         self.session_id = None

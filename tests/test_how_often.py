@@ -60,7 +60,24 @@ def test_an_exercise_whose_article_says_nothing_says_so(echo: Echo):
 def test_with_nothing_under_way_it_answers_for_the_usual_routine(echo: Echo):
     reply = echo.hear("how often should I do these")
     routine = LIBRARY.default_routine
-    assert reply.text.startswith(f"For {routine.name}: the suggestion is ")
+    assert reply.text.startswith(f"For {routine.name}: the suggestion is to do ")
     assert reply.text.endswith("What would you like to do? You can say start, or list routines.")
     again = echo.say("AMAZON.RepeatIntent")
     assert again.ssml == reply.ssml
+
+
+def test_after_a_plan_it_answers_with_each_exercises_own_article(echo: Echo):
+    """A plan has no article of its own: each exercise's article says how often."""
+    echo.hear("I've got ten minutes for my knees")
+    routine = LIBRARY.plan(echo.attributes["offer"]["id"])
+    echo.hear("yes")
+    echo.finish_routine()
+    echo.next_day()
+    echo.launch()
+    reply = echo.hear("how often should I do these")
+    assert "I don't have a suggestion" not in reply.text, reply.text
+    said = [(i.exercise.name, article_says(i.exercise.id)) for i in routine.items]
+    assert any(often for _, often in said)
+    for name, often in said:
+        if often is not None:
+            assert name in reply.text and often in reply.text, reply.text

@@ -22,7 +22,14 @@ from skill.engine.coaching import (
 )
 from skill.engine.parts import Part, split_parts
 from skill.engine.turn import Speech, Turn, piece_under_way, say, speech_seconds, stretches
-from skill.library import PLAN_PREFIX, Library, Routine, RoutineItem
+from skill.library import (
+    PLAN_PREFIX,
+    Frequency,
+    Library,
+    Routine,
+    RoutineFrequency,
+    RoutineItem,
+)
 from skill.moves import Moves, load_moves
 from skill.values import Value, value_class
 from skill.words import Words, load_words, words_for
@@ -337,7 +344,7 @@ class Coach:
         """The article's own frequency for this routine, said once at its end ('' if none)."""
         w = self.words
         said = []
-        for entry in routine.frequency:
+        for entry in routine.frequency or exercise_frequencies(routine):
             times = times_phrase(entry.frequency.times_min, entry.frequency.times_max, w)
             names = [self.library.exercises[e].name for e in entry.exercises]
             what = w.join(names) if names else w.say("navigation.this_routine")
@@ -637,6 +644,18 @@ class Coach:
     def duration(self, seconds: float) -> str:
         """How long, said within 10 %: '90 seconds', '4 and a half minutes', '14 minutes'."""
         return duration_phrase(seconds, self.words)
+
+
+def exercise_frequencies(routine: Routine) -> tuple[RoutineFrequency, ...]:
+    """For a routine no article wrote (a plan): each exercise's own article's frequency,
+    exercises with the same one said together; one for all of them is the routine's."""
+    grouped: dict[Frequency, list[str]] = {}
+    for item in routine.items:
+        if item.timing.frequency is not None:
+            grouped.setdefault(item.timing.frequency, []).append(item.exercise.id)
+    if len(grouped) == 1 and sum(map(len, grouped.values())) == len(routine.items):
+        return (RoutineFrequency(next(iter(grouped))),)
+    return tuple(RoutineFrequency(often, tuple(ids)) for often, ids in grouped.items())
 
 
 def duration_phrase(seconds: float, words: Words) -> str:
