@@ -50,6 +50,14 @@ def offer_resume(coach: Coach, position: Position, words: Words | None = None) -
     w = _w(words)
     routine = coach.routine(position)
     exercise = routine.items[position.item].exercise
+    if coach.announced_next_exercise(position):  # heard it to its end: the next one is next
+        following = routine.items[position.item + 1].exercise
+        return w.say(
+            "replies.offer_resume_done",
+            done=exercise.name,
+            routine=routine.name,
+            next=following.name,
+        )
     where = (
         w.say("replies.resume_where_single", exercise=exercise.name)
         if len(routine.items) == 1

@@ -100,6 +100,30 @@ def test_a_whole_quick_routine_ends_in_praise(tmp_path, library):
     assert not said[6].session_open
 
 
+def test_a_question_after_an_exercise_is_heard_through_then_next_goes_on(tmp_path, library):
+    """Words said plainly come after the reply has played, as on an Echo: the exercise was
+    heard through, so "next" after a question starts the next one, not the same again."""
+    result = chat(
+        tmp_path, stdin="open foot coach\nstart the quick routine\nhow long is left\nnext\n"
+    )
+    started, asked, moved_on = turns(result.output)[1:4]
+    first, second = (item.exercise.name for item in library.routines["quick"].items[:2])
+    assert asked.request == "HowLongIntent"
+    assert moved_on.request == "AMAZON.NextIntent"
+    opening = moved_on.heard.split(".")[0]  # "Exercise 2 of 4: toe walking"
+    assert first in started.heard and second in opening and first not in opening, opening
+
+
+def test_the_wake_word_is_said_over_the_reply(tmp_path, library):
+    """'Alexa, pause' interrupts the exercise while it plays: resume does it again."""
+    result = chat(tmp_path, stdin="open foot coach\nstart the quick routine\nalexa pause\nresume\n")
+    paused, resumed = turns(result.output)[2:4]
+    first, second = (item.exercise.name for item in library.routines["quick"].items[:2])
+    assert paused.request == "AMAZON.PauseIntent"
+    opening = resumed.heard.split(".")[0]  # "Exercise 1 of 4: toe press"
+    assert first in opening and second not in opening, opening
+
+
 def test_chat_shows_what_each_slot_resolved_to(tmp_path):
     result = chat(
         tmp_path,
@@ -139,12 +163,22 @@ def test_resume_after_quitting_in_a_new_session(tmp_path, library):
     second = chat(tmp_path, "--script", script("resume_finish.txt"))
     assert second.exit_code == 0, second.output
     launch, resume, _ = turns(second.output)
-    where_we_were = library.routines["quick"].items[1].exercise.name
-    assert where_we_were in launch.heard
+    # walking away, the person let the exercise play to its end: done, the next one is next
+    done, following = (i.exercise.name for i in library.routines["quick"].items[1:3])
+    assert done in launch.heard and following in launch.heard, launch.heard
     assert resume.request == "AMAZON.ResumeIntent"
-    assert resume.heard.startswith(turns(first.output)[2].heard.split(".")[0])
-    assert where_we_were in resume.heard
+    assert following in resume.heard.split(".")[0]
     assert (tmp_path / "config" / "footcoach" / "user-id").read_text() == user_id
+
+
+def test_stopped_mid_exercise_it_is_resumed_from_its_start(tmp_path, library):
+    first = chat(tmp_path, stdin="open foot coach\nstart the quick routine\nnext\nalexa stop\n")
+    assert first.exit_code == 0, first.output
+    second = chat(tmp_path, "--script", script("resume_finish.txt"))
+    launch, resume, _ = turns(second.output)
+    cut_short = library.routines["quick"].items[1].exercise.name
+    assert f"You were on {cut_short}" in launch.heard, launch.heard
+    assert resume.heard.startswith(turns(first.output)[2].heard.split(".")[0])
 
 
 def test_another_user_has_no_place_to_resume(tmp_path):

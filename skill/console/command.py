@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -42,6 +43,23 @@ def saved_user_id(app_dir: Path) -> str:
     user_id = f"amzn1.ask.account.CONSOLE{uuid.uuid4().hex.upper()}"
     path.write_text(user_id + "\n", encoding="utf-8")
     return user_id
+
+
+def saved_clock(app_dir: Path) -> datetime:
+    """When the last chat on this computer left off, if later than now: replies played on
+    the chat's own clock (``Chat.now``), which runs ahead of the wall clock, and a new chat
+    must not start before the progress it resumes was saved."""
+    now = datetime.now(UTC)
+    try:
+        saved = datetime.fromisoformat((app_dir / "clock").read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return now
+    return max(now, saved) if saved.tzinfo else now
+
+
+def save_clock(app_dir: Path, now: datetime) -> None:
+    app_dir.mkdir(parents=True, exist_ok=True)
+    (app_dir / "clock").write_text(now.isoformat() + "\n", encoding="utf-8")
 
 
 def script_lines(script: TextIO) -> Iterator[tuple[int, str]]:
@@ -202,7 +220,7 @@ def chat(
     device = Device(user_id=user_id or saved_user_id(app_dir), skill_id=skill_id, locale=locale)
     voice = _voice(speak, wav, fast, locale)
     endpoint = HttpSkill(url) if url else InProcessSkill(db_path or app_dir / "progress.sqlite3")
-    conversation = Chat(load_model(locale), endpoint, device)
+    conversation = Chat(load_model(locale), endpoint, device, saved_clock(app_dir))
     if script is None:
         name = conversation.model.invocation_name
         click.echo(f'Say "open {name}" to start. Ctrl-D or /quit leaves.')
@@ -212,6 +230,7 @@ def chat(
         )
     finally:
         _leave(conversation, voice)
+        save_clock(app_dir, conversation.now)
 
 
 def _leave(conversation: Chat, voice: Voice | None) -> None:

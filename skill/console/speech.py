@@ -140,6 +140,24 @@ def sounds(ssml: str) -> tuple[Sound, ...]:
     return tuple(result)
 
 
+#: How fast a listener hears words played at rate 1: the skill's own slow estimate
+#: (``skill.engine.turn.WORDS_PER_MINUTE``), so a reply counted as heard is never cut short.
+LISTENING_WORDS_PER_MINUTE = 140
+
+
+def played_seconds(played: tuple[Sound, ...]) -> float:
+    """How long a device takes to play these sounds: the silences, and the words at
+    ``LISTENING_WORDS_PER_MINUTE`` times their rate."""
+    total = 0.0
+    for sound in played:
+        if isinstance(sound, Silence):
+            total += sound.seconds
+        else:
+            words = len(re.findall(r"[\w']+", sound.text))
+            total += words * 60 / LISTENING_WORDS_PER_MINUTE / sound.rate
+    return total
+
+
 def seconds_label(seconds: float) -> str:
     """3 -> "3", 12.5 -> "12.5": a pause as people read it, exact to the millisecond."""
     return f"{round(seconds, 3):g}"
