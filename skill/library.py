@@ -125,6 +125,15 @@ class LevelDose(Value):
     timing: Mapping[str, float] = field(default_factory=dict, compare=False)
     supported: str | None = None
     reading: str = ""
+    #: A version done another way ("keep both feet down"): its own steps, cue, rep words
+    #: and sides, in place of the exercise's, so nothing said contradicts it.
+    instructions: tuple[str, ...] = ()
+    name: str | None = None
+    cue: str | None = None
+    action: str | None = None
+    sides: Sides | None = None
+    #: The safety notes at this level, when the supported version already says one of them.
+    safety: tuple[str, ...] = ()
 
 
 @value_class
@@ -338,6 +347,8 @@ class Library(Value):
             return routine
         chosen = self.levels_of(routine_id, routine)
         items = tuple(at_level(item, chosen[item.exercise.id]) for item in routine.items)
+        if base.startswith(EXERCISE_PREFIX):  # one exercise: called as it is at this level
+            return replace(routine, id=routine_id, items=items, name=items[0].exercise.name)
         return replace(routine, id=routine_id, items=items)
 
     def levels_of(self, routine_id: str, routine: Routine | None = None) -> dict[str, str]:
@@ -418,9 +429,14 @@ def at_level(item: RoutineItem, level: str) -> RoutineItem:
     if dose.supported:
         exercise = replace(
             exercise,
-            instructions=(*exercise.instructions, dose.supported),
-            cue=f"{exercise.cue} {dose.supported}",
+            instructions=dose.instructions or (*exercise.instructions, dose.supported),
+            name=dose.name or exercise.name,
+            cue=dose.cue or f"{exercise.cue} {dose.supported}",
+            action=dose.action or exercise.action,
+            safety=dose.safety or exercise.safety,
         )
+    if dose.sides is not None:
+        changes["sides"] = dose.sides
     return replace(item, exercise=exercise, timing=replace(item.timing, **changes))
 
 
@@ -554,7 +570,25 @@ def _load_levels(name: str, data: dict[str, Any], timing: Timing) -> dict[str, L
     """Gentle must change something and never raise the dose; harder never lowers it."""
     levels = {}
     for level, raw in data["levels"].items():
-        dose = LevelDose(raw.get("timing", {}), raw.get("supported"), raw["reading"])
+        dose = LevelDose(
+            raw.get("timing", {}),
+            raw.get("supported"),
+            raw["reading"],
+            instructions=tuple(raw.get("instructions", ())),
+            name=raw.get("name"),
+            cue=raw.get("cue"),
+            action=raw.get("action"),
+            sides=raw.get("sides"),
+            safety=tuple(raw.get("safety", ())),
+        )
+        alone = dose.instructions or dose.name or dose.cue or dose.action or dose.sides
+        alone = alone or dose.safety
+        if alone and not dose.supported:
+            raise ContentError(
+                name, f"levels.{level}", "changes how it is done but says no supported version"
+            )
+        if dose.sides and timing.sides != "each":
+            raise ContentError(name, f"levels.{level}.sides", "the exercise is not one-sided")
         for key, value in dose.timing.items():
             default = getattr(timing, key)
             if default is None:

@@ -100,6 +100,16 @@ BROKEN = [
         "items[0].timing.rest_between_reps_seconds",
     ),
     ("routines/classic.json", lambda d: d.update(default=False), "default"),
+    (  # both feet at once, for an exercise that has no sides to begin with
+        "exercises/toe_press.json",
+        lambda d: d["levels"]["gentle"].update(sides="both"),
+        "levels.gentle.sides",
+    ),
+    (  # another way of doing it, with no supported version to say it
+        "exercises/toe_press.json",
+        lambda d: d["levels"]["harder"].update(cue="Grip harder."),
+        "levels.harder",
+    ),
 ]
 
 

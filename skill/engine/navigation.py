@@ -344,9 +344,10 @@ class Coach:
         """The article's own frequency for this routine, said once at its end ('' if none)."""
         w = self.words
         said = []
+        called = {item.exercise.id: item.exercise.name for item in routine.items}  # at its level
         for entry in routine.frequency or exercise_frequencies(routine):
             times = times_phrase(entry.frequency.times_min, entry.frequency.times_max, w)
-            names = [self.library.exercises[e].name for e in entry.exercises]
+            names = [called.get(e) or self.library.exercises[e].name for e in entry.exercises]
             what = w.join(names) if names else w.say("navigation.this_routine")
             said.append(
                 w.say("navigation.how_often_entry", what=what, times=times, per=entry.frequency.per)
@@ -653,7 +654,11 @@ def exercise_frequencies(routine: Routine) -> tuple[RoutineFrequency, ...]:
     for item in routine.items:
         if item.timing.frequency is not None:
             grouped.setdefault(item.timing.frequency, []).append(item.exercise.id)
-    if len(grouped) == 1 and sum(map(len, grouped.values())) == len(routine.items):
+    if (
+        len(grouped) == 1
+        and len(routine.items) > 1
+        and sum(map(len, grouped.values())) == len(routine.items)
+    ):
         return (RoutineFrequency(next(iter(grouped))),)
     return tuple(RoutineFrequency(often, tuple(ids)) for often, ids in grouped.items())
 
