@@ -430,12 +430,12 @@ def finished_praise(streak: int, words: Words | None = None) -> str:
 def welcome_back_suggesting(
     routine: Routine, streak: int, done_today: bool, words: Words | None = None
 ) -> str:
-    """The next-day welcome: the streak, and the routine done last time, offered again."""
+    """The next-day welcome: the streak, and the routine done last time, offered again.
+    Back on the same day, not "come back tomorrow": that a routine is done today already."""
     w = _w(words)
+    said = streak_phrase(streak, done_today, w)
+    if done_today:
+        said = " ".join((w.say("replies.streak_done_today"), said if streak > 1 else ""))
     return " ".join(
-        w.say(
-            "replies.welcome_back_suggest",
-            streak=streak_phrase(streak, done_today, w),
-            routine=routine.name,
-        ).split()
+        w.say("replies.welcome_back_suggest", streak=said, routine=routine.name).split()
     )

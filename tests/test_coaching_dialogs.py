@@ -121,6 +121,20 @@ def test_the_next_day_welcome_offers_yesterdays_routine_and_the_streak(echo):
     assert "Let's do the gentle routine" in again.text
 
 
+def test_back_the_same_day_the_welcome_does_not_say_come_back_tomorrow(echo):
+    echo.launch()
+    reply = echo.say("StartRoutineIntent", routine="quick")
+    while "great work" not in reply.text.lower():
+        reply = echo.say("AMAZON.NextIntent")
+    echo.say("AMAZON.StopIntent")
+    echo.wait(3600)
+    echo.end_session()
+    welcome = echo.launch()
+    assert "the quick routine" in welcome.text
+    assert WORDS.say("replies.streak_done_today") in welcome.text
+    assert "tomorrow" not in welcome.text
+
+
 def test_what_was_taught_stays_taught_the_next_day(echo, library):
     exercise = library.exercises["toe_press"]
     first = echo.say("DoExerciseIntent", exercise="toe press")
@@ -151,3 +165,23 @@ def test_how_do_i_do_this_mid_exercise_gives_the_whole_how_to(echo, library):
 def test_the_first_use_disclaimer_warns_about_balance_before_starting(echo):
     first = echo.launch()
     assert "balance" in first.text and "before starting" in first.text
+
+
+def test_next_or_resume_after_the_end_says_it_is_done_without_counting_it_again(echo):
+    echo.say("StartRoutineIntent", routine="quick")
+    ending = echo.finish_routine()
+    assert "great work" in ending.text.lower()
+    done = WORDS.say("replies.finished_already", routine="the quick routine")
+    for intent in ("AMAZON.NextIntent", "AMAZON.ResumeIntent"):
+        again = echo.say(intent)
+        assert again.text == done and not again.ended
+    assert "finished 1 routine" in echo.say("ProgressIntent").text
+
+
+def test_hang_on_with_nothing_under_way_keeps_no_place(echo):
+    echo.say("StartRoutineIntent", routine="quick")
+    echo.finish_routine()
+    paused = echo.say("AMAZON.PauseIntent")
+    assert paused.text.startswith(WORDS.say("replies.pause_nothing_under_way", what_now="")[:40])
+    assert "keep your place" not in paused.text
+    assert not echo.attributes["position"].get("paused")

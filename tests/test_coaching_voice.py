@@ -310,3 +310,20 @@ def test_list_routines_says_what_each_is_for_how_long_and_what_it_needs(coach, l
     assert WORDS.say("replies.routine_needs_nothing") in replies.routine_line(
         library.routines["quick"], coach, WORDS
     )
+
+
+def test_a_routine_line_says_nothing_twice_and_each_begins_a_sentence(coach, library):
+    """'...five exercises with nothing to buy: about 12 minutes, nothing to buy' was heard."""
+    import re
+
+    from skill import replies
+
+    for routine in library.routines.values():
+        line = replies.routine_line(routine, coach, WORDS)
+        phrases = re.findall(r"\w+(?: \w+){2}", line.lower())
+        repeated = {p for p in phrases if line.lower().count(p) > 1}
+        assert not repeated, line
+    said = replies.list_routines(library, coach, WORDS)
+    for name in (r.name for r in library.routines.values()):
+        before = said[: said.index(name.capitalize())].rstrip()
+        assert before.endswith((".", "?", "!")), before[-40:]

@@ -316,6 +316,9 @@ class NextHandler(ConversationHandler):
             return offer_usual_routine(conversation)
         if position.paused:  # "carry on" after "hang on": the part cut short, then on
             return carry_on(conversation, position)
+        if position.finished:  # "all done?" once it has ended: not its whole ending again
+            in_session = conversation.in_session is not None
+            return conversation.say("finished_already" if in_session else "finished_before")
         if conversation.interrupted and not position.finished:
             # "next" to "say next when you're ready", after a question asked mid-exercise:
             # carry on with the part the question cut short, not the one after it
@@ -344,8 +347,14 @@ class MoveHandler(ConversationHandler):
             conversation.drop_offer()
             return conversation.say("no_thanks")
         position = conversation.position
+        pausing = self.moves[intent] == "pause"
+        if pausing and (position is None or position.finished):
+            return conversation.say("pause_nothing_under_way")
         if position is None:
             return conversation.say("not_in_routine")
+        in_session = conversation.in_session is not None
+        if self.moves[intent] == "resume" and position.finished and in_session:
+            return conversation.say("finished_already")
         if self.moves[intent] == "resume":
             if position.finished and conversation.in_session is None:  # done last time
                 return conversation.say("finished_before")

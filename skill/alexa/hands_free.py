@@ -57,4 +57,3 @@ class HandsFreeHandler(ConversationHandler):
         if position.paused:
             return conversation.speak_step(conversation.move("resume", position))
         return NextHandler(self.coach).reply(conversation)
-

@@ -415,6 +415,30 @@ def carry_on(conversation: Conversation) -> Utterance:
     return Utterance(_what_now(conversation))
 
 
+@reply("finished_already")
+def finished_already(conversation: Conversation) -> Utterance:
+    """'Next', 'all done?' or 'resume' once the routine's end was said in this session: that it
+    is done, and what can follow, not its whole ending (and praise) again."""
+    position = conversation.position
+    words = conversation.coach.words
+    if position is None or not position.finished:
+        return Utterance(_what_now(conversation))
+    routine = conversation.coach.routine(position)
+    return Utterance(
+        words.say("replies.finished_already", routine=routine.name),
+        words.say("replies.finished_before_reprompt"),
+    )
+
+
+@reply("pause_nothing_under_way")
+def pause_nothing_under_way(conversation: Conversation) -> Utterance:
+    """'Hang on' with no routine under way: no place to keep, so not 'I'll keep your place'."""
+    words = conversation.coach.words
+    return Utterance(
+        words.say("replies.pause_nothing_under_way", what_now=words.say("replies.what_now"))
+    )
+
+
 @reply("finished_before")
 def finished_before(conversation: Conversation) -> Utterance:
     """'Resume' in a new session when the routine saved last time was finished: say so, not

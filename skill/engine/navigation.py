@@ -649,16 +649,15 @@ class Coach:
 
 def exercise_frequencies(routine: Routine) -> tuple[RoutineFrequency, ...]:
     """For a routine no article wrote (a plan): each exercise's own article's frequency,
-    exercises with the same one said together; one for all of them is the routine's."""
+    exercises with the same one said together; one for all of them is the routine's. One
+    exercise done alone has none: "how often" about it is answered for the exercise."""
+    if len(routine.items) < 2:
+        return ()
     grouped: dict[Frequency, list[str]] = {}
     for item in routine.items:
         if item.timing.frequency is not None:
             grouped.setdefault(item.timing.frequency, []).append(item.exercise.id)
-    if (
-        len(grouped) == 1
-        and len(routine.items) > 1
-        and sum(map(len, grouped.values())) == len(routine.items)
-    ):
+    if len(grouped) == 1 and sum(map(len, grouped.values())) == len(routine.items):
         return (RoutineFrequency(next(iter(grouped))),)
     return tuple(RoutineFrequency(often, tuple(ids)) for often, ids in grouped.items())
 
