@@ -415,19 +415,23 @@ def carry_on(conversation: Conversation) -> Utterance:
     return Utterance(_what_now(conversation))
 
 
-@reply("finished_already")
-def finished_already(conversation: Conversation) -> Utterance:
-    """'Next', 'all done?' or 'resume' once the routine's end was said in this session: that it
-    is done, and what can follow, not its whole ending (and praise) again."""
+def _finished(conversation: Conversation, key: str) -> Utterance:
+    """That the routine is finished (``key``: when), and what can follow; not its whole
+    ending again as if it had just been done."""
     position = conversation.position
     words = conversation.coach.words
     if position is None or not position.finished:
         return Utterance(_what_now(conversation))
     routine = conversation.coach.routine(position)
     return Utterance(
-        words.say("replies.finished_already", routine=routine.name),
-        words.say("replies.finished_before_reprompt"),
+        words.say(key, routine=routine.name), words.say("replies.finished_before_reprompt")
     )
+
+
+@reply("finished_already")
+def finished_already(conversation: Conversation) -> Utterance:
+    """'Next', 'all done?' or 'resume' once the routine's end was said in this session."""
+    return _finished(conversation, "replies.finished_already")
 
 
 @reply("pause_nothing_under_way")
@@ -441,17 +445,8 @@ def pause_nothing_under_way(conversation: Conversation) -> Utterance:
 
 @reply("finished_before")
 def finished_before(conversation: Conversation) -> Utterance:
-    """'Resume' in a new session when the routine saved last time was finished: say so, not
-    the end of the routine again as if it had just been done."""
-    position = conversation.position
-    words = conversation.coach.words
-    if position is None or not position.finished:
-        return Utterance(_what_now(conversation))
-    routine = conversation.coach.routine(position)
-    return Utterance(
-        words.say("replies.finished_before", routine=routine.name),
-        words.say("replies.finished_before_reprompt"),
-    )
+    """'Resume' in a new session when the routine saved last time was finished."""
+    return _finished(conversation, "replies.finished_before")
 
 
 @reply("finished_praise")
