@@ -53,6 +53,23 @@ def _shipped() -> frozenset[str]:
     return frozenset(load_locales())
 
 
+def points(locale: object, heard: str) -> bool:
+    """Whether words heard for a slot point at something instead of naming it ("this
+    exercise", "the use of this": Alexa can hand such words over as an unmatched name). The
+    pointing words are the grammar's phrase set ``pointing``."""
+    shipped = locale if locale in _shipped() else DEFAULT_LOCALE
+    return bool(_pointing(shipped) & set(spoken_words(heard)))
+
+
+@lru_cache(maxsize=8)
+def _pointing(locale: str) -> frozenset[str]:
+    from skill.grammar import Grammar
+    from skill.interaction_model import load_grammar
+
+    grammar = load_grammar(locale)
+    return frozenset(Grammar(grammar.phrases).expand("<pointing>"))
+
+
 @lru_cache(maxsize=32)
 def _vocabulary(locale: str, slot_type: str) -> Vocabulary:
     from skill.interaction_model import load_grammar

@@ -149,6 +149,16 @@ def how_often_routine(coach: Coach, routine: Routine, words: Words | None = None
     return w.say("replies.how_often_routine", routine=routine.name, said=said)
 
 
+def purpose(exercise: Exercise, question: str | None, words: Words | None = None) -> str:
+    """'What's this one for?': what the exercise works (the content's words, which make no
+    medical claim), then ``question``; without one, an offer to do it."""
+    w = _w(words)
+    said = {"name": capitalize(exercise.name), "helps": exercise.helps}
+    if question is None:
+        return w.say("replies.purpose_offer", **said)
+    return w.say("replies.purpose", question=question, **said)
+
+
 def safety(exercise: Exercise, question: str | None, words: Words | None = None) -> str:
     """'Is this safe for my back?': the skill cannot judge that (only a doctor or physical
     therapist can), so it says so, then the exercise's own safety notes, then ``question``;

@@ -177,12 +177,11 @@ def test_odd_slots_are_understood_or_refused_kindly(echo, variant):
         slots["exercise"] = changed
     reply = echo.post(data)
     assert_valid(reply)
-    if variant.__name__ == "two_authorities":
+    if variant.__name__ in ("two_authorities", "no_resolutions"):
+        # with no resolution, the heard words still name it: they are looked through
         assert reply.text.startswith("Ankle circles")
-    elif variant.__name__ in ("missing", "empty"):  # "how do I do this?" with nothing under way
+    else:  # "how do I do this?" with nothing under way
         assert "You can say" in reply.text
-    else:
-        assert "I don't know that one yet" in reply.text
 
 
 @pytest.mark.parametrize(

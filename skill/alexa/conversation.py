@@ -40,7 +40,7 @@ from skill.alexa.said import (
 from skill.engine.navigation import Coach, Position, Step
 from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import FASTEST_WORDS_PER_MINUTE, Speech, Turn, speech_seconds
-from skill.heard import vocabulary
+from skill.heard import Vocabulary, points, vocabulary
 from skill.lazy_log import logger
 from skill.library import base_routine_id
 from skill.progress import Progress, Settings
@@ -305,6 +305,21 @@ class Conversation:
             return None
         locale = getattr(self.input.request_envelope.request, "locale", None)
         return vocabulary(locale, slot_type).named_in(heard)
+
+    def exercise_in_words(self, name: str = "exercise") -> tuple[tuple[str, ...], bool]:
+        """(exercise ids, whether one was named) for slot ``name``, looking past words around
+        a name Alexa did not match: "the use of toe walking" names toe walking; "this one",
+        "the use of this" point at the exercise in focus, so name none."""
+        ids, spoken = self.slot_ids(name)
+        heard = self.slot_value(name) if spoken and not ids else None
+        if heard is None:
+            return ids, spoken
+        exercises = self.coach.library.exercises.values()  # a rare path: built when needed
+        found = Vocabulary({e.id: (e.name, *e.aliases) for e in exercises}).named_in(heard)
+        if found is not None:
+            return (found,), True
+        locale = getattr(self.input.request_envelope.request, "locale", None)
+        return (), not points(locale, heard)
 
     def slot_value(self, name: str) -> str | None:
         """What was heard for a built-in slot (a number, an ISO 8601 duration), unresolved."""

@@ -102,8 +102,8 @@ def about_an_exercise(
     offer: "yes" to the routine's question must not leave the routine), else as ``named`` of
     the exercise named, with an offer to do it. Nothing under way and nothing named:
     ``unnamed`` (how to use the skill); a name two exercises share: which one."""
-    ids = known_exercises(conversation)
-    _, spoken = conversation.slot_ids("exercise")
+    ids, spoken = conversation.exercise_in_words()
+    ids = tuple(i for i in ids if i in conversation.coach.library.exercises)
     current = conversation.unfinished
     if current is not None:
         coach = conversation.coach
@@ -255,6 +255,17 @@ class SafetyHandler(ConversationHandler):
     def reply(self, conversation: Conversation) -> Response:
         return about_an_exercise(
             conversation, here="safety", named="safety", unnamed="safety_general"
+        )
+
+
+class PurposeHandler(ConversationHandler):
+    """'What's this one for?', 'what's the point of toe press?', 'why?': what it works."""
+
+    intents = ("PurposeIntent",)
+
+    def reply(self, conversation: Conversation) -> Response:
+        return about_an_exercise(
+            conversation, here="purpose", named="purpose", unnamed="purpose_general"
         )
 
 
@@ -605,6 +616,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         DoseHandler,
         HowOftenHandler,
         SafetyHandler,
+        PurposeHandler,
         BalanceHandler,
         YesHandler,
         NoHandler,

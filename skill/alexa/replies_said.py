@@ -164,6 +164,24 @@ def safety(conversation: Conversation, exercise: str) -> Utterance:
     )
 
 
+@reply("purpose")
+def purpose(conversation: Conversation, exercise: str) -> Utterance:
+    """'What's this one for?', 'why?': what the exercise works, and the routine's question; of
+    another exercise, an offer to do it."""
+    words = conversation.coach.words
+    return of_an_exercise(
+        conversation, exercise, lambda known, question, _: replies.purpose(known, question, words)
+    )
+
+
+@reply("purpose_general")
+def purpose_general(conversation: Conversation) -> Utterance:
+    """'Why?' with no exercise under way or named: what the exercises work, then what now."""
+    words = conversation.coach.words
+    question = words.say("replies.what_now")
+    return Utterance(words.say("replies.purpose_general", what_now=question), question)
+
+
 @reply("safety_general")
 def safety_general(conversation: Conversation) -> Utterance:
     """'Is this safe for me?' with no exercise under way or named: what the skill can and
