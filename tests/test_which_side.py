@@ -81,3 +81,20 @@ def test_an_exercise_done_two_ways_names_the_directions_in_order():
 def test_an_exercise_done_one_way_names_no_directions():
     answer = COACH.which_side(Position("exercise:toe_press"))
     assert "Each time" not in answer
+
+
+@pytest.mark.parametrize(("routine_id", "item"), [p for p in PLACES if p[1] > 0])
+def test_after_next_up_it_answers_for_the_exercise_announced(routine_id, item):
+    """The last part heard through ended 'Next up: ankle circles... Say next': 'which foot
+    now?' is about ankle circles, not the exercise just done."""
+    routine = COACH.library.routines[routine_id]
+    last = len(COACH.parts(routine, item - 1)) - 1
+    answer = COACH.which_side(replace(Position(routine_id, item - 1, last), ends_at=1))
+    coming = routine.items[item].exercise
+    assert coming.name in answer, answer
+    done = routine.items[item - 1].exercise
+    assert done.name == coming.name or done.name not in answer
+    first = COACH.parts(routine, item)[0][0].side
+    if first is not None:
+        assert f"{first} {coming.limb}" in answer
+    assert answer.endswith(WORDS.say("coaching.ready"))

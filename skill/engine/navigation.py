@@ -546,9 +546,17 @@ class Coach:
         w = self.words
         if position.finished:
             return w.say("navigation.finished_routine", routine=routine.name)
+        ready = w.say("navigation.say_resume" if position.paused else "coaching.ready")
+        if self.announced_next_exercise(position) and not position.paused:
+            # "Next up: toe walking... Say next": the question is about the one announced
+            coming = routine.items[position.item + 1].exercise
+            first = self.parts(routine, position.item + 1)[0][0].side
+            if first is None:
+                return f"{w.say('navigation.side_both', name=coming.name)} {ready}"
+            side = side_name(first, coming, w)
+            return f"{w.say('navigation.side_next_exercise', name=coming.name, side=side)} {ready}"
         item = routine.items[position.item]
         exercise = item.exercise
-        ready = w.say("navigation.say_resume" if position.paused else "coaching.ready")
         ways = item.timing.variations
         if len(ways) > 1:  # "which way do I circle?": the directions, in order, each time
             turns = [variation_words(exercise, way, w) for way in ways]
