@@ -70,6 +70,13 @@ def carry_on(conversation: Conversation, position: Position) -> Response:
     return conversation.speak_step(conversation.move("resume", position))
 
 
+def say_finished(conversation: Conversation) -> Response:
+    """'Next' or 'resume' when the routine is finished: that it is (in this session, or last
+    time), and what can follow; never its whole ending again, nor counted twice."""
+    in_session = conversation.in_session is not None
+    return conversation.say("finished_already" if in_session else "finished_before")
+
+
 def offer_usual_routine(conversation: Conversation) -> Response:
     """Nothing was ever started: say so, and offer the usual routine ("yes" starts it)."""
     routine_id = conversation.usual_routine
@@ -328,9 +335,8 @@ class NextHandler(ConversationHandler):
         if position.paused:  # "carry on" after "hang on": the part cut short, then on
             return carry_on(conversation, position)
         if position.finished:  # "all done?" once it has ended: not its whole ending again
-            in_session = conversation.in_session is not None
-            return conversation.say("finished_already" if in_session else "finished_before")
-        if conversation.interrupted and not position.finished:
+            return say_finished(conversation)
+        if conversation.interrupted:
             # "next" to "say next when you're ready", after a question asked mid-exercise:
             # carry on with the part the question cut short, not the one after it
             return carry_on(conversation, position)
@@ -363,13 +369,12 @@ class MoveHandler(ConversationHandler):
             return conversation.say("pause_nothing_under_way")
         if position is None:
             return conversation.say("not_in_routine")
-        in_session = conversation.in_session is not None
-        if self.moves[intent] == "resume" and position.finished and in_session:
-            return conversation.say("finished_already")
         if self.moves[intent] == "resume":
-            if position.finished and conversation.in_session is None:  # done last time
-                return conversation.say("finished_before")
-            return carry_on(conversation, position)
+            return (
+                say_finished(conversation)
+                if position.finished
+                else carry_on(conversation, position)
+            )
         if self.moves[intent] == "skip":
             announced = self.coach.announced_next_exercise(position)
             return go_next(conversation, position, "skip_announced" if announced else "skip")
