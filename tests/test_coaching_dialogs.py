@@ -184,3 +184,13 @@ def test_hang_on_with_nothing_under_way_keeps_no_place(echo):
     assert paused.text.startswith(WORDS.say("replies.pause_nothing_under_way", what_now="")[:40])
     assert "keep your place" not in paused.text
     assert not echo.attributes["position"].get("paused")
+
+
+def test_one_exercise_done_alone_after_a_routine_says_no_streak(echo):
+    echo.say("StartRoutineIntent", routine="quick")
+    assert WORDS.say("replies.streak_today_one") in echo.finish_routine().text
+    echo.say("DoExerciseIntent", exercise="toe press")
+    ending = echo.finish_routine()
+    assert "toe press" in ending.text
+    assert WORDS.say("replies.streak_today_one") not in ending.text
+    assert "finished 1 routine" in echo.say("ProgressIntent").text

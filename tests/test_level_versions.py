@@ -24,6 +24,12 @@ def level(exercise_id: str, name: str) -> dict:
     return json.loads((EXERCISES / f"{exercise_id}.json").read_text())["levels"][name]
 
 
+def gentle_with(key: str) -> list[str]:
+    """The exercises whose gentle level gives ``key`` of its own."""
+    files = sorted(EXERCISES.glob("*.json"))
+    return [p.stem for p in files if key in json.loads(p.read_text())["levels"]["gentle"]]
+
+
 def spoken(routine_id: str) -> str:
     """Everything the routine says, every part, as text."""
     coach = Coach(LIBRARY)
@@ -55,14 +61,7 @@ def test_the_standard_version_is_unchanged():
     assert own["name"] in said
 
 
-@pytest.mark.parametrize(
-    "exercise_id",
-    sorted(
-        path.stem
-        for path in EXERCISES.glob("*.json")
-        if "safety" in json.loads(path.read_text())["levels"]["gentle"]
-    ),
-)
+@pytest.mark.parametrize("exercise_id", gentle_with("safety"))
 def test_a_gentle_version_says_its_own_safety_note_instead_of_the_one_it_repeats(exercise_id):
     own = json.loads((EXERCISES / f"{exercise_id}.json").read_text())
     gentle = level(exercise_id, "gentle")
@@ -70,3 +69,17 @@ def test_a_gentle_version_says_its_own_safety_note_instead_of_the_one_it_repeats
     assert gentle["supported"] in said or gentle.get("instructions", [""])[0] in said
     assert all(note in said for note in gentle["safety"])
     assert not any(note in said for note in own["safety"] if note not in gentle["safety"])
+
+
+@pytest.mark.parametrize("exercise_id", gentle_with("instructions"))
+def test_a_gentle_version_with_its_own_steps_says_none_of_the_standard_ones(exercise_id):
+    """Seated toe stretch said 'Foot across your knee', then 'rest your foot on a low stool
+    instead of lifting it onto your thigh'."""
+    own = json.loads((EXERCISES / f"{exercise_id}.json").read_text())
+    gentle = level(exercise_id, "gentle")
+    said = spoken(f"exercise:{exercise_id}@g")
+    for step in gentle["instructions"]:
+        assert step in said
+    for step in own["instructions"]:
+        assert step in gentle["instructions"] or step not in said, step
+    assert own["cue"] not in said

@@ -186,6 +186,7 @@ def test_how_long_to_an_offered_plan_says_that_plans_length_and_keeps_the_offer(
     minutes = coach.duration(coach.total_seconds(planned))
     assert minutes in how_long.text and minutes in offer.text
     assert LIBRARY.default_routine.name.lower() not in how_long.text.lower()
+    assert load_words().say("replies.how_long_offer_reprompt") in how_long.reprompt
     started = echo.hear("yes please")
     assert echo.attributes["position"]["routine_id"] == planned and started.pauses_ms
 
@@ -431,6 +432,19 @@ def test_where_was_i_in_a_routine(echo, library):
         f"You're on exercise 2 of {len(routine.items)}, {routine.items[1].exercise.name}, "
         f"in {routine.name}. Say next when you're ready."
     )
+
+
+def test_where_was_i_after_an_exercise_heard_to_its_end_says_it_is_done(echo, library):
+    started = echo.say("StartRoutineIntent", routine="quick")
+    routine = library.routines["quick"]
+    done, coming = (i.exercise.name for i in routine.items[:2])
+    assert f"Next up: {coming}" in started.text  # toe press is one part: it announces the next
+    echo.wait(len(started.text.split()) * 60 / 140 + sum(started.pauses_ms) / 1000 + 2)
+    reply = say(echo, "WhereWasIIntent")
+    assert reply.text.startswith(f"You've just finished {done}, exercise 1 of 4"), reply.text
+    assert f"Next is {coming}" in reply.text
+    moved_on = say(echo, "AMAZON.NextIntent")
+    assert moved_on.text.startswith(f"Exercise 2 of 4: {coming}")
 
 
 def test_where_was_i_next_day_offers_the_unfinished_routine(echo, library):

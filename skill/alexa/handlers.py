@@ -42,13 +42,19 @@ CUSTOM_INTENTS = {"StartRoutineIntent", "ExerciseHowToIntent", "DoExerciseIntent
 
 def counted_move(conversation: Conversation, position: Position, move: str) -> tuple[Step, int]:
     """The move, and if it finished the routine with at least half of it done, not skipped,
-    the routine counted: (the step, the streak in days to praise, 0 for none)."""
+    the routine counted: (the step, the streak in days to praise, 0 for none). One exercise
+    done alone is not a routine: not counted, and no streak said for it ("that's day one"
+    after a practice of toe press, when a routine was done that morning, was heard)."""
     step = conversation.move(move, position)
     ended = step.position.finished and not position.finished
-    if ended and step.position.done_enough(len(conversation.coach.routine(position).items)):
+    single = position.routine_id.startswith("exercise:")
+    if (
+        ended
+        and not single
+        and step.position.done_enough(len(conversation.coach.routine(position).items))
+    ):
         progress = conversation.progress
-        if not position.routine_id.startswith("exercise:"):
-            progress.record_completion(base_routine_id(position.routine_id), conversation.today)
+        progress.record_completion(base_routine_id(position.routine_id), conversation.today)
         return step, progress.streak_days(conversation.today)
     return step, 0
 

@@ -291,6 +291,27 @@ def where_was_i(conversation: Conversation) -> Utterance:
         )
     exercise = routine.items[position.item].exercise.name
     single = len(routine.items) == 1
+    if conversation.coach.announced_next_exercise(position):  # heard to its end: done
+        coming = routine.items[position.item + 1].exercise.name
+        if conversation.in_routine:
+            text = words.say(
+                "conversation.where_done_next",
+                number=position.item + 1,
+                count=len(routine.items),
+                exercise=exercise,
+                routine=routine.name,
+                next=coming,
+            )
+            return Utterance(f"{text} {conversation.next_step()}")
+        return Utterance(
+            words.say(
+                "conversation.where_saved_done",
+                exercise=exercise,
+                routine=routine.name,
+                next=coming,
+            ),
+            words.say("conversation.resume_reprompt"),
+        )
     if conversation.in_routine:
         key = "conversation.where_now_single" if single else "conversation.where_now"
         text = words.say(

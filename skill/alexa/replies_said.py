@@ -281,16 +281,19 @@ def which_side(conversation: Conversation) -> Utterance:
 def how_long(conversation: Conversation) -> Utterance:
     coach = conversation.coach
     offered = _offered_routine(conversation)
-    return Utterance(
-        replies.how_long(
-            coach,
-            conversation.position,
-            coach.library,
-            None,
-            offered.id if offered is not None else None,
-            question=conversation.next_step(),
-        )
+    said = replies.how_long(
+        coach,
+        conversation.position,
+        coach.library,
+        None,
+        offered.id if offered is not None else None,
+        question=conversation.next_step(),
     )
+    position = conversation.position
+    if offered is not None and (position is None or position.finished):
+        # the offer's own yes-or-no question again, not "what would you like to do?"
+        return Utterance(said, coach.words.say("replies.how_long_offer_reprompt"))
+    return Utterance(said)
 
 
 @reply("how_long_named")
