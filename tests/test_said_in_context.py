@@ -152,3 +152,26 @@ def test_equipment_just_named_is_used_in_the_plan_offered(echo, said, equipment)
     """Having a tennis ball must change what is offered, or saying so changed nothing."""
     reply = echo.hear(said)
     assert equipment in _needs(echo.attributes["offer"]["id"]), reply.text
+
+
+def test_next_after_it_hurt_mid_exercise_moves_on_never_the_same_again(echo) -> None:
+    """'Say skip to move on': a question asked after it ('how do I do this?') must not make
+    'next' replay the exercise that hurt."""
+    first, second = (i.exercise.name for i in LIBRARY.routines["quick"].items[:2])
+    echo.hear("start the quick routine")
+    echo.hear("my knee's starting to twinge")
+    echo.hear("how do I do this")
+    moved_on = echo.hear("next")
+    opening = moved_on.text.split(".")[0]
+    assert second in opening and first not in opening, opening
+
+
+def test_skip_after_the_exercise_just_done_hurt_goes_to_the_one_announced(echo) -> None:
+    second, third = (i.exercise.name for i in LIBRARY.routines["quick"].items[1:3])
+    started = echo.hear("start the quick routine")
+    assert f"Next up: {second}" in started.text
+    echo.wait(len(started.text.split()) * 60 / 140 + sum(started.pauses_ms) / 1000 + 2)
+    echo.hear("my foot's cramping")
+    skipped = echo.hear("skip")
+    opening = skipped.text.split(".")[0]
+    assert second in opening and third not in opening, opening

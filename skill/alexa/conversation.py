@@ -52,11 +52,26 @@ OFFER = "offer"
 #: An answer was given over the part's turn ("how long do I hold it?" mid-exercise): the turn
 #: was cut short, however long after its end the person next speaks. Cleared by the next step.
 INTERRUPTED = "interrupted"
+#: Its value once the exercise under way hurt ("my knee's starting to twinge": stop, rest,
+#: "say skip to move on"): "next" then means the next exercise, never that one again, even
+#: after a question asked over it ("what should I do if it keeps hurting?").
+HURT = "hurt"
+#: The reply said when it hurts mid-routine.
+PAIN_IN_ROUTINE = "pain_in_routine"
 #: Answers to a question about the exercise under way ("how many do I do?", "which leg?"):
 #: given over its turn, they leave that part to be carried on. Others (pain: "say skip to
 #: move on"; a change of mode or setting) leave "next" meaning the next part.
 ABOUT_THE_PART = frozenset(
-    {"dose", "how_to_here", "safety", "balance", "which_side", "how_long", "exercises_left"}
+    {
+        "dose",
+        "how_to_here",
+        "safety",
+        "purpose",
+        "balance",
+        "which_side",
+        "how_long",
+        "exercises_left",
+    }
 )
 #: Every session attribute this skill writes; anything else sent back is dropped unread.
 #: A new one is added here, kept small (see tests/test_repeat.py) and validated when read.
@@ -174,6 +189,11 @@ class Conversation:
     def interrupted(self) -> bool:
         """Whether the last answer was given over a part's turn, cutting it short."""
         return self.session.get(INTERRUPTED) is True
+
+    @property
+    def hurt(self) -> bool:
+        """Whether the exercise under way hurt since the last step (see ``HURT``)."""
+        return self.session.get(INTERRUPTED) == HURT
 
     @property
     def position(self) -> Position | None:
@@ -414,7 +434,9 @@ class Conversation:
         remember(self.session, said.to_json())
         stored = self.in_session
         cut_short = stored is not None and self._as_of_now(stored).ends_at != stored.ends_at
-        if cut_short and kind in ABOUT_THE_PART:
+        if kind == PAIN_IN_ROUTINE:
+            self.session[INTERRUPTED] = HURT
+        elif cut_short and kind in ABOUT_THE_PART and not self.hurt:
             self.session[INTERRUPTED] = True  # this answer cut the part's turn short
         return self._ask(words.text, words.reprompt)
 

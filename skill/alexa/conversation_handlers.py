@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ask_sdk_model import Response
 
-from skill.alexa.conversation import Conversation
+from skill.alexa.conversation import PAIN_IN_ROUTINE, Conversation
 from skill.alexa.handlers import ConversationHandler
 from skill.alexa.plan_handlers import PLAN_OFFER, PlanningHandler, area_id, slot_id
 from skill.engine.navigation import Coach
@@ -41,7 +41,7 @@ class PainHandler(PlanningHandler):
 
     def reply(self, conversation: Conversation) -> Response:
         if conversation.in_routine:
-            return conversation.say("pain_in_routine")
+            return conversation.say(PAIN_IN_ROUTINE)
         area = area_id(conversation, self.coach.library.catalogue.areas)
         if area is None:
             return conversation.say("pain_outside")

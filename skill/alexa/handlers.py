@@ -342,6 +342,9 @@ class NextHandler(ConversationHandler):
             return carry_on(conversation, position)
         if position.finished:  # "all done?" once it has ended: not its whole ending again
             return say_finished(conversation)
+        if conversation.hurt:  # "say skip to move on": the next exercise, not that one again
+            announced = self.coach.announced_next_exercise(position)
+            return go_next(conversation, position, "next" if announced else "skip")
         if conversation.interrupted:
             # "next" to "say next when you're ready", after a question asked mid-exercise:
             # carry on with the part the question cut short, not the one after it
@@ -383,6 +386,8 @@ class MoveHandler(ConversationHandler):
             )
         if self.moves[intent] == "skip":
             announced = self.coach.announced_next_exercise(position)
+            if announced and conversation.hurt:  # the one just done hurt: on to the next
+                return go_next(conversation, position)
             return go_next(conversation, position, "skip_announced" if announced else "skip")
         if self.moves[intent] == "pause" and not position.paused:
             position = where_stopped(conversation, position)
