@@ -604,3 +604,22 @@ def test_the_next_day_welcome_offers_the_plan_done_last_time(echo):
     assert LIBRARY.default_routine.name not in welcome.text
     echo.hear("yes")
     assert base_routine_id(echo.attributes["position"]["routine_id"]) == planned
+
+
+def test_a_question_about_an_exercise_in_the_plan_on_offer_keeps_the_offer(echo):
+    """'How many reps of toe press will I do?' to a plan with toe press in it: the plan's
+    dose, its question again, and 'yes' starts the plan, not toe press alone."""
+    say(echo, "EquipmentIntent", lack=("a band", "band"))
+    offer = say(echo, "PlanRoutineIntent", minutes="10")
+    planned = echo.attributes["offer"]
+    routine = LIBRARY.plan(planned["id"])
+    item = routine.items[0]
+    reply = say(echo, "DoseIntent", exercise=(item.exercise.name, item.exercise.id))
+    from skill.engine.coaching import dose_summary
+
+    dose = dose_summary(item.timing, item.exercise, load_words())
+    assert dose[:-1].lower() in reply.text.lower(), reply.text
+    assert reply.text.endswith(load_words().say("replies.how_long_offer_reprompt"))
+    assert echo.attributes["offer"] == planned and offer.text.endswith("Ready?")
+    say(echo, "AMAZON.YesIntent")
+    assert echo.attributes["position"]["routine_id"] == planned["id"]

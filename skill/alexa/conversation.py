@@ -42,7 +42,7 @@ from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import FASTEST_WORDS_PER_MINUTE, Speech, Turn, speech_seconds
 from skill.heard import Vocabulary, points, vocabulary
 from skill.lazy_log import logger
-from skill.library import base_routine_id
+from skill.library import RoutineItem, base_routine_id
 from skill.progress import Progress, Settings
 
 log = logger(__name__)
@@ -278,6 +278,18 @@ class Conversation:
         offer = self.session.get(OFFER)
         valid = isinstance(offer, dict) and isinstance(offer.get("kind"), str)
         return offer if valid and isinstance(offer.get("id", ""), str) else None
+
+    def offered_item(self, exercise_id: str) -> RoutineItem | None:
+        """The exercise's item, at its dose, in the routine or plan on offer ("Here's a
+        routine... Ready?") while none is under way; None if it is not in one."""
+        offer = self.offer or {}
+        if offer.get("kind") not in ("plan", "routine") or self.in_routine is not None:
+            return None
+        try:
+            routine = self.coach.library.plan(offer.get("id") or "")
+        except KeyError:
+            return None
+        return next((i for i in routine.items if i.exercise.id == exercise_id), None)
 
     def make_offer(self, kind: str, target: str = "") -> None:
         self.session[OFFER] = {"kind": kind, "id": target}

@@ -135,6 +135,10 @@ def about_an_exercise(
         return conversation.say("which_exercise", ids=dict(enumerate_ids(ids)))
     if not ids:
         return conversation.say("unknown_exercise")
+    if named != "how_to" and conversation.offered_item(ids[0]) is not None:
+        # "how many reps of toe press?" to a plan on offer with toe press in it: answered at
+        # the plan's dose, and the plan stays on offer ("yes" starts it, not toe press alone)
+        return conversation.say(named, exercise=ids[0])
     conversation.make_offer("exercise", ids[0])
     return conversation.say(named, exercise=ids[0])
 
@@ -343,8 +347,10 @@ class NextHandler(ConversationHandler):
         if position.finished:  # "all done?" once it has ended: not its whole ending again
             return say_finished(conversation)
         if conversation.hurt:  # "say skip to move on": the next exercise, not that one again
-            announced = self.coach.announced_next_exercise(position)
-            return go_next(conversation, position, "next" if announced else "skip")
+            coach = self.coach
+            parts = coach.parts(coach.routine(position), position.item)
+            on_to_next = position.part == len(parts) - 1  # its last part: next is the next one
+            return go_next(conversation, position, "next" if on_to_next else "skip")
         if conversation.interrupted:
             # "next" to "say next when you're ready", after a question asked mid-exercise:
             # carry on with the part the question cut short, not the one after it

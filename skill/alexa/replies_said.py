@@ -117,6 +117,10 @@ def of_an_exercise(
     if timing is not None:
         question = conversation.next_step()
         return Utterance(text(known, question, timing), question)
+    offered = conversation.offered_item(exercise)
+    if offered is not None:  # of the routine on offer: at its dose, and its question again
+        question = conversation.coach.words.say("replies.how_long_offer_reprompt")
+        return Utterance(text(offered.exercise, question, offered.timing), question)
     reprompt = conversation.coach.words.say("replies.how_to_reprompt", name=known.name)
     return Utterance(text(known, None, None), reprompt)
 
