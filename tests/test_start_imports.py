@@ -119,7 +119,7 @@ def test_ssml_escaping_is_html_escape_without_quotes() -> None:
 
     from skill.engine.ssml import escape_text
 
-    for text in ['a & b < c > d "q" \'s\'', "&amp;", "<<>>&&", "", "toe press"]:
+    for text in ["a & b < c > d \"q\" 's'", "&amp;", "<<>>&&", "", "toe press"]:
         assert escape_text(text) == html.escape(text, quote=False)
 
 

@@ -293,7 +293,6 @@ class Certifier:
             else:
                 self.fail("one-shot", intent, f"'ask {self.invocation} ...' does not reach it")
 
-
     def other_requests(self) -> None:
         """Every other request type a session can get is answered, and a session end silently."""
         for kind, fields in SESSION_REQUESTS.items():

@@ -60,4 +60,3 @@ class PeopleStore(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         """Delete the account's whole record: its own progress and every person's."""
         self.store.delete_attributes(request_envelope)
-

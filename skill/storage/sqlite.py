@@ -84,8 +84,7 @@ _INSERT_IF_NONE = (
     " ON CONFLICT(user_key) DO NOTHING"
 )
 _UPDATE_IF_UNCHANGED = (
-    f"UPDATE progress SET attributes = ?, updated_at = {_NOW}"
-    " WHERE user_key = ? AND attributes = ?"
+    f"UPDATE progress SET attributes = ?, updated_at = {_NOW} WHERE user_key = ? AND attributes = ?"
 )
 
 _SCHEMA = """

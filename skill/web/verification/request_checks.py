@@ -174,5 +174,3 @@ def check_application_id(skill_id: str, envelope: Mapping[str, Any]) -> None:
     # The SDK reads the context's id, handlers may read the session's: both must be ours.
     if in_session is not None and in_session != skill_id:
         raise VerificationError("session application id does not match this skill")
-
-
