@@ -175,3 +175,22 @@ def test_skip_after_the_exercise_just_done_hurt_goes_to_the_one_announced(echo) 
     skipped = echo.hear("skip")
     opening = skipped.text.split(".")[0]
     assert second in opening and third not in opening, opening
+
+
+@pytest.mark.parametrize(("then", "item"), [("skip", 4), ("next", 3)])
+def test_an_exercise_needing_what_was_said_missing_is_asked_about_first(echo, then, item):
+    """'I haven't got a band' mid-routine, then the band exercise comes: it is named and
+    asked about before its whole turn plays; skip leaves it out, next does it."""
+    items = LIBRARY.routines["daily"].items
+    band = next(i for i, it in enumerate(items) if "band" in CATALOGUE.needs(it.exercise))
+    assert band == 3
+    echo.hear("start the daily routine")
+    echo.hear("I haven't got a band")
+    for _ in range(band - 1):
+        echo.hear("next")
+    asked = echo.hear("next")
+    assert items[band].exercise.name in asked.text and not asked.pauses_ms, asked.text
+    assert echo.attributes["position"]["paused"] is True
+    after = echo.hear(then)
+    assert echo.attributes["position"]["item"] == item
+    assert items[item].exercise.name in after.text.split(".")[0] and after.pauses_ms

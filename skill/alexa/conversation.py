@@ -279,6 +279,12 @@ class Conversation:
         valid = isinstance(offer, dict) and isinstance(offer.get("kind"), str)
         return offer if valid and isinstance(offer.get("id", ""), str) else None
 
+    def lacking(self, position: Position) -> tuple[str, ...]:
+        """What the exercise at ``position`` needs that this person said they haven't got."""
+        exercise = self.coach.routine(position).items[position.item].exercise
+        lack = set(self.settings.lack)
+        return tuple(e for e in sorted(self.coach.library.catalogue.needs(exercise)) if e in lack)
+
     def offered_item(self, exercise_id: str) -> RoutineItem | None:
         """The exercise's item, at its dose, in the routine or plan on offer ("Here's a
         routine... Ready?") while none is under way; None if it is not in one."""

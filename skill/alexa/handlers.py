@@ -7,6 +7,7 @@ the work. No path ends in silence: everything not understood gets a sentence and
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import ClassVar
 
@@ -65,6 +66,11 @@ def go_next(conversation: Conversation, position: Position, move: str = "next") 
     step, streak = counted_move(conversation, position, move)
     if streak:
         return conversation.speak_step(step, remark=Said("finished_praise", {"streak": streak}))
+    coming = step.position
+    if coming.item != position.item and not coming.finished and conversation.lacking(coming):
+        # "I haven't got a band", then a band exercise: ask before its whole turn plays
+        conversation.set_position(dataclasses.replace(coming, paused=True))
+        return conversation.say("needs_what_you_lack")
     return conversation.speak_step(step)
 
 

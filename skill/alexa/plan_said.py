@@ -327,3 +327,18 @@ def where_was_i(conversation: Conversation) -> Utterance:
         words.say(key, exercise=exercise, routine=routine.name),
         words.say("conversation.resume_reprompt"),
     )
+
+
+@reply("needs_what_you_lack")
+def needs_what_you_lack(conversation: Conversation) -> Utterance:
+    """Before an exercise that needs what the person said they haven't got: skip or do it."""
+    words = conversation.coach.words
+    position = conversation.position
+    if position is None:
+        return Utterance(words.say("replies.what_now"))
+    exercise = conversation.coach.routine(position).items[position.item].exercise
+    things = plan_replies.things(words, conversation.lacking(position))
+    return Utterance(
+        words.say("conversation.needs_what_you_lack", exercise=exercise.name, things=things),
+        words.say("conversation.needs_what_you_lack_reprompt"),
+    )
