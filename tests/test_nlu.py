@@ -428,6 +428,17 @@ def test_footcoach_nlu_names_a_broken_line(tmp_path):
         "why",
         "what is the use of this exercise",
         "what is the benefit of toe walking",
+        "is this safe for someone with a bad hip",
+        "is the next one alright with a hip replacement",
+        "I'll come back to the rest after lunch",
+        "I've got to get back to work",
+        "hold it",
+        "I need to let the dog out",
+        "what did I do today",
+        "what would you recommend",
+        "which one is best for back pain",
+        "I don't really know how this works",
+        "yes let's try",
     ],
 )  # fmt: skip
 def test_what_people_said_in_the_fourteenth_sessions_chats_is_understood(en_us, said):
