@@ -581,9 +581,8 @@ def _load_levels(name: str, data: dict[str, Any], timing: Timing) -> dict[str, L
             sides=raw.get("sides"),
             safety=tuple(raw.get("safety", ())),
         )
-        alone = dose.instructions or dose.name or dose.cue or dose.action or dose.sides
-        alone = alone or dose.safety
-        if alone and not dose.supported:
+        done_otherwise = (dose.instructions, dose.name, dose.cue, dose.action, dose.sides)
+        if any((*done_otherwise, dose.safety)) and not dose.supported:
             raise ContentError(
                 name, f"levels.{level}", "changes how it is done but says no supported version"
             )

@@ -213,6 +213,12 @@ class Echo:
         """Time passes in the same session: a turn plays to its end, the person rests."""
         self.now += timedelta(seconds=seconds)
 
+    def listen_to_end(self) -> None:
+        """The last reply plays to its end, heard at a slow pace, before the person speaks."""
+        assert self.last is not None, "nothing was said yet"
+        words = len(self.last.text.split())
+        self.wait(words * 60 / 140 + sum(self.last.pauses_ms) / 1000 + 2)
+
     def next_day(self, days: int = 1) -> None:
         self.now += timedelta(days=days)
         self.session_id = None

@@ -439,7 +439,7 @@ def test_where_was_i_after_an_exercise_heard_to_its_end_says_it_is_done(echo, li
     routine = library.routines["quick"]
     done, coming = (i.exercise.name for i in routine.items[:2])
     assert f"Next up: {coming}" in started.text  # toe press is one part: it announces the next
-    echo.wait(len(started.text.split()) * 60 / 140 + sum(started.pauses_ms) / 1000 + 2)
+    echo.listen_to_end()
     reply = say(echo, "WhereWasIIntent")
     assert reply.text.startswith(f"You've just finished {done}, exercise 1 of 4"), reply.text
     assert f"Next is {coming}" in reply.text

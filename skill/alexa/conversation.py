@@ -42,7 +42,7 @@ from skill.engine.ssml import escape_text, plain_ssml, to_ssml
 from skill.engine.turn import FASTEST_WORDS_PER_MINUTE, Speech, Turn, speech_seconds
 from skill.heard import Vocabulary, points, vocabulary
 from skill.lazy_log import logger
-from skill.library import RoutineItem, base_routine_id
+from skill.library import Routine, RoutineItem, base_routine_id
 from skill.progress import Progress, Settings
 
 log = logger(__name__)
@@ -285,17 +285,24 @@ class Conversation:
         lack = set(self.settings.lack)
         return tuple(e for e in sorted(self.coach.library.catalogue.needs(exercise)) if e in lack)
 
-    def offered_item(self, exercise_id: str) -> RoutineItem | None:
-        """The exercise's item, at its dose, in the routine or plan on offer ("Here's a
-        routine... Ready?") while none is under way; None if it is not in one."""
-        offer = self.offer or {}
-        if offer.get("kind") not in ("plan", "routine") or self.in_routine is not None:
+    @property
+    def offered_routine(self) -> Routine | None:
+        """The routine just offered ("Here's a routine... Ready?"), when no routine is under
+        way in this session; None for no offer, or one of something else (an exercise)."""
+        offer = self.offer
+        if offer is None or self.in_routine is not None or not offer.get("id"):
             return None
         try:
-            routine = self.coach.library.plan(offer.get("id") or "")
-        except KeyError:
+            return self.coach.library.plan(offer["id"])
+        except KeyError:  # an offer of something else than a routine (an exercise's how-to)
             return None
-        return next((i for i in routine.items if i.exercise.id == exercise_id), None)
+
+    def offered_item(self, exercise_id: str) -> RoutineItem | None:
+        """The exercise's item, at its dose, in the routine or plan on offer; None if it is
+        not in one."""
+        routine = self.offered_routine
+        items = routine.items if routine is not None else ()
+        return next((i for i in items if i.exercise.id == exercise_id), None)
 
     def make_offer(self, kind: str, target: str = "") -> None:
         self.session[OFFER] = {"kind": kind, "id": target}
@@ -349,10 +356,11 @@ class Conversation:
         a name Alexa did not match: "the use of toe walking" names toe walking; "this one",
         "the use of this" point at the exercise in focus, so name none."""
         ids, spoken = self.slot_ids(name)
+        known = self.coach.library.exercises
         heard = self.slot_value(name) if spoken and not ids else None
         if heard is None:
-            return ids, spoken
-        exercises = self.coach.library.exercises.values()  # a rare path: built when needed
+            return tuple(i for i in ids if i in known), spoken
+        exercises = known.values()  # a rare path: built when needed
         found = Vocabulary({e.id: (e.name, *e.aliases) for e in exercises}).named_in(heard)
         if found is not None:
             return (found,), True

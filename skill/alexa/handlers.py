@@ -122,7 +122,6 @@ def about_an_exercise(
     the exercise named, with an offer to do it. Nothing under way and nothing named:
     ``unnamed`` (how to use the skill); a name two exercises share: which one."""
     ids, spoken = conversation.exercise_in_words()
-    ids = tuple(i for i in ids if i in conversation.coach.library.exercises)
     current = conversation.unfinished
     if current is not None:
         coach = conversation.coach
@@ -353,9 +352,7 @@ class NextHandler(ConversationHandler):
         if position.finished:  # "all done?" once it has ended: not its whole ending again
             return say_finished(conversation)
         if conversation.hurt:  # "say skip to move on": the next exercise, not that one again
-            coach = self.coach
-            parts = coach.parts(coach.routine(position), position.item)
-            on_to_next = position.part == len(parts) - 1  # its last part: next is the next one
+            on_to_next = self.coach.ends_exercise(position)  # then "next" is the next one
             return go_next(conversation, position, "next" if on_to_next else "skip")
         if conversation.interrupted:
             # "next" to "say next when you're ready", after a question asked mid-exercise:

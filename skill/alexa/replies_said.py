@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from skill.alexa.conversation import Conversation
-    from skill.library import Routine, Timing
+    from skill.library import Timing
 
 
 def _what_now(conversation: Conversation) -> str:
@@ -284,7 +284,7 @@ def which_side(conversation: Conversation) -> Utterance:
 @reply("how_long")
 def how_long(conversation: Conversation) -> Utterance:
     coach = conversation.coach
-    offered = _offered_routine(conversation)
+    offered = conversation.offered_routine
     said = replies.how_long(
         coach,
         conversation.position,
@@ -366,7 +366,7 @@ def list_routines(conversation: Conversation) -> Utterance:
 
 @reply("list_exercises")
 def list_exercises(conversation: Conversation) -> Utterance:
-    offered = _offered_routine(conversation)
+    offered = conversation.offered_routine
     if offered is not None:  # "what's in this one" to "Here's a routine ... Ready?"
         words = conversation.coach.words
         return Utterance(
@@ -384,17 +384,6 @@ def list_exercises(conversation: Conversation) -> Utterance:
             )
         )
     return Utterance(replies.list_exercises(conversation.coach.library, conversation.coach.words))
-
-
-def _offered_routine(conversation: Conversation) -> Routine | None:
-    """The routine just offered, when no routine is under way in this session."""
-    offer = conversation.offer
-    if offer is None or conversation.in_routine is not None or not offer.get("id"):
-        return None
-    try:
-        return conversation.coach.library.plan(offer["id"])
-    except KeyError:  # an offer of something else than a routine (an exercise's how-to)
-        return None
 
 
 @reply("help")

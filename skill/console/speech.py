@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from skill.engine.ssml import MAX_BREAK_MS, MAX_SSML_CHARS
+from skill.engine.turn import speech_seconds
 from skill.values import Value, value_class
 
 #: Alexa gives no durations for break strengths; these are what its voice sounds like.
@@ -140,22 +141,13 @@ def sounds(ssml: str) -> tuple[Sound, ...]:
     return tuple(result)
 
 
-#: How fast a listener hears words played at rate 1: the skill's own slow estimate
-#: (``skill.engine.turn.WORDS_PER_MINUTE``), so a reply counted as heard is never cut short.
-LISTENING_WORDS_PER_MINUTE = 140
-
-
 def played_seconds(played: tuple[Sound, ...]) -> float:
-    """How long a device takes to play these sounds: the silences, and the words at
-    ``LISTENING_WORDS_PER_MINUTE`` times their rate."""
-    total = 0.0
-    for sound in played:
-        if isinstance(sound, Silence):
-            total += sound.seconds
-        else:
-            words = len(re.findall(r"[\w']+", sound.text))
-            total += words * 60 / LISTENING_WORDS_PER_MINUTE / sound.rate
-    return total
+    """How long a device takes to play these sounds: the silences, and the words at the
+    skill's own slow estimate (``speech_seconds``) over their rate, so a reply counted as
+    heard is never one the skill would take for cut short."""
+    return sum(
+        s.seconds if isinstance(s, Silence) else speech_seconds(s.text) / s.rate for s in played
+    )
 
 
 def seconds_label(seconds: float) -> str:

@@ -428,9 +428,12 @@ class Coach:
         that one" then means the exercise announced; the one done counts as done."""
         if position.finished or not position.heard_through:
             return False
-        routine = self.routine(position)
-        last_part = position.part == len(self.parts(routine, position.item)) - 1
-        return last_part and position.item + 1 < len(routine.items)
+        more = position.item + 1 < len(self.routine(position).items)
+        return more and self.ends_exercise(position)
+
+    def ends_exercise(self, position: Position) -> bool:
+        """Whether this part is its exercise's last: after it comes the next exercise."""
+        return position.part == len(self.parts(self.routine(position), position.item)) - 1
 
     def is_last_part(self, position: Position) -> bool:
         """Whether nothing of the routine comes after this part."""
@@ -594,8 +597,7 @@ class Coach:
         routine = self.routine(position)
         if position.finished:
             return 0
-        done_current = position.part == len(self.parts(routine, position.item)) - 1
-        return len(routine.items) - position.item - (1 if done_current else 0)
+        return len(routine.items) - position.item - (1 if self.ends_exercise(position) else 0)
 
     def walk(self, routine_id: str) -> Iterator[Step]:
         """Every step of a routine from its start to its finish, by saying 'next'."""
