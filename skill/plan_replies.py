@@ -49,7 +49,9 @@ def posture_names(words: Words, posture_ids: Iterable[str]) -> str:
 
 
 def exercise_names(library: Library, plan: Plan, words: Words) -> str:
-    return words.join([library.exercises[i].name for i in plan.exercise_ids])
+    """The plan's exercises as the routine will call them, at their levels ('heel raises'
+    with both feet down at gentle, not 'single leg heel raises')."""
+    return words.join([item.exercise.name for item in library.plan(plan.routine_id).items])
 
 
 def offer(library: Library, plan: Plan, request: PlanRequest, words: Words) -> tuple[str, str]:

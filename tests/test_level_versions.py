@@ -83,3 +83,15 @@ def test_a_gentle_version_with_its_own_steps_says_none_of_the_standard_ones(exer
     for step in own["instructions"]:
         assert step in gentle["instructions"] or step not in said, step
     assert own["cue"] not in said
+
+
+def test_a_gentle_plan_is_offered_with_the_names_it_will_be_coached_with(echo):
+    """'Here's a gentle routine: single leg heel raises...' was offered, then 'heel raises'
+    coached with both feet down."""
+    echo.hear("something for my ankles")
+    offer = echo.hear("make it easier")
+    routine = LIBRARY.plan(echo.attributes["offer"]["id"])
+    names = [item.exercise.name for item in routine.items]
+    assert "heel raises" in names, names  # the gentle version is in this plan
+    own = json.loads((EXERCISES / "single_leg_heel_raises.json").read_text())["name"]
+    assert own not in offer.text and all(name in offer.text for name in names), offer.text
