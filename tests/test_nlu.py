@@ -439,6 +439,9 @@ def test_footcoach_nlu_names_a_broken_line(tmp_path):
         "which one is best for back pain",
         "I don't really know how this works",
         "yes let's try",
+        "my calf's gone into a cramp",
+        "cramp",
+        "is it meant to feel tight in my shin",
     ],
 )  # fmt: skip
 def test_what_people_said_in_the_fourteenth_sessions_chats_is_understood(en_us, said):
